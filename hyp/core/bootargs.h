@@ -1,0 +1,11 @@
+/* The hypervisor command line (/chosen xen,xen-bootargs, else bootargs): space-separated
+ * `key` and `key=value` words, as Xen's are. */
+#pragma once
+
+#include "hal/types.h"
+
+/* True if @key appears as a word, bare or with a value. */
+bool bootargs_has(const char *args, const char *key);
+
+/* Copies @key's value into @val (NUL-terminated, truncated to @len). Returns false if absent. */
+bool bootargs_get(const char *args, const char *key, char *val, size_t len);

@@ -1,0 +1,13 @@
+/* Host device-tree discovery: turns a flattened tree into struct platform.
+ * Pure libfdt code, the same in both worlds; it never prints (the console may not exist yet). */
+#pragma once
+
+#include "hal/platform.h"
+
+struct dt_error {
+	char msg[160];
+};
+
+/* Fills @plat from @fdt. Returns 0, or a negative Xen errno with @err saying which node and what
+ * is wrong. @plat holds whatever was found even on error, so the console can still come up. */
+int dt_platform_parse(const void *fdt, struct platform *plat, struct dt_error *err);

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Turns one test's gcov data into an lcov tracefile. Bazel's collect_cc_coverage.sh has already
+# put every .gcda next to a copy of its .gcno under --coverage_dir; lcov's geninfo does the rest.
+set -euo pipefail
+coverage_dir= output_file= filters=()
+for arg in "$@"; do
+  case "$arg" in
+    --coverage_dir=*) coverage_dir=${arg#*=} ;;
+    --output_file=*) output_file=${arg#*=} ;;
+    --filter_sources=*) filters+=("${arg#*=}") ;;
+  esac
+done
+[ -n "$coverage_dir" ] && [ -n "$output_file" ] || { echo "lcov_merger: missing arguments" >&2; exit 2; }
+: > "$output_file"
+if ! find "$coverage_dir" -name '*.gcda' -print -quit | grep -q .; then
+  exit 0
+fi
+gcov_opts=(--rc lcov_branch_coverage=1)
+lcov --quiet "${gcov_opts[@]}" --capture --directory "$coverage_dir" --base-directory "$PWD" \
+  --ignore-errors source,gcov --output-file "$output_file.raw" >&2 || true
+[ -s "$output_file.raw" ] || exit 0
+# lcov --remove takes globs, Bazel passes regexes of system and external paths: drop those.
+lcov --quiet "${gcov_opts[@]}" --remove "$output_file.raw" '/usr/*' '*/external/*' \
+  --ignore-errors unused --output-file "$output_file" >&2 || cp "$output_file.raw" "$output_file"
+rm -f "$output_file.raw"
