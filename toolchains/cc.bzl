@@ -24,10 +24,11 @@ def hal_cc_binary(name, copts = [], linkopts = [], **kwargs):
         **kwargs
     )
 
-def hal_cc_test(name, copts = [], linkopts = [], deps = [], **kwargs):
+def hal_cc_test(name, copts = [], linkopts = [], deps = [], size = "small", **kwargs):
     """A CMocka unit test: one binary per module, run under ASan+UBSan."""
     native.cc_test(
         name = name,
+        size = size,
         copts = WARNINGS + SAN_COPTS + copts,
         linkopts = SAN_LINKOPTS + linkopts + ["-lcmocka"],
         deps = deps,

@@ -18,10 +18,7 @@ static const char *find(const char *args, const char *key)
 	return NULL;
 }
 
-bool bootargs_has(const char *args, const char *key)
-{
-	return find(args, key) != NULL;
-}
+bool bootargs_has(const char *args, const char *key) { return find(args, key) != NULL; }
 
 bool bootargs_get(const char *args, const char *key, char *val, size_t len)
 {

@@ -144,7 +144,7 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		switch (c) {
 		case 'd':
 		case 'i': {
-			int64_t v = lng == 0 ? va_arg(ap, int)
+			int64_t v = lng == 0   ? va_arg(ap, int)
 				    : lng == 1 ? va_arg(ap, long)
 				    : lng == 2 ? va_arg(ap, long long)
 				    : lng == 3 ? (int64_t)va_arg(ap, size_t)
@@ -156,7 +156,7 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'u':
 		case 'x':
 		case 'X': {
-			uint64_t v = lng == 0 ? va_arg(ap, unsigned)
+			uint64_t v = lng == 0   ? va_arg(ap, unsigned)
 				     : lng == 1 ? va_arg(ap, unsigned long)
 				     : lng == 2 ? va_arg(ap, unsigned long long)
 				     : lng == 3 ? va_arg(ap, size_t)
@@ -178,12 +178,8 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			emit(&o, &t, "", &ch, 1);
 			break;
 		}
-		case 's':
-			string(&o, &s, va_arg(ap, const char *));
-			break;
-		case '%':
-			put(&o, '%');
-			break;
+		case 's': string(&o, &s, va_arg(ap, const char *)); break;
+		case '%': put(&o, '%'); break;
 		default:
 			/* Unknown conversions print verbatim so a bad format is visible, not silent. */
 			put(&o, '%');

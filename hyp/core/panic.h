@@ -8,10 +8,10 @@
 
 HAL_NORETURN void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-#define ASSERT(cond)                                                                       \
-	do {                                                                               \
-		if (!(cond))                                                               \
-			panic("assertion '%s' failed at %s:%d", #cond, __FILE__, __LINE__); \
+#define ASSERT(cond)                                                                                                   \
+	do {                                                                                                           \
+		if (!(cond))                                                                                           \
+			panic("assertion '%s' failed at %s:%d", #cond, __FILE__, __LINE__);                            \
 	} while (0)
 
 /* ESR_EL2.EC's name, for dumps ("unknown" for reserved classes). */

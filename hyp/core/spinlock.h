@@ -9,7 +9,10 @@ typedef struct {
 	uint32_t owner;
 } spinlock_t;
 
-#define SPINLOCK_INIT { 0, 0 }
+#define SPINLOCK_INIT                                                                                                  \
+	{                                                                                                              \
+		0, 0                                                                                                   \
+	}
 
 static inline void spin_lock(spinlock_t *l)
 {
@@ -18,7 +21,4 @@ static inline void spin_lock(spinlock_t *l)
 		hal_cpu_relax();
 }
 
-static inline void spin_unlock(spinlock_t *l)
-{
-	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
-}
+static inline void spin_unlock(spinlock_t *l) { __atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE); }

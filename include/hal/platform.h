@@ -4,10 +4,10 @@
 
 #include "hal/types.h"
 
-#define PLAT_MAX_MEM_BANKS 8
-#define PLAT_MAX_CPUS 16
+#define PLAT_MAX_MEM_BANKS    8
+#define PLAT_MAX_CPUS         16
 #define PLAT_MAX_GICR_REGIONS 4
-#define PLAT_PATH_MAX 128
+#define PLAT_PATH_MAX         128
 
 struct plat_region {
 	paddr_t base;
@@ -27,9 +27,9 @@ struct platform {
 	struct {
 		unsigned version; /* 2 or 3 */
 		struct plat_region dist;
-		struct plat_region cpuif; /* v2: GICC */
-		struct plat_region hyp; /* v2: GICH */
-		struct plat_region vcpu; /* v2: GICV */
+		struct plat_region cpuif;                         /* v2: GICC */
+		struct plat_region hyp;                           /* v2: GICH */
+		struct plat_region vcpu;                          /* v2: GICV */
 		struct plat_region redist[PLAT_MAX_GICR_REGIONS]; /* v3 */
 		unsigned redist_count;
 		unsigned maint_intid;
