@@ -11,7 +11,8 @@ done
 [ -n "$reports_file" ] && [ -n "$output_file" ] || { echo "coverage_report_generator: missing arguments" >&2; exit 2; }
 args=()
 while read -r f; do
-  [ -s "$f" ] && args+=(-a "$f")
+  # Bazel's baseline files name sources without line data, which lcov rejects as empty.
+  grep -q '^DA:' "$f" 2>/dev/null && args+=(-a "$f")
 done < "$reports_file"
 : > "$output_file"
 [ ${#args[@]} -gt 0 ] || exit 0

@@ -23,3 +23,5 @@ lcov --quiet "${gcov_opts[@]}" --capture --directory "$coverage_dir" --base-dire
 lcov --quiet "${gcov_opts[@]}" --remove "$output_file.raw" '/usr/*' '*/external/*' \
   --ignore-errors unused --output-file "$output_file" >&2 || cp "$output_file.raw" "$output_file"
 rm -f "$output_file.raw"
+# Report sources by workspace path, not by the sandbox they happened to be compiled in.
+sed -i -E 's#^SF:.*/execroot/[^/]+/#SF:#' "$output_file"
