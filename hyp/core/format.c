@@ -74,7 +74,8 @@ static void string(struct out *o, const struct spec *s, const char *str)
 
 	if (!str)
 		str = "(null)";
-	while (str[n] && (t.prec < 0 || n < t.prec))
+	/* Precision first: %.*s may point at bytes with no NUL within reach. */
+	while ((t.prec < 0 || n < t.prec) && str[n])
 		n++;
 	t.prec = -1;
 	t.zero = false;

@@ -4,10 +4,16 @@
 
 #include "hal/platform.h"
 
+/* The largest tree we accept (QEMU's is 1 MiB): a HAL maps this much at the tree's address, so
+ * a hostile header cannot send the parser past the mapping. */
+#define DT_MAX_SIZE (2u << 20)
+
 struct dt_error {
 	char msg[160];
 };
 
 /* Fills @plat from @fdt. Returns 0, or a negative Xen errno with @err saying which node and what
- * is wrong. @plat holds whatever was found even on error, so the console can still come up. */
+ * is wrong. @plat holds whatever was found even on error, so the console can still come up.
+ * Optional parts left zero when absent: the console (no dtuart= and no stdout-path), its
+ * interrupt (a polled UART: intid 0) and PSCI (PLAT_PSCI_NONE). */
 int dt_platform_parse(const void *fdt, struct platform *plat, struct dt_error *err);

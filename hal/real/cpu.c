@@ -1,0 +1,67 @@
+/* Physical CPU identity, bring-up through PSCI CPU_ON, waiting, and the system counter.
+ * TPIDR_EL2 holds the logical index: start.S sets it before any C runs on that CPU. */
+#include <stddef.h>
+
+#include "hal/cpu.h"
+#include "hal/exception.h"
+#include "hal/platform.h"
+#include "hal/psci.h"
+#include "hal/timer.h"
+#include "public/errno.h"
+#include "arch.h"
+
+_Static_assert(REAL_MAX_CPUS == PLAT_MAX_CPUS, "start.S sizes its stacks by REAL_MAX_CPUS");
+_Static_assert(offsetof(struct hal_frame, x[30]) == FRAME_X30, "vectors.S frame layout");
+_Static_assert(offsetof(struct hal_frame, sp) == FRAME_SP, "vectors.S frame layout");
+_Static_assert(offsetof(struct hal_frame, elr) == FRAME_ELR, "vectors.S frame layout");
+_Static_assert(offsetof(struct hal_frame, spsr) == FRAME_SPSR, "vectors.S frame layout");
+_Static_assert(offsetof(struct hal_frame, esr) == FRAME_ESR, "vectors.S frame layout");
+_Static_assert(offsetof(struct hal_frame, far) == FRAME_FAR, "vectors.S frame layout");
+_Static_assert(offsetof(struct hal_frame, hpfar) == FRAME_HPFAR, "vectors.S frame layout");
+_Static_assert(sizeof(struct hal_frame) <= FRAME_SIZE && FRAME_SIZE % 16 == 0, "vectors.S frame size");
+
+#define MPIDR_AFF_MASK UL(0xff00ffffff)
+
+extern char start_secondary[] __attribute__((visibility("hidden")));
+
+unsigned hal_cpu_id(void) { return (unsigned)sysreg_read(tpidr_el2); }
+
+uint64_t hal_cpu_mpidr(void) { return sysreg_read(mpidr_el1) & MPIDR_AFF_MASK; }
+
+static int psci_to_errno(int64_t ret)
+{
+	switch (ret) {
+	case PSCI_RET_SUCCESS: return 0;
+	case PSCI_RET_NOT_SUPPORTED: return -XEN_ENOTSUP;
+	case PSCI_RET_INVALID_PARAMETERS: return -XEN_EINVAL;
+	case PSCI_RET_DENIED: return -XEN_EPERM;
+	case PSCI_RET_ALREADY_ON: return -XEN_EEXIST;
+	case PSCI_RET_ON_PENDING: return -XEN_EBUSY;
+	case PSCI_RET_NOT_PRESENT: return -XEN_ENODEV;
+	case PSCI_RET_DISABLED: return -XEN_ENXIO;
+	case PSCI_RET_INVALID_ADDRESS: return -XEN_EFAULT;
+	default: return -XEN_EIO;
+	}
+}
+
+int hal_cpu_start(unsigned idx, uint64_t mpidr)
+{
+	/* start.S trusts the context id for its stack; index 0 is the boot CPU's. */
+	if (idx == 0 || idx >= PLAT_MAX_CPUS)
+		return -XEN_EINVAL;
+	/* Identity map: the entry's VA is its PA. mmu_regs was cleaned to PoC by mmu_final. */
+	return psci_to_errno(hal_psci_call(PSCI_CPU_ON_64, mpidr, (uintptr_t)start_secondary, idx));
+}
+
+void hal_cpu_idle(void) { __asm__ volatile("dsb sy\n\twfi" ::: "memory"); }
+
+void hal_cpu_relax(void) { __asm__ volatile("yield" ::: "memory"); }
+
+uint64_t hal_counter_now(void)
+{
+	/* The ISB keeps the read from being hoisted above earlier instructions. */
+	__asm__ volatile("isb" ::: "memory");
+	return sysreg_read(cntpct_el0);
+}
+
+uint64_t hal_counter_freq(void) { return sysreg_read(cntfrq_el0); }

@@ -1,0 +1,20 @@
+/* hal_platform_init: the EL2 world configured from struct platform, final memory map first so
+ * the console's registers are mapped, then the console, firmware conduits last. */
+#include "hal/platform.h"
+
+#include "firmware.h"
+#include "mmu.h"
+#include "uart.h"
+
+int hal_platform_init(const struct platform *plat)
+{
+	/* On failure the early map stays, which still maps the low 512 GiB of devices: bring the
+	 * console up anyway so the core can report what went wrong. */
+	int rc = mmu_final(plat);
+	uint64_t uart_end = pa_addr(plat->uart.regs.base) + plat->uart.regs.size;
+
+	if (plat->uart.regs.size && (!rc || uart_end <= MMU_EARLY_DEVICE_LIMIT))
+		uart_init(plat->uart.regs.base);
+	firmware_init(plat->psci, plat->semihosting);
+	return rc;
+}

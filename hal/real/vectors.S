@@ -1,0 +1,85 @@
+/* EL2 exception vectors: every entry saves a full struct hal_frame and hands it to the core.
+ * For now all sixteen are fatal; lower-EL entries become guest exits when guests arrive. */
+#include "arch.h"
+
+/* The interrupted context's SP, into x0 (x0/x1 already saved; x1 is free until the name). */
+.macro sp_el2t
+	mrs	x0, sp_el0
+.endm
+.macro sp_el2h
+	add	x0, sp, #FRAME_SIZE
+.endm
+.macro sp_lower
+	mrs	x1, spsr_el2
+	mrs	x0, sp_el1
+	tbnz	x1, #0, 1f			/* M[0] set: EL1h ran on SP_EL1, else SP_EL0 */
+	mrs	x0, sp_el0
+1:
+.endm
+
+/* .org fails assembly ("attempt to move .org backwards") if the previous slot overflowed 0x80 bytes. */
+.macro ventry idx, getsp, name
+	.org	vec_table + \idx * 0x80
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp]
+	\getsp
+	adrp	x1, vec_name_\idx
+	add	x1, x1, :lo12:vec_name_\idx
+	b	vec_common
+	.pushsection .rodata.vec_names, "a"
+vec_name_\idx:
+	.asciz	"\name"
+	.popsection
+.endm
+
+	.section .text.vectors, "ax"
+	.balign	2048
+	.globl	vec_table
+vec_table:
+	ventry	0, sp_el2t, "EL2t sync"
+	ventry	1, sp_el2t, "EL2t IRQ"
+	ventry	2, sp_el2t, "EL2t FIQ"
+	ventry	3, sp_el2t, "EL2t SError"
+	ventry	4, sp_el2h, "EL2h sync"
+	ventry	5, sp_el2h, "EL2h IRQ"
+	ventry	6, sp_el2h, "EL2h FIQ"
+	ventry	7, sp_el2h, "EL2h SError"
+	ventry	8, sp_lower, "lower-EL AArch64 sync"
+	ventry	9, sp_lower, "lower-EL AArch64 IRQ"
+	ventry	10, sp_lower, "lower-EL AArch64 FIQ"
+	ventry	11, sp_lower, "lower-EL AArch64 SError"
+	ventry	12, sp_lower, "lower-EL AArch32 sync"
+	ventry	13, sp_lower, "lower-EL AArch32 IRQ"
+	ventry	14, sp_lower, "lower-EL AArch32 FIQ"
+	ventry	15, sp_lower, "lower-EL AArch32 SError"
+	.org	vec_table + 0x800
+
+/* x0 = interrupted SP, x1 = vector name; x0/x1 of the interrupted context are at [sp]. */
+vec_common:
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x19, [sp, #144]
+	stp	x20, x21, [sp, #160]
+	stp	x22, x23, [sp, #176]
+	stp	x24, x25, [sp, #192]
+	stp	x26, x27, [sp, #208]
+	stp	x28, x29, [sp, #224]
+	mrs	x2, elr_el2
+	stp	x30, x0, [sp, #FRAME_X30]	/* x30, then sp */
+	mrs	x3, spsr_el2
+	stp	x2, x3, [sp, #FRAME_ELR]
+	mrs	x4, esr_el2
+	mrs	x5, far_el2
+	stp	x4, x5, [sp, #FRAME_ESR]
+	mrs	x6, hpfar_el2
+	str	x6, [sp, #FRAME_HPFAR]
+	mov	x0, sp
+	bl	hyp_fatal_exception
+1:	wfi
+	b	1b

@@ -1,0 +1,65 @@
+/* The CPU, timer and exit parts of the HAL: what a pCPU asks of the machine it runs on. */
+#include "console.h"
+#include "hal/cpu.h"
+#include "hal/exit.h"
+#include "hal/psci.h"
+#include "hal/timer.h"
+#include "machine.h"
+#include "public/errno.h"
+
+unsigned hal_cpu_id(void)
+{
+	struct sim_cpu *c = sim_current();
+	return c ? c->logical : 0;
+}
+
+uint64_t hal_cpu_mpidr(void)
+{
+	struct sim_cpu *c = sim_current();
+	return c ? c->mpidr : 0;
+}
+
+/* The same translation as hal/real's, so the core sees the same errors in both worlds. */
+static int psci_to_errno(int64_t ret)
+{
+	switch (ret) {
+	case PSCI_RET_SUCCESS: return 0;
+	case PSCI_RET_NOT_SUPPORTED: return -XEN_ENOTSUP;
+	case PSCI_RET_INVALID_PARAMETERS: return -XEN_EINVAL;
+	case PSCI_RET_DENIED: return -XEN_EPERM;
+	case PSCI_RET_ALREADY_ON: return -XEN_EEXIST;
+	case PSCI_RET_ON_PENDING: return -XEN_EBUSY;
+	case PSCI_RET_NOT_PRESENT: return -XEN_ENODEV;
+	case PSCI_RET_DISABLED: return -XEN_ENXIO;
+	case PSCI_RET_INVALID_ADDRESS: return -XEN_EFAULT;
+	default: return -XEN_EIO;
+	}
+}
+
+int hal_cpu_start(unsigned idx, uint64_t mpidr)
+{
+	/* Index 0 is the boot CPU's; the real HAL sizes per-CPU stacks by PLAT_MAX_CPUS. */
+	if (idx == 0 || idx >= PLAT_MAX_CPUS)
+		return -XEN_EINVAL;
+	return psci_to_errno(hal_psci_call(PSCI_CPU_ON_64, mpidr, sim_secondary_entry(), idx));
+}
+
+void hal_cpu_idle(void) { sim_wfi(); }
+
+void hal_cpu_relax(void) { sim_yield(); }
+
+uint64_t hal_counter_now(void) { return sim_now(); }
+
+uint64_t hal_counter_freq(void) { return SIM_COUNTER_HZ; }
+
+HAL_NORETURN void hal_exit(int status)
+{
+	sim_console_flush();
+	sim_stop(SIM_STOP_EXIT, status, "exit status %d", status);
+}
+
+HAL_NORETURN void hal_panic_stop(int status)
+{
+	sim_console_flush();
+	sim_stop(SIM_STOP_PANIC, status, "panic, status %d", status);
+}

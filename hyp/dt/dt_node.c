@@ -1,0 +1,84 @@
+#include <libfdt.h>
+#include <stdarg.h>
+
+#include "core/format.h"
+#include "dt/dt_node.h"
+#include "public/errno.h"
+
+const char *dt_path(const void *fdt, int node, char *buf, int len)
+{
+	if (fdt_get_path(fdt, node, buf, len) < 0)
+		fmt_snprintf(buf, (size_t)len, "<node at offset %d>", node);
+	return buf;
+}
+
+int dt_fail(struct dt_error *err, const void *fdt, int node, int rc, const char *fmt, ...)
+{
+	char path[PLAT_PATH_MAX];
+	size_t used = 0;
+	va_list ap;
+
+	if (node >= 0)
+		used = (size_t)fmt_snprintf(err->msg, sizeof(err->msg), "%s: ", dt_path(fdt, node, path, sizeof(path)));
+	if (used < sizeof(err->msg)) {
+		va_start(ap, fmt);
+		fmt_vsnprintf(err->msg + used, sizeof(err->msg) - used, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+bool dt_prop_is(const void *fdt, int node, const char *prop, const char *want)
+{
+	int len;
+	const char *val = fdt_getprop(fdt, node, prop, &len);
+
+	return val && len == (int)strlen(want) + 1 && memcmp(val, want, (size_t)len) == 0;
+}
+
+bool dt_enabled(const void *fdt, int node)
+{
+	return !dt_has(fdt, node, "status") || dt_prop_is(fdt, node, "status", "okay") ||
+	       dt_prop_is(fdt, node, "status", "ok");
+}
+
+bool dt_has(const void *fdt, int node, const char *prop) { return fdt_getprop(fdt, node, prop, NULL) != NULL; }
+
+int dt_string(const void *fdt, int node, const char *prop, const char **out, struct dt_error *err)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, prop, &len);
+
+	if (!s)
+		return dt_fail(err, fdt, node, -XEN_ENOENT, "no %s property", prop);
+	if (len < 1 || s[len - 1] != '\0')
+		return dt_fail(err, fdt, node, -XEN_EINVAL, "%s is not a NUL-terminated string", prop);
+	*out = s;
+	return 0;
+}
+
+int dt_lookup(const void *fdt, const char *path, int len, struct dt_error *err)
+{
+	if (len <= 0)
+		return dt_fail(err, fdt, -1, -XEN_ENOENT, "empty device-tree path");
+	/* libfdt 1.6.1 follows an alias without checking it: a relative value recurses until the stack
+	 * overflows and an unterminated one is read past its end. Vet it before libfdt resolves it. */
+	if (path[0] != '/') {
+		const char *slash = memchr(path, '/', (size_t)len);
+		int name_len = slash ? (int)(slash - path) : len;
+		int aliases = fdt_path_offset(fdt, "/aliases");
+		int tlen = 0;
+		const char *target = aliases < 0 ? NULL : fdt_getprop_namelen(fdt, aliases, path, name_len, &tlen);
+
+		if (!target)
+			return dt_fail(err, fdt, -1, -XEN_ENOENT, "no alias '%.*s' for '%.*s'", name_len, path, len,
+				       path);
+		if (tlen < 2 || target[tlen - 1] != '\0' || target[0] != '/')
+			return dt_fail(err, fdt, aliases, -XEN_EINVAL, "alias '%.*s' is not an absolute path", name_len,
+				       path);
+	}
+	int node = fdt_path_offset_namelen(fdt, path, len);
+	if (node < 0)
+		return dt_fail(err, fdt, -1, -XEN_ENOENT, "'%.*s' names no node", len, path);
+	return node;
+}
