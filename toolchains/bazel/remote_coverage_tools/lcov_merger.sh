@@ -25,3 +25,7 @@ lcov --quiet "${gcov_opts[@]}" --remove "$output_file.raw" '/usr/*' '*/external/
 rm -f "$output_file.raw"
 # Report sources by workspace path, not by the sandbox they happened to be compiled in.
 sed -i -E 's#^SF:.*/execroot/[^/]+/#SF:#' "$output_file"
+# Headers seen through strip_include_prefix sit in _virtual_includes symlink farms that the
+# sandbox does not hold. Halcyon strips a package's parent (hyp/core/x.h is "core/x.h"), so
+# bazel-out/CFG/bin/hyp/core/_virtual_includes/TARGET/core/x.h is hyp/core/x.h.
+sed -i -E 's#^SF:bazel-out/[^/]+/bin/(.*/)?([^/]+)/_virtual_includes/[^/]+/\2/#SF:\1\2/#' "$output_file"
