@@ -6,11 +6,10 @@
 #include "public/errno.h"
 #include "arch.h"
 
-#define POOL_PAGES   64
-#define VA_LIMIT     (UL(1) << 48)
-#define FDT_MAX_SIZE (UL(2) << 20) /* the arm64 boot protocol's limit */
-#define FDT_MAGIC    0xd00dfeedu
-#define MAX_NORMAL   (PLAT_MAX_MEM_BANKS + 2)
+#define POOL_PAGES 64
+#define VA_LIMIT   (UL(1) << 48)
+#define FDT_MAGIC  0xd00dfeedu
+#define MAX_NORMAL (PLAT_MAX_MEM_BANKS + 2)
 
 #define ATTR_DEVICE (PTE_ATTRIDX(MAIR_IDX_DEVICE) | PTE_AF | PTE_AP_RES1 | PTE_XN)
 #define ATTR_DATA   (PTE_ATTRIDX(MAIR_IDX_NORMAL) | PTE_SH_INNER | PTE_AF | PTE_AP_RES1 | PTE_XN)
@@ -132,7 +131,7 @@ void mmu_early(uint64_t fdt_pa)
 	/* Aligned 32-bit reads only: with the MMU off this is Device memory. */
 	if (fdt_pa && !(fdt_pa & 7) && be32((const volatile uint32_t *)fdt_pa) == FDT_MAGIC) {
 		uint64_t size = be32((const volatile uint32_t *)fdt_pa + 1);
-		fdt = (struct range){ fdt_pa, fdt_pa + (size < FDT_MAX_SIZE ? size : FDT_MAX_SIZE) };
+		fdt = (struct range){ fdt_pa, fdt_pa + (size < PLAT_FDT_MAX_SIZE ? size : PLAT_FDT_MAX_SIZE) };
 		if (!map(root, fdt.base, fdt.end - fdt.base, ATTR_DATA))
 			add_normal(normal, &normal_count, fdt.base, fdt.end - fdt.base);
 	}

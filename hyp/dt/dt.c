@@ -13,9 +13,9 @@ static int check_header(const void *fdt, struct dt_error *err)
 
 	if (rc)
 		return dt_fail(err, fdt, -1, -XEN_EINVAL, "not a flattened device tree: %s", fdt_strerror(rc));
-	if (fdt_totalsize(fdt) > DT_MAX_SIZE)
+	if (fdt_totalsize(fdt) > PLAT_FDT_MAX_SIZE)
 		return dt_fail(err, fdt, -1, -XEN_E2BIG, "device tree is %u bytes, more than the %u we map",
-			       fdt_totalsize(fdt), DT_MAX_SIZE);
+			       fdt_totalsize(fdt), PLAT_FDT_MAX_SIZE);
 	/* One full structural check up front keeps every later libfdt walk inside the blob. */
 	rc = fdt_check_full(fdt, fdt_totalsize(fdt));
 	if (rc)

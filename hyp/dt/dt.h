@@ -4,10 +4,6 @@
 
 #include "hal/platform.h"
 
-/* The largest tree we accept (QEMU's is 1 MiB): a HAL maps this much at the tree's address, so
- * a hostile header cannot send the parser past the mapping. */
-#define DT_MAX_SIZE (2u << 20)
-
 struct dt_error {
 	char msg[160];
 };

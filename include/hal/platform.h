@@ -9,6 +9,10 @@
 #define PLAT_MAX_GICR_REGIONS 4
 #define PLAT_PATH_MAX         128
 
+/* The largest host tree accepted (the arm64 boot protocol's limit; QEMU's is 1 MiB): a HAL maps
+ * this much at the tree's address, so a hostile header cannot send the parser past the mapping. */
+#define PLAT_FDT_MAX_SIZE (2u << 20)
+
 struct plat_region {
 	paddr_t base;
 	uint64_t size;

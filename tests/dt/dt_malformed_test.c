@@ -41,7 +41,7 @@ static void test_dt_parse_totalsize_beyond_limit_returns_e2big_without_reading_i
 {
 	(void)state;
 	tree = fx_load(FX_BOARD);
-	fdt_set_totalsize(tree, DT_MAX_SIZE + 8);
+	fdt_set_totalsize(tree, PLAT_FDT_MAX_SIZE + 8);
 	assert_int_equal(parse(), -XEN_E2BIG);
 }
 
