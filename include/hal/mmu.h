@@ -2,8 +2,12 @@
  * Real: an identity map with caches on; sim: host memory backing the simulated RAM. */
 #pragma once
 
-#include "hal/types.h"
+#include "hal/platform.h"
 
 /* Returns NULL if @pa is not RAM the hypervisor maps. */
 void *hal_pa_to_va(paddr_t pa);
 paddr_t hal_va_to_pa(const void *va);
+
+/* RAM the HAL itself occupies (its image, stacks, tables, the host tree): the core's frame
+ * allocator must never hand these out. Fills up to @max regions, returns how many there are. */
+unsigned hal_mem_reserved(struct plat_region *out, unsigned max);

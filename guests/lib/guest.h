@@ -1,0 +1,38 @@
+/* The test-guest library: what a guest program may do, the same in both worlds. Real: bare-metal
+ * EL1 code on QEMU; sim: a C program on a hal/sim vCPU, its every access walked through stage 2. */
+#pragma once
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The program's entry, on vCPU 0, with the guest's device tree (stage 1 off: VA == IPA). */
+void guest_main(const void *fdt);
+
+/* hvc #0xEA1: op in x16, arguments in x0-x4, result from x0. */
+long gl_hypercall(unsigned op, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4);
+
+/* Single loads and stores of one general register (LDR/STR), so a stage-2 fault on them carries
+ * a valid instruction syndrome (ISV) for the hypervisor to decode. */
+uint32_t gl_read32(uint64_t addr);
+void gl_write32(uint64_t addr, uint32_t val);
+uint64_t gl_read64(uint64_t addr);
+void gl_write64(uint64_t addr, uint64_t val);
+
+/* A synchronous data abort taken at EL1, as the guest's own vector saw it. */
+struct gl_abort {
+	bool taken;
+	uint64_t esr; /* ESR_EL1 */
+	uint64_t far; /* FAR_EL1 */
+};
+
+/* From now on a data abort at EL1 is recorded in *@a (the first one wins) and the faulting
+ * access skipped (a load reads 0), instead of ending the guest. NULL makes aborts fatal again. */
+void gl_catch_aborts(struct gl_abort *a);
+
+/* console_io write. */
+void gl_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* SCHEDOP_shutdown with a SHUTDOWN_* reason; never returns. */
+__attribute__((noreturn)) void gl_shutdown(unsigned reason);

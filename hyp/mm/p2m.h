@@ -1,0 +1,48 @@
+/* A domain's stage-2 translation (IPA -> PA) in the architectural VMSAv8-64 format: map, unmap,
+ * protect, look up; 1 GiB and 2 MiB blocks where alignment allows, break-before-make on change. */
+#pragma once
+
+#include "core/spinlock.h"
+#include "hal/s2.h"
+#include "mm/page.h"
+#include "public/xen.h"
+
+/* What a mapping is, kept in the descriptor's software bits so a lookup needs no side table. */
+enum p2m_type {
+	P2M_INVALID = 0,
+	P2M_RAM_RW,   /* the domain's own RAM */
+	P2M_RAM_RO,   /* its RAM, write-protected */
+	P2M_MMIO,     /* device memory (nGnRE), read-write, never executable */
+	P2M_GRANT_RW, /* another domain's frame mapped through a grant */
+	P2M_GRANT_RO,
+};
+
+struct p2m {
+	spinlock_t lock;
+	domid_t owner;
+	uint16_t vmid;
+	paddr_t root;
+	struct hal_s2_geometry geo;
+	uint64_t table_frames; /* frames used for tables (owned by DOMID_XEN, accounted here) */
+};
+
+int p2m_init(struct p2m *p2m, domid_t owner, uint16_t vmid);
+
+/* Tables freed, TLBs for the VMID flushed. Mappings' frames are not touched (their owner's). */
+void p2m_destroy(struct p2m *p2m);
+
+/* Maps [@ipa, @ipa + @size) to [@pa, ...). Page-aligned; -XEN_EINVAL beyond the IPA size or on
+ * P2M_INVALID; replaces existing mappings (with break-before-make). -XEN_ENOMEM if tables run out,
+ * leaving the range partially mapped but consistent. */
+int p2m_map(struct p2m *p2m, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type type);
+int p2m_unmap(struct p2m *p2m, ipa_t ipa, uint64_t size);
+
+/* Changes the type (RW <-> RO) of every mapped page in the range; holes stay holes. */
+int p2m_protect(struct p2m *p2m, ipa_t ipa, uint64_t size, enum p2m_type type);
+
+/* P2M_INVALID for a hole. *pa and *span (bytes from @ipa to the end of this mapping's block or
+ * page) are set only for a mapping; either may be NULL. */
+enum p2m_type p2m_lookup(struct p2m *p2m, ipa_t ipa, paddr_t *pa, uint64_t *span);
+
+/* VMID << 48 | root: VTTBR_EL2. */
+uint64_t p2m_vttbr(const struct p2m *p2m);
