@@ -29,6 +29,8 @@ def hal_cc_test(name, copts = [], linkopts = [], deps = [], size = "small", **kw
     native.cc_test(
         name = name,
         size = size,
+        # Static: a test links only the modules it uses, and fakes stand in for the rest.
+        linkstatic = True,
         copts = WARNINGS + SAN_COPTS + copts,
         linkopts = SAN_LINKOPTS + linkopts + ["-lcmocka"],
         deps = deps,

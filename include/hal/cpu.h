@@ -19,3 +19,7 @@ void hal_cpu_idle(void);
 
 /* Called in every spin-wait: lets the sim run the CPU being waited for. */
 void hal_cpu_relax(void);
+
+/* Wakes pCPU @cpu if it waits in hal_cpu_idle, so it looks at its run queue again (a vCPU was
+ * queued there). Harmless if it is running; the callee sees every queue write made before. */
+void hal_cpu_kick(unsigned cpu);

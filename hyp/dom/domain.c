@@ -1,0 +1,140 @@
+#include "dom/domain.h"
+
+#include "core/console.h"
+#include "core/panic.h"
+#include "mm/frame.h"
+#include "mm/heap.h"
+#include "public/errno.h"
+
+static spinlock_t domains_lock = SPINLOCK_INIT;
+static struct domain *domains[DOMAIN_MAX];
+static unsigned gone_unclean;
+
+static const char *const reason_names[] = { "poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset" };
+
+int domain_create(domid_t id, const char *name, unsigned nr_vcpus, struct domain **out)
+{
+	if (id >= DOMAIN_MAX || nr_vcpus == 0 || nr_vcpus > DOMAIN_MAX_VCPUS)
+		return -XEN_EINVAL;
+	struct domain *d = heap_alloc(sizeof(*d));
+	if (!d)
+		return -XEN_ENOMEM;
+	d->id = id;
+	d->privileged = id == 0;
+	for (unsigned i = 0; name && name[i] && i + 1 < DOMAIN_NAME_MAX; i++)
+		d->name[i] = name[i];
+	int rc = p2m_init(&d->p2m, id, (uint16_t)(id + 1));
+	if (rc) {
+		heap_free(d);
+		return rc;
+	}
+	for (unsigned i = 0; i < nr_vcpus; i++) {
+		struct vcpu *v = heap_alloc(sizeof(*v));
+		if (!v || hal_vcpu_init(&v->ctx)) {
+			heap_free(v);
+			domain_destroy(d);
+			return -XEN_ENOMEM;
+		}
+		v->dom = d;
+		v->id = i;
+		d->vcpu[d->nr_vcpus++] = v;
+	}
+	spin_lock(&domains_lock);
+	if (domains[id]) {
+		spin_unlock(&domains_lock);
+		domain_destroy(d);
+		return -XEN_EEXIST;
+	}
+	domains[id] = d;
+	spin_unlock(&domains_lock);
+	*out = d;
+	return 0;
+}
+
+struct domain *domain_by_id(domid_t id)
+{
+	return id < DOMAIN_MAX ? __atomic_load_n(&domains[id], __ATOMIC_ACQUIRE) : NULL;
+}
+
+/* The domain goes once it is shutting down and no vCPU of it can run any more. */
+static void gone(struct domain *d)
+{
+	if (d->shutdown_reason != SHUTDOWN_poweroff)
+		__atomic_add_fetch(&gone_unclean, 1, __ATOMIC_ACQ_REL);
+	domain_destroy(d);
+}
+
+void domain_shutdown(struct domain *d, unsigned reason)
+{
+	spin_lock(&domains_lock);
+	bool first = d->state == DOMAIN_RUNNING;
+	if (first) {
+		d->state = DOMAIN_SHUTDOWN;
+		d->shutdown_reason = reason;
+	}
+	bool idle = first && d->vcpus_live == 0;
+	spin_unlock(&domains_lock);
+	if (first)
+		con_printf("Domain d%u (%s): shut down (%s)\n", d->id, d->name,
+			   reason < sizeof(reason_names) / sizeof(reason_names[0]) ? reason_names[reason] : "unknown");
+	if (idle)
+		gone(d);
+}
+
+bool domain_vcpu_claim(struct vcpu *v)
+{
+	enum vcpu_state offline = VCPU_OFFLINE;
+	bool ok = false;
+
+	spin_lock(&domains_lock);
+	if (v->dom->state == DOMAIN_RUNNING)
+		ok = __atomic_compare_exchange_n(&v->state, &offline, VCPU_RUNNABLE, false, __ATOMIC_ACQ_REL,
+						 __ATOMIC_ACQUIRE);
+	if (ok)
+		v->dom->vcpus_live++;
+	spin_unlock(&domains_lock);
+	return ok;
+}
+
+void domain_vcpu_stop(struct vcpu *v) { __atomic_store_n(&v->state, VCPU_STOPPING, __ATOMIC_RELEASE); }
+
+void domain_vcpu_retire(struct vcpu *v)
+{
+	struct domain *d = v->dom;
+
+	spin_lock(&domains_lock);
+	__atomic_store_n(&v->state, VCPU_OFFLINE, __ATOMIC_RELEASE);
+	bool last = --d->vcpus_live == 0 && d->state == DOMAIN_SHUTDOWN;
+	spin_unlock(&domains_lock);
+	if (last)
+		gone(d);
+}
+
+void domain_destroy(struct domain *d)
+{
+	spin_lock(&domains_lock);
+	if (domains[d->id] == d)
+		domains[d->id] = NULL;
+	spin_unlock(&domains_lock);
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		hal_vcpu_destroy(&d->vcpu[i]->ctx);
+		heap_free(d->vcpu[i]);
+	}
+	p2m_destroy(&d->p2m);
+	uint64_t frames = frame_release_all(d->id);
+	con_printf("Domain d%u (%s): destroyed, %llu frames returned\n", d->id, d->name, (unsigned long long)frames);
+	heap_free(d);
+}
+
+unsigned domain_live_count(void)
+{
+	unsigned n = 0;
+
+	spin_lock(&domains_lock);
+	for (unsigned i = 0; i < DOMAIN_MAX; i++)
+		n += domains[i] != NULL;
+	spin_unlock(&domains_lock);
+	return n;
+}
+
+unsigned domain_gone_unclean(void) { return __atomic_load_n(&gone_unclean, __ATOMIC_ACQUIRE); }

@@ -1,0 +1,77 @@
+/* Domains and their vCPUs: identity, privilege, memory (a p2m), life cycle and teardown that
+ * returns every frame and hypervisor allocation. */
+#pragma once
+
+#include "core/spinlock.h"
+#include "hal/vcpu.h"
+#include "mm/p2m.h"
+#include "public/xen.h"
+
+#define DOMAIN_MAX         16 /* live domains; VMID = domid + 1 keeps within 8-bit VMIDs */
+#define DOMAIN_MAX_VCPUS   8
+#define DOMAIN_NAME_MAX    32
+#define DOMAIN_CONSOLE_MAX 160 /* one line of guest console output */
+
+enum domain_state {
+	DOMAIN_RUNNING,
+	DOMAIN_SHUTDOWN, /* its vCPUs are being retired; destroyed when the last one is */
+};
+
+enum vcpu_state {
+	VCPU_OFFLINE,  /* not started, or retired */
+	VCPU_RUNNABLE, /* claimed, then on its pCPU's run queue or running */
+	VCPU_STOPPING, /* asked to stop (CPU_OFF): retires when its pCPU next looks at it */
+};
+
+struct domain;
+
+struct vcpu {
+	struct hal_vcpu_ctx ctx;
+	struct domain *dom;
+	unsigned id;
+	unsigned pcpu; /* the pCPU whose run queue holds it */
+	enum vcpu_state state;
+	struct vcpu *rq_next;
+};
+
+struct domain {
+	domid_t id;
+	bool privileged; /* Dom0: hardware and control domain */
+	char name[DOMAIN_NAME_MAX];
+	enum domain_state state;
+	unsigned shutdown_reason;
+	struct p2m p2m;
+	unsigned nr_vcpus;
+	struct vcpu *vcpu[DOMAIN_MAX_VCPUS];
+	unsigned vcpus_live; /* vCPUs claimed and not yet retired */
+	spinlock_t con_lock;
+	unsigned con_len;
+	char con_buf[DOMAIN_CONSOLE_MAX];
+};
+
+/* Creates domain @id with @nr_vcpus offline vCPUs and an empty p2m. Returns 0, -XEN_EEXIST,
+ * -XEN_EINVAL (bad id or vCPU count) or -XEN_ENOMEM. */
+int domain_create(domid_t id, const char *name, unsigned nr_vcpus, struct domain **out);
+
+/* NULL if there is no live domain @id. */
+struct domain *domain_by_id(domid_t id);
+
+/* Stops the domain with a SHUTDOWN_* reason; its vCPUs retire as their pCPUs next look at them. */
+void domain_shutdown(struct domain *d, unsigned reason);
+
+/* Takes an offline vCPU of a running domain for starting; false if it is not offline. */
+bool domain_vcpu_claim(struct vcpu *v);
+
+/* Asks the running vCPU @v to stop (PSCI CPU_OFF). */
+void domain_vcpu_stop(struct vcpu *v);
+
+/* Called by a pCPU once it will never run @v again (it stopped, or its domain is shutting down);
+ * in a domain that is shutting down, the last retirement destroys it. */
+void domain_vcpu_retire(struct vcpu *v);
+
+/* Frees everything of a domain none of whose vCPUs runs (also for failed builds). */
+void domain_destroy(struct domain *d);
+
+/* Live domains, and a summary of the ones that have gone: for the poweroff_when_idle exit. */
+unsigned domain_live_count(void);
+unsigned domain_gone_unclean(void); /* shut down with a reason other than poweroff */

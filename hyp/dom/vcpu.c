@@ -1,0 +1,23 @@
+#include "dom/vcpu.h"
+
+#include "sched/sched.h"
+
+void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
+{
+	struct hal_vcpu_ctx *c = &v->ctx;
+	void *priv = c->hal_priv;
+
+	__builtin_memset(c, 0, sizeof(*c));
+	c->hal_priv = priv;
+	c->x[0] = x0;
+	c->pc = entry;
+	c->pstate = PSTATE_EL1H_MASKED;
+	c->el1.sctlr = SCTLR_EL1_RESET;
+	c->hcr = HCR_GUEST;
+	c->vttbr = p2m_vttbr(&v->dom->p2m);
+	c->vtcr = v->dom->p2m.geo.vtcr;
+	/* MPIDR as the guest reads it: bit 31 RES1, affinity level 0 = vCPU id (up to 8 vCPUs). */
+	c->vmpidr = (1ull << 31) | v->id;
+}
+
+void vcpu_start(struct vcpu *v, unsigned pcpu) { sched_add(v, pcpu); }

@@ -1,0 +1,27 @@
+/* Boot domains as Xen's boot protocol describes them under /chosen: dom0less `xen,domain` nodes
+ * with their memory, vCPUs and `multiboot,module` kernel/ramdisk, plus a Dom0 kernel if present. */
+#pragma once
+
+#include "dt/dt.h"
+
+#define BOOT_MAX_DOMAINS 8
+#define BOOT_NAME_MAX    32
+
+struct boot_domain {
+	char name[BOOT_NAME_MAX];
+	bool dom0;        /* a multiboot,kernel directly under /chosen */
+	uint64_t mem_kib; /* `memory`, in KiB as Xen's binding (Dom0: 0, dom0_mem= decides) */
+	unsigned vcpus;
+	struct plat_region kernel;
+	struct plat_region ramdisk; /* size 0: none */
+	const char *bootargs;       /* the kernel module's `bootargs`, else the domain's; may be NULL */
+};
+
+struct boot_info {
+	struct boot_domain dom[BOOT_MAX_DOMAINS];
+	unsigned count;
+};
+
+/* Fills @bi from /chosen. Returns 0 (also when there is nothing to boot) or a negative Xen errno
+ * with @err naming the node. Module regions are RAM the frame allocator must not hand out. */
+int dt_boot_parse(const void *fdt, struct boot_info *bi, struct dt_error *err);

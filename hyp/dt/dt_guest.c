@@ -1,0 +1,73 @@
+#include "dt/dt_guest.h"
+
+#include <libfdt.h>
+
+#include "core/format.h"
+#include "public/errno.h"
+
+static int reg64(void *fdt, uint64_t base, uint64_t size)
+{
+	fdt64_t reg[2] = { cpu_to_fdt64(base), cpu_to_fdt64(size) };
+	return fdt_property(fdt, "reg", reg, sizeof(reg));
+}
+
+static int cpus(void *fdt, unsigned n)
+{
+	int rc = fdt_begin_node(fdt, "cpus");
+
+	rc = rc ?: fdt_property_u32(fdt, "#address-cells", 1);
+	rc = rc ?: fdt_property_u32(fdt, "#size-cells", 0);
+	for (unsigned i = 0; i < n && !rc; i++) {
+		char name[16] = "cpu@";
+		name[4] = (char)('0' + i); /* DT_GUEST_MAX_VCPUS keeps this one digit */
+		rc = fdt_begin_node(fdt, name);
+		rc = rc ?: fdt_property_string(fdt, "device_type", "cpu");
+		rc = rc ?: fdt_property_string(fdt, "compatible", "arm,armv8");
+		rc = rc ?: fdt_property_u32(fdt, "reg", i); /* the vCPU's MPIDR affinity */
+		rc = rc ?: fdt_property_string(fdt, "enable-method", "psci");
+		rc = rc ?: fdt_end_node(fdt);
+	}
+	return rc ?: fdt_end_node(fdt);
+}
+
+int dt_guest_build(void *buf, size_t size, const struct dt_guest *g)
+{
+	void *fdt = buf;
+	/* Xen's compatible strings: Linux's Xen detection matches "xen,xen". */
+	static const char hyp_compat[] = "xen,xen-4.17\0xen,xen";
+	char mem_name[32];
+	int rc;
+
+	if (g->vcpus == 0 || g->vcpus > DT_GUEST_MAX_VCPUS || size > INT32_MAX)
+		return -XEN_EINVAL;
+	rc = fdt_create(fdt, (int)size);
+	rc = rc ?: fdt_finish_reservemap(fdt);
+	rc = rc ?: fdt_begin_node(fdt, "");
+	rc = rc ?: fdt_property_u32(fdt, "#address-cells", 2);
+	rc = rc ?: fdt_property_u32(fdt, "#size-cells", 2);
+	rc = rc ?: fdt_property_string(fdt, "compatible", "xen,xenvm");
+	rc = rc ?: fdt_property_string(fdt, "model", "Halcyon DomU");
+
+	rc = rc ?: fdt_begin_node(fdt, "chosen");
+	if (g->bootargs)
+		rc = rc ?: fdt_property_string(fdt, "bootargs", g->bootargs);
+	rc = rc ?: fdt_end_node(fdt);
+
+	rc = rc ?: cpus(fdt, g->vcpus);
+
+	fmt_snprintf(mem_name, sizeof(mem_name), "memory@%llx", (unsigned long long)ipa_addr(g->ram_base));
+	rc = rc ?: fdt_begin_node(fdt, mem_name);
+	rc = rc ?: fdt_property_string(fdt, "device_type", "memory");
+	rc = rc ?: reg64(fdt, ipa_addr(g->ram_base), g->ram_size);
+	rc = rc ?: fdt_end_node(fdt);
+
+	rc = rc ?: fdt_begin_node(fdt, "hypervisor");
+	rc = rc ?: fdt_property(fdt, "compatible", hyp_compat, sizeof(hyp_compat));
+	rc = rc ?: fdt_end_node(fdt);
+
+	rc = rc ?: fdt_end_node(fdt);
+	rc = rc ?: fdt_finish(fdt);
+	if (rc)
+		return rc == -FDT_ERR_NOSPACE ? -XEN_ENOSPC : -XEN_EINVAL;
+	return (int)fdt_totalsize(fdt);
+}

@@ -1,0 +1,29 @@
+#include "hcall/hcall.h"
+
+#include "public/errno.h"
+
+typedef long (*hcall_fn)(struct vcpu *v, const uint64_t *a, bool *yield);
+
+static const hcall_fn table[] = {
+	[__HYPERVISOR_xen_version] = hcall_xen_version,
+	[__HYPERVISOR_console_io] = hcall_console_io,
+	[__HYPERVISOR_sched_op] = hcall_sched_op,
+};
+
+static const char *commandline = "";
+
+void hcall_set_commandline(const char *line) { commandline = line ? line : ""; }
+
+const char *hcall_commandline(void) { return commandline; }
+
+bool hcall_dispatch(struct vcpu *v)
+{
+	uint64_t op = v->ctx.x[16];
+	bool yield = false;
+	long rc = -XEN_ENOSYS;
+
+	if (op < sizeof(table) / sizeof(table[0]) && table[op])
+		rc = table[op](v, v->ctx.x, &yield);
+	v->ctx.x[0] = (uint64_t)rc;
+	return !yield;
+}

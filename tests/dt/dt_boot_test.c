@@ -1,0 +1,160 @@
+/* dt_boot_parse: Xen's boot protocol under /chosen (dom0less xen,domain nodes, Dom0 modules). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <libfdt.h>
+
+#include "dt/dt_boot.h"
+#include "dt_fixture.h"
+#include "public/errno.h"
+
+static const char kernel_compat[] = "multiboot,kernel\0multiboot,module";
+static const char ramdisk_compat[] = "multiboot,ramdisk\0multiboot,module";
+
+/* QEMU's tree plus /chosen/domU1 { xen,domain; 1/1 cells; memory; cpus; module@50000000 }. */
+static void *with_domu(void)
+{
+	void *fdt = fx_load(FX_QEMU_V3);
+	fx_addnode(fdt, "/chosen", "domU1");
+	fx_string(fdt, "/chosen/domU1", "compatible", "xen,domain");
+	FX_CELLS(fdt, "/chosen/domU1", "#address-cells", 1);
+	FX_CELLS(fdt, "/chosen/domU1", "#size-cells", 1);
+	FX_CELLS(fdt, "/chosen/domU1", "memory", 0, 0x4000);
+	FX_CELLS(fdt, "/chosen/domU1", "cpus", 2);
+	fx_addnode(fdt, "/chosen/domU1", "module@50000000");
+	fx_bytes(fdt, "/chosen/domU1/module@50000000", "compatible", kernel_compat, sizeof(kernel_compat));
+	FX_CELLS(fdt, "/chosen/domU1/module@50000000", "reg", 0x50000000, 0x3000);
+	fx_string(fdt, "/chosen/domU1/module@50000000", "bootargs", "console=hvc0");
+	return fdt;
+}
+
+static void test_dt_boot_no_chosen_domains_boots_nothing(void **state)
+{
+	(void)state;
+	struct boot_info bi;
+	struct dt_error err = { { 0 } };
+	void *fdt = fx_load(FX_QEMU_V3);
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), 0);
+	assert_int_equal(bi.count, 0);
+	fx_free(fdt);
+}
+
+static void test_dt_boot_domu_reads_memory_cpus_module_and_bootargs(void **state)
+{
+	(void)state;
+	struct boot_info bi;
+	struct dt_error err = { { 0 } };
+	void *fdt = with_domu();
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), 0);
+	assert_int_equal(bi.count, 1);
+	assert_string_equal(bi.dom[0].name, "domU1");
+	assert_false(bi.dom[0].dom0);
+	assert_int_equal(bi.dom[0].mem_kib, 0x4000);
+	assert_int_equal(bi.dom[0].vcpus, 2);
+	assert_int_equal(pa_addr(bi.dom[0].kernel.base), 0x50000000);
+	assert_int_equal(bi.dom[0].kernel.size, 0x3000);
+	assert_int_equal(bi.dom[0].ramdisk.size, 0);
+	assert_string_equal(bi.dom[0].bootargs, "console=hvc0");
+	fx_free(fdt);
+}
+
+static void test_dt_boot_dom0_modules_directly_under_chosen(void **state)
+{
+	(void)state;
+	struct boot_info bi;
+	struct dt_error err = { { 0 } };
+	void *fdt = fx_load(FX_QEMU_V3);
+	FX_CELLS(fdt, "/chosen", "#address-cells", 2);
+	FX_CELLS(fdt, "/chosen", "#size-cells", 2);
+	fx_addnode(fdt, "/chosen", "module@60000000");
+	fx_bytes(fdt, "/chosen/module@60000000", "compatible", kernel_compat, sizeof(kernel_compat));
+	FX_CELLS(fdt, "/chosen/module@60000000", "reg", 0, 0x60000000, 0, 0x800000);
+	fx_addnode(fdt, "/chosen", "module@68000000");
+	fx_bytes(fdt, "/chosen/module@68000000", "compatible", ramdisk_compat, sizeof(ramdisk_compat));
+	FX_CELLS(fdt, "/chosen/module@68000000", "reg", 0, 0x68000000, 0, 0x100000);
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), 0);
+	assert_int_equal(bi.count, 1);
+	assert_true(bi.dom[0].dom0);
+	assert_int_equal(pa_addr(bi.dom[0].kernel.base), 0x60000000);
+	assert_int_equal(bi.dom[0].kernel.size, 0x800000);
+	assert_int_equal(pa_addr(bi.dom[0].ramdisk.base), 0x68000000);
+	fx_free(fdt);
+}
+
+static void test_dt_boot_domu_without_kernel_returns_enoent(void **state)
+{
+	(void)state;
+	struct boot_info bi;
+	struct dt_error err = { { 0 } };
+	void *fdt = with_domu();
+	fx_delnode(fdt, "/chosen/domU1/module@50000000");
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), -XEN_ENOENT);
+	assert_true(fx_contains(err.msg, "/chosen/domU1"));
+	fx_free(fdt);
+}
+
+static void test_dt_boot_bad_memory_or_cpus_returns_einval(void **state)
+{
+	(void)state;
+	struct boot_info bi;
+	struct dt_error err = { { 0 } };
+	void *fdt = with_domu();
+	FX_CELLS(fdt, "/chosen/domU1", "memory", 0, 3); /* not a multiple of 4 KiB */
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), -XEN_EINVAL);
+	FX_CELLS(fdt, "/chosen/domU1", "memory", 0, 0x4000);
+	FX_CELLS(fdt, "/chosen/domU1", "cpus", 0);
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), -XEN_EINVAL);
+	FX_CELLS(fdt, "/chosen/domU1", "cpus", 1);
+	fx_delprop(fdt, "/chosen/domU1", "memory");
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), -XEN_EINVAL);
+	assert_true(fx_contains(err.msg, "memory"));
+	fx_free(fdt);
+}
+
+static void test_dt_boot_module_reg_short_or_wrapping_returns_einval(void **state)
+{
+	(void)state;
+	struct boot_info bi;
+	struct dt_error err = { { 0 } };
+	void *fdt = with_domu();
+	FX_CELLS(fdt, "/chosen/domU1/module@50000000", "reg", 0x50000000);
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), -XEN_EINVAL);
+	FX_CELLS(fdt, "/chosen/domU1/module@50000000", "reg", 0xfffff000, 0x2000);
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), 0); /* 32-bit cells cannot wrap 64 bits */
+	FX_CELLS(fdt, "/chosen/domU1", "#address-cells", 2);
+	FX_CELLS(fdt, "/chosen/domU1/module@50000000", "reg", 0xffffffff, 0xfffff000, 0x2000);
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), -XEN_EINVAL);
+	fx_free(fdt);
+}
+
+static void test_dt_boot_two_kernels_in_one_domain_returns_einval(void **state)
+{
+	(void)state;
+	struct boot_info bi;
+	struct dt_error err = { { 0 } };
+	void *fdt = with_domu();
+	fx_addnode(fdt, "/chosen/domU1", "module@51000000");
+	fx_bytes(fdt, "/chosen/domU1/module@51000000", "compatible", kernel_compat, sizeof(kernel_compat));
+	FX_CELLS(fdt, "/chosen/domU1/module@51000000", "reg", 0x51000000, 0x1000);
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), -XEN_EINVAL);
+	assert_true(fx_contains(err.msg, "second kernel"));
+	fx_free(fdt);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dt_boot_no_chosen_domains_boots_nothing),
+		cmocka_unit_test(test_dt_boot_domu_reads_memory_cpus_module_and_bootargs),
+		cmocka_unit_test(test_dt_boot_dom0_modules_directly_under_chosen),
+		cmocka_unit_test(test_dt_boot_domu_without_kernel_returns_enoent),
+		cmocka_unit_test(test_dt_boot_bad_memory_or_cpus_returns_einval),
+		cmocka_unit_test(test_dt_boot_module_reg_short_or_wrapping_returns_einval),
+		cmocka_unit_test(test_dt_boot_two_kernels_in_one_domain_returns_einval),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
