@@ -15,25 +15,73 @@
 
 static uint64_t align_up(uint64_t x, uint64_t a) { return (x + a - 1) & ~(a - 1); }
 
-/* Gives the domain @bytes of RAM at GUEST_RAM0_BASE in the largest runs the allocator has, so the
- * p2m can use 1 GiB and 2 MiB blocks. */
-static int populate(struct domain *d, uint64_t bytes)
+/* The largest power-of-two run of pages that fits @left and keeps @ipa's alignment. */
+static unsigned chunk_order(uint64_t ipa, uint64_t left)
+{
+	unsigned order = FRAME_MAX_ORDER;
+
+	while (order && (((ipa >> PAGE_SHIFT) & ((1ull << order) - 1)) || (left >> PAGE_SHIFT) < (1ull << order)))
+		order--;
+	return order;
+}
+
+static int alloc_run(domid_t id, unsigned *order, paddr_t *pa)
+{
+	while (frame_alloc(id, *order, pa))
+		if ((*order)-- == 0)
+			return -XEN_ENOMEM;
+	return 0;
+}
+
+/* A DomU's RAM: one bank at GUEST_RAM0_BASE, in the largest runs the allocator has, so the p2m
+ * can use 1 GiB and 2 MiB blocks. */
+static int populate_domu(struct domain *d, uint64_t bytes, struct dt_guest *g)
 {
 	uint64_t ipa = GUEST_RAM0_BASE, end = GUEST_RAM0_BASE + bytes;
 
 	while (ipa < end) {
-		unsigned order = FRAME_MAX_ORDER;
-		while (order &&
-		       ((ipa >> PAGE_SHIFT) & ((1ull << order) - 1) || (end - ipa) >> PAGE_SHIFT < (1ull << order)))
-			order--;
+		unsigned order = chunk_order(ipa, end - ipa);
 		paddr_t pa;
-		while (frame_alloc(d->id, order, &pa))
-			if (order-- == 0)
-				return -XEN_ENOMEM;
-		int rc = p2m_map(&d->p2m, ipa_init(ipa), pa, PAGE_SIZE << order, P2M_RAM_RW);
+		int rc = alloc_run(d->id, &order, &pa);
+		rc = rc ?: p2m_map(&d->p2m, ipa_init(ipa), pa, PAGE_SIZE << order, P2M_RAM_RW);
 		if (rc)
 			return rc;
 		ipa += PAGE_SIZE << order;
+	}
+	g->bank[0] = (struct dt_guest_bank){ ipa_init(GUEST_RAM0_BASE), bytes };
+	g->banks = 1;
+	return 0;
+}
+
+/* Dom0's RAM is mapped 1:1 (it programs DMA with these addresses): each run becomes a bank,
+ * merged with its neighbours, kept sorted so the kernel goes into the lowest that fits. */
+static int populate_dom0(struct domain *d, uint64_t bytes, struct dt_guest *g)
+{
+	while (bytes) {
+		unsigned order = chunk_order(0, bytes);
+		paddr_t pa;
+		int rc = alloc_run(d->id, &order, &pa);
+		uint64_t size = PAGE_SIZE << order, base = pa_addr(pa);
+		rc = rc ?: p2m_map(&d->p2m, ipa_init(base), pa, size, P2M_RAM_RW);
+		if (rc)
+			return rc;
+		bytes -= size;
+		unsigned i = 0;
+		while (i < g->banks && ipa_addr(g->bank[i].base) + g->bank[i].size != base &&
+		       base + size != ipa_addr(g->bank[i].base))
+			i++;
+		if (i < g->banks) {
+			if (base < ipa_addr(g->bank[i].base))
+				g->bank[i].base = ipa_init(base);
+			g->bank[i].size += size;
+			continue;
+		}
+		if (g->banks == DT_GUEST_MAX_BANKS)
+			return -XEN_E2BIG;
+		for (i = g->banks; i > 0 && ipa_addr(g->bank[i - 1].base) > base; i--)
+			g->bank[i] = g->bank[i - 1];
+		g->bank[i] = (struct dt_guest_bank){ ipa_init(base), size };
+		g->banks++;
 	}
 	return 0;
 }
@@ -85,44 +133,62 @@ static void parse_image(const uint8_t *k, uint64_t size, struct image *img)
 	img->span = image_size > size ? image_size : size;
 }
 
-static int load(struct domain *d, const struct boot_domain *bd, uint64_t ram, uint64_t *entry, uint64_t *dtb)
+static const void *module(struct plat_region r)
 {
-	const uint8_t *k = hal_pa_to_va(bd->kernel.base);
+	const void *p = hal_pa_to_va(r.base);
+	return p && hal_pa_to_va(pa_add(r.base, r.size - 1)) ? p : NULL;
+}
+
+/* Kernel at its bank's (2 MiB-aligned) start + text_offset, then the tree, then the ramdisk, each
+ * 2 MiB-aligned, in the lowest bank that holds them all (the arm64 boot protocol's rules). */
+static int load(struct domain *d, const struct boot_domain *bd, struct dt_guest *g, uint64_t *entry, uint64_t *dtb)
+{
+	const uint8_t *k = module(bd->kernel);
+	const uint8_t *rd = bd->ramdisk.size ? module(bd->ramdisk) : NULL;
 	struct image img;
 
-	if (!k || !hal_pa_to_va(pa_add(bd->kernel.base, bd->kernel.size - 1)))
+	if (!k || (bd->ramdisk.size && !rd))
 		return -XEN_EFAULT;
 	parse_image(k, bd->kernel.size, &img);
-	uint64_t dt_off = align_up(img.load_offset + img.span, SZ_2M);
-	if (img.load_offset >= ram || dt_off + GUEST_DT_SIZE > ram)
-		return -XEN_ENOMEM;
-	int rc = copy_to_ipa(d, GUEST_RAM0_BASE + img.load_offset, k, bd->kernel.size);
-	if (rc)
+	for (unsigned i = 0; i < g->banks; i++) {
+		uint64_t base = align_up(ipa_addr(g->bank[i].base), SZ_2M);
+		uint64_t end = ipa_addr(g->bank[i].base) + g->bank[i].size;
+		uint64_t dt = align_up(base + img.load_offset + img.span, SZ_2M);
+		uint64_t initrd = align_up(dt + GUEST_DT_SIZE, SZ_2M);
+		if (base >= end || initrd + bd->ramdisk.size > end)
+			continue;
+		*entry = base + img.load_offset;
+		*dtb = dt;
+		g->initrd = ipa_init(initrd);
+		g->initrd_size = bd->ramdisk.size;
+		int rc = copy_to_ipa(d, *entry, k, bd->kernel.size);
+		if (!rc && rd)
+			rc = copy_to_ipa(d, initrd, rd, bd->ramdisk.size);
+		if (rc)
+			return rc;
+		void *tree = heap_alloc(GUEST_DT_SIZE);
+		if (!tree)
+			return -XEN_ENOMEM;
+		int size = dt_guest_build(tree, GUEST_DT_SIZE, g);
+		rc = size < 0 ? size : copy_to_ipa(d, dt, tree, (uint64_t)size);
+		heap_free(tree);
 		return rc;
-
-	void *tree = heap_alloc(GUEST_DT_SIZE);
-	if (!tree)
-		return -XEN_ENOMEM;
-	struct dt_guest g = { ipa_init(GUEST_RAM0_BASE), ram, d->nr_vcpus, bd->bootargs };
-	int size = dt_guest_build(tree, GUEST_DT_SIZE, &g);
-	rc = size < 0 ? size : copy_to_ipa(d, GUEST_RAM0_BASE + dt_off, tree, (uint64_t)size);
-	heap_free(tree);
-	*entry = GUEST_RAM0_BASE + img.load_offset;
-	*dtb = GUEST_RAM0_BASE + dt_off;
-	return rc;
+	}
+	return -XEN_ENOMEM;
 }
 
 int dom_build(const struct boot_domain *bd, domid_t id, struct domain **out)
 {
 	uint64_t ram = align_up(bd->mem_kib << 10, PAGE_SIZE), entry = 0, dtb = 0;
+	struct dt_guest g = { .vcpus = bd->vcpus, .bootargs = bd->bootargs };
 	struct domain *d;
 	int rc;
 
-	if (bd->dom0) {
-		con_printf("%s: Dom0 kernels are not supported yet (use a dom0less xen,domain node)\n", bd->name);
-		return -XEN_ENOSYS;
+	if (ram == 0) {
+		con_printf("%s: no memory to give\n", bd->name);
+		return -XEN_EINVAL;
 	}
-	if (ram > GUEST_RAM0_SIZE) {
+	if (!bd->dom0 && ram > GUEST_RAM0_SIZE) {
 		con_printf("%s: %llu MiB is more than the %llu MiB of guest RAM0\n", bd->name,
 			   (unsigned long long)(ram >> 20), (unsigned long long)(GUEST_RAM0_SIZE >> 20));
 		return -XEN_EINVAL;
@@ -132,20 +198,19 @@ int dom_build(const struct boot_domain *bd, domid_t id, struct domain **out)
 		con_printf("%s: cannot create domain %u (%d)\n", bd->name, id, rc);
 		return rc;
 	}
-	rc = populate(d, ram);
+	rc = bd->dom0 ? populate_dom0(d, ram, &g) : populate_domu(d, ram, &g);
 	if (!rc)
-		rc = load(d, bd, ram, &entry, &dtb);
+		rc = load(d, bd, &g, &entry, &dtb);
 	if (rc) {
 		con_printf("%s: cannot build domain %u (%d)\n", bd->name, id, rc);
 		domain_destroy(d);
 		return rc;
 	}
-	if (bd->ramdisk.size)
-		con_printf("%s: ramdisk module ignored: boot ramdisks arrive with the domains issue\n", bd->name);
 	vcpu_reset(d->vcpu[0], entry, dtb);
-	con_printf("Domain d%u (%s): %llu MiB at %#llx, %u vCPU%s, entry %#llx, tree %#llx\n", d->id, d->name,
-		   (unsigned long long)(ram >> 20), GUEST_RAM0_BASE, d->nr_vcpus, d->nr_vcpus > 1 ? "s" : "",
-		   (unsigned long long)entry, (unsigned long long)dtb);
+	con_printf("Domain d%u (%s): %llu MiB in %u bank%s from %#llx%s, %u vCPU%s, entry %#llx, tree %#llx\n", d->id,
+		   d->name, (unsigned long long)(ram >> 20), g.banks, g.banks > 1 ? "s" : "",
+		   (unsigned long long)ipa_addr(g.bank[0].base), bd->dom0 ? " (1:1)" : "", d->nr_vcpus,
+		   d->nr_vcpus > 1 ? "s" : "", (unsigned long long)entry, (unsigned long long)dtb);
 	*out = d;
 	return 0;
 }

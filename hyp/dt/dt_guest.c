@@ -38,7 +38,8 @@ int dt_guest_build(void *buf, size_t size, const struct dt_guest *g)
 	char mem_name[32];
 	int rc;
 
-	if (g->vcpus == 0 || g->vcpus > DT_GUEST_MAX_VCPUS || size > INT32_MAX)
+	if (g->vcpus == 0 || g->vcpus > DT_GUEST_MAX_VCPUS || g->banks == 0 || g->banks > DT_GUEST_MAX_BANKS ||
+	    size > INT32_MAX)
 		return -XEN_EINVAL;
 	rc = fdt_create(fdt, (int)size);
 	rc = rc ?: fdt_finish_reservemap(fdt);
@@ -51,15 +52,22 @@ int dt_guest_build(void *buf, size_t size, const struct dt_guest *g)
 	rc = rc ?: fdt_begin_node(fdt, "chosen");
 	if (g->bootargs)
 		rc = rc ?: fdt_property_string(fdt, "bootargs", g->bootargs);
+	if (g->initrd_size) {
+		rc = rc ?: fdt_property_u64(fdt, "linux,initrd-start", ipa_addr(g->initrd));
+		rc = rc ?: fdt_property_u64(fdt, "linux,initrd-end", ipa_addr(g->initrd) + g->initrd_size);
+	}
 	rc = rc ?: fdt_end_node(fdt);
 
 	rc = rc ?: cpus(fdt, g->vcpus);
 
-	fmt_snprintf(mem_name, sizeof(mem_name), "memory@%llx", (unsigned long long)ipa_addr(g->ram_base));
-	rc = rc ?: fdt_begin_node(fdt, mem_name);
-	rc = rc ?: fdt_property_string(fdt, "device_type", "memory");
-	rc = rc ?: reg64(fdt, ipa_addr(g->ram_base), g->ram_size);
-	rc = rc ?: fdt_end_node(fdt);
+	/* One node per bank, as Xen writes them, named after its first address. */
+	for (unsigned i = 0; i < g->banks && !rc; i++) {
+		fmt_snprintf(mem_name, sizeof(mem_name), "memory@%llx", (unsigned long long)ipa_addr(g->bank[i].base));
+		rc = fdt_begin_node(fdt, mem_name);
+		rc = rc ?: fdt_property_string(fdt, "device_type", "memory");
+		rc = rc ?: reg64(fdt, ipa_addr(g->bank[i].base), g->bank[i].size);
+		rc = rc ?: fdt_end_node(fdt);
+	}
 
 	rc = rc ?: fdt_begin_node(fdt, "hypervisor");
 	rc = rc ?: fdt_property(fdt, "compatible", hyp_compat, sizeof(hyp_compat));
