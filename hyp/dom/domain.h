@@ -5,6 +5,7 @@
 #include "core/spinlock.h"
 #include "hal/vcpu.h"
 #include "mm/p2m.h"
+#include "public/hvm.h"
 #include "public/xen.h"
 
 #define DOMAIN_MAX         16 /* live domains; VMID = domid + 1 keeps within 8-bit VMIDs */
@@ -44,6 +45,7 @@ struct domain {
 	unsigned nr_vcpus;
 	struct vcpu *vcpu[DOMAIN_MAX_VCPUS];
 	unsigned vcpus_live; /* vCPUs claimed and not yet retired */
+	uint64_t hvm_param[HVM_NR_PARAMS];
 	spinlock_t con_lock;
 	unsigned con_len;
 	char con_buf[DOMAIN_CONSOLE_MAX];

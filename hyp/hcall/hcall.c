@@ -8,6 +8,7 @@ static const hcall_fn table[] = {
 	[__HYPERVISOR_xen_version] = hcall_xen_version,
 	[__HYPERVISOR_console_io] = hcall_console_io,
 	[__HYPERVISOR_sched_op] = hcall_sched_op,
+	[__HYPERVISOR_hvm_op] = hcall_hvm_op,
 };
 
 static const char *commandline = "";

@@ -14,4 +14,5 @@ const char *hcall_commandline(void);
 /* The ops, each with the raw argument registers. They set *yield when the vCPU should stop. */
 long hcall_console_io(struct vcpu *v, const uint64_t *a, bool *yield);
 long hcall_xen_version(struct vcpu *v, const uint64_t *a, bool *yield);
+long hcall_hvm_op(struct vcpu *v, const uint64_t *a, bool *yield);
 long hcall_sched_op(struct vcpu *v, const uint64_t *a, bool *yield);

@@ -11,12 +11,20 @@
 #include "hcall/hcall.h"
 #include "mm/guest_copy.h"
 #include "public/errno.h"
+#include "public/hvm.h"
 #include "public/version.h"
 
 /* A guest "address space": VAs 0x1000-0x2fff are readable, everything else faults. */
 static uint8_t guest_mem[0x2000];
-static struct domain dom;
+static struct domain dom, other;
 static struct vcpu vc;
+
+struct domain *domain_by_id(domid_t id)
+{
+	if (id == dom.id)
+		return &dom;
+	return id == other.id ? &other : NULL;
+}
 static unsigned shutdowns, last_reason;
 
 int copy_from_guest(struct hal_vcpu_ctx *v, struct p2m *p2m, void *dst, uint64_t gva, size_t len)
@@ -54,6 +62,8 @@ static int setup(void **state)
 	memset(&dom, 0, sizeof(dom));
 	memset(&vc, 0, sizeof(vc));
 	dom.id = 3;
+	memset(&other, 0, sizeof(other));
+	other.id = 5;
 	vc.dom = &dom;
 	shutdowns = 0;
 	return 0;
@@ -216,6 +226,61 @@ static void test_xen_version_commandline_for_dom0(void **state)
 	assert_int_equal(guest_mem[1023], 0);
 }
 
+static long hvm_param(unsigned op, domid_t domid, uint32_t index, uint64_t *value)
+{
+	struct xen_hvm_param p = { domid, 0, index, *value };
+	memcpy(guest_mem, &p, sizeof(p));
+	long rc = call(__HYPERVISOR_hvm_op, op, 0x1000, 0);
+	memcpy(&p, guest_mem, sizeof(p));
+	*value = p.value;
+	return rc;
+}
+
+static void test_hvm_op_domain_sets_and_reads_its_callback_irq(void **state)
+{
+	(void)state;
+	uint64_t v = 0x0200000000000f01ull; /* PPI 31, level-low flags */
+	assert_int_equal(hvm_param(HVMOP_set_param, DOMID_SELF, HVM_PARAM_CALLBACK_IRQ, &v), 0);
+	v = 0;
+	assert_int_equal(hvm_param(HVMOP_get_param, 3, HVM_PARAM_CALLBACK_IRQ, &v), 0);
+	assert_int_equal(v, 0x0200000000000f01ull);
+}
+
+static void test_hvm_op_domu_cannot_set_store_or_touch_others(void **state)
+{
+	(void)state;
+	uint64_t v = 0x1234;
+	assert_int_equal(hvm_param(HVMOP_set_param, DOMID_SELF, HVM_PARAM_STORE_PFN, &v), -XEN_EPERM);
+	assert_int_equal(hvm_param(HVMOP_get_param, 5, HVM_PARAM_STORE_PFN, &v), -XEN_EPERM);
+	assert_int_equal(hvm_param(HVMOP_set_param, 5, HVM_PARAM_CALLBACK_IRQ, &v), -XEN_EPERM);
+	assert_int_equal(hvm_param(HVMOP_get_param, DOMID_SELF, 12, &v), -XEN_EPERM);
+	assert_int_equal(other.hvm_param[HVM_PARAM_CALLBACK_IRQ], 0);
+}
+
+static void test_hvm_op_dom0_sets_a_domus_store_pfn_which_it_then_reads(void **state)
+{
+	(void)state;
+	dom.privileged = true;
+	uint64_t v = 0x40001;
+	assert_int_equal(hvm_param(HVMOP_set_param, 5, HVM_PARAM_STORE_PFN, &v), 0);
+	assert_int_equal(other.hvm_param[HVM_PARAM_STORE_PFN], 0x40001);
+	dom.privileged = false;
+	v = 0;
+	assert_int_equal(hvm_param(HVMOP_get_param, DOMID_SELF, HVM_PARAM_STORE_PFN, &v), 0);
+	assert_int_equal(v, 0); /* dom 3's own, not dom 5's */
+}
+
+static void test_hvm_op_hostile_arguments_get_xen_errnos(void **state)
+{
+	(void)state;
+	uint64_t v = 1;
+	assert_int_equal(hvm_param(HVMOP_get_param, DOMID_SELF, HVM_NR_PARAMS, &v), -XEN_EINVAL);
+	assert_int_equal(hvm_param(HVMOP_get_param, DOMID_SELF, UINT32_MAX, &v), -XEN_EINVAL);
+	assert_int_equal(hvm_param(HVMOP_get_param, 9, HVM_PARAM_CALLBACK_IRQ, &v), -XEN_ESRCH);
+	assert_int_equal(call(__HYPERVISOR_hvm_op, HVMOP_get_param, 0x2ff8, 0), -XEN_EFAULT);
+	assert_int_equal(call(__HYPERVISOR_hvm_op, 99, 0x1000, 0), -XEN_ENOSYS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +298,10 @@ int main(void)
 		cmocka_unit_test_setup(test_xen_version_features_for_domu_and_dom0, setup),
 		cmocka_unit_test_setup(test_xen_version_hostile_arguments_get_xen_errnos, setup),
 		cmocka_unit_test_setup(test_xen_version_commandline_for_dom0, setup),
+		cmocka_unit_test_setup(test_hvm_op_domain_sets_and_reads_its_callback_irq, setup),
+		cmocka_unit_test_setup(test_hvm_op_domu_cannot_set_store_or_touch_others, setup),
+		cmocka_unit_test_setup(test_hvm_op_dom0_sets_a_domus_store_pfn_which_it_then_reads, setup),
+		cmocka_unit_test_setup(test_hvm_op_hostile_arguments_get_xen_errnos, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,52 @@
+/* hvm_op get/set_param. The toolstack (Dom0) may read and write any domain's parameters; a
+ * domain may read its own and set only its event-channel upcall, as Xen restricts them. */
+#include "hcall/hcall.h"
+#include "mm/guest_copy.h"
+#include "public/errno.h"
+
+/* What a domain may do to its own parameters: the rest are the toolstack's to set once. */
+static bool self_may_set(uint32_t index) { return index == HVM_PARAM_CALLBACK_IRQ; }
+
+static bool self_may_get(uint32_t index)
+{
+	switch (index) {
+	case HVM_PARAM_CALLBACK_IRQ:
+	case HVM_PARAM_STORE_PFN:
+	case HVM_PARAM_STORE_EVTCHN:
+	case HVM_PARAM_CONSOLE_PFN:
+	case HVM_PARAM_CONSOLE_EVTCHN: return true;
+	default: return false;
+	}
+}
+
+static long param(struct vcpu *v, bool set, uint64_t gva)
+{
+	struct xen_hvm_param p;
+
+	if (copy_from_guest(&v->ctx, &v->dom->p2m, &p, gva, sizeof(p)))
+		return -XEN_EFAULT;
+	if (p.index >= HVM_NR_PARAMS)
+		return -XEN_EINVAL;
+	struct domain *d = p.domid == DOMID_SELF ? v->dom : domain_by_id(p.domid);
+	if (!d)
+		return -XEN_ESRCH;
+	bool self = d == v->dom;
+	if (!v->dom->privileged && (!self || !(set ? self_may_set(p.index) : self_may_get(p.index))))
+		return -XEN_EPERM;
+	if (set) {
+		__atomic_store_n(&d->hvm_param[p.index], p.value, __ATOMIC_RELEASE);
+		return 0;
+	}
+	p.value = __atomic_load_n(&d->hvm_param[p.index], __ATOMIC_ACQUIRE);
+	return copy_to_guest(&v->ctx, &v->dom->p2m, gva, &p, sizeof(p)) ? -XEN_EFAULT : 0;
+}
+
+long hcall_hvm_op(struct vcpu *v, const uint64_t *a, bool *yield)
+{
+	(void)yield;
+	switch (a[0]) {
+	case HVMOP_set_param: return param(v, true, a[1]);
+	case HVMOP_get_param: return param(v, false, a[1]);
+	default: return -XEN_ENOSYS;
+	}
+}
