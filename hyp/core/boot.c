@@ -2,22 +2,32 @@
 #include "core/bootargs.h"
 #include "core/console.h"
 #include "core/panic.h"
+#include "core/run.h"
 #include "core/version.h"
+#include "dom/dom_build.h"
+#include "dom/vcpu.h"
 #include "dt/dt.h"
+#include "dt/dt_boot.h"
+#include "vpsci/vpsci.h"
 #include "hal/boot.h"
 #include "hal/cpu.h"
 #include "hal/exit.h"
 #include "hal/mmu.h"
 #include "hal/platform.h"
 #include "hal/timer.h"
+#include "mm/frame.h"
 #include "public/errno.h"
 
 /* How long the boot CPU waits for a started CPU to check in. */
 #define CPU_CHECKIN_TIMEOUT_MS 1000
 
+/* Regions of RAM the frame allocator must leave alone: the HAL's own and the boot modules. */
+#define MAX_RESERVED (8 + 2 * BOOT_MAX_DOMAINS)
+
 static struct platform plat;
+static struct boot_info boot;
 static unsigned cpus_online;
-static bool poweroff_when_idle;
+static bool cpus_released; /* secondaries wait for the boot CPU to have placed every vCPU */
 
 /* Logical CPU 0 is the one we boot on: move its MPIDR to the front, keep the others' DT order. */
 static bool put_boot_cpu_first(struct platform *p, uint64_t boot_mpidr)
@@ -42,15 +52,6 @@ static void print_platform(const struct platform *p)
 	con_printf("GICv%u: distributor %#llx\n", p->gic.version, (unsigned long long)pa_addr(p->gic.dist.base));
 	con_printf("Timer PPIs: hyp %u, virt %u, phys %u\n", p->timer.hyp, p->timer.virt, p->timer.ns_phys);
 	con_printf("Console: %s at %#llx\n", p->uart.path, (unsigned long long)pa_addr(p->uart.regs.base));
-}
-
-static HAL_NORETURN void idle(void)
-{
-	for (;;) {
-		if (poweroff_when_idle && hal_cpu_id() == 0)
-			hal_exit(0);
-		hal_cpu_idle();
-	}
 }
 
 static bool wait_for_online(unsigned want)
@@ -84,6 +85,59 @@ static void start_secondaries(void)
 	}
 }
 
+static void init_memory(const void *fdt)
+{
+	struct plat_region reserved[MAX_RESERVED];
+	struct dt_error err = { { 0 } };
+	unsigned n = hal_mem_reserved(reserved, MAX_RESERVED);
+
+	if (n > MAX_RESERVED)
+		panic("the HAL reserves %u regions, more than %u", n, MAX_RESERVED);
+	int rc = dt_boot_parse(fdt, &boot, &err);
+	if (rc)
+		panic("boot domains: %s", err.msg);
+	for (unsigned i = 0; i < boot.count; i++) {
+		reserved[n++] = boot.dom[i].kernel;
+		if (boot.dom[i].ramdisk.size)
+			reserved[n++] = boot.dom[i].ramdisk;
+	}
+	rc = frame_init(&plat, reserved, n);
+	if (rc)
+		panic("frame allocator: %d", rc);
+	con_printf("Memory: %llu MiB free for domains\n", (unsigned long long)(frame_free_count() * PAGE_SIZE >> 20));
+}
+
+/* Dom0's size and vCPUs come from the hypervisor's command line, as Xen's do: dom0_mem= (default:
+ * half the free memory) and dom0_max_vcpus= (default 1). */
+static void dom0_params(struct boot_domain *bd)
+{
+	uint64_t bytes = frame_free_count() * PAGE_SIZE / 2, vcpus = 1;
+
+	if (bootargs_has(plat.bootargs, "dom0_mem") && !bootargs_size(plat.bootargs, "dom0_mem", &bytes))
+		con_printf("dom0_mem: only the <size>[KMG] form is understood; using %llu MiB\n",
+			   (unsigned long long)(bytes >> 20));
+	if (bootargs_has(plat.bootargs, "dom0_max_vcpus") && !bootargs_uint(plat.bootargs, "dom0_max_vcpus", &vcpus))
+		con_printf("dom0_max_vcpus: not a number; using 1\n");
+	bd->mem_kib = bytes >> 10;
+	bd->vcpus = vcpus > DOMAIN_MAX_VCPUS ? DOMAIN_MAX_VCPUS : vcpus ? (unsigned)vcpus : 1;
+}
+
+/* Boot domains are built before any secondary runs, so a build failure cannot race a guest. */
+static unsigned build_domains(struct domain **doms)
+{
+	unsigned n = 0;
+	domid_t next = 1;
+
+	for (unsigned i = 0; i < boot.count; i++) {
+		domid_t id = boot.dom[i].dom0 ? 0 : next++;
+		if (boot.dom[i].dom0)
+			dom0_params(&boot.dom[i]);
+		if (dom_build(&boot.dom[i], id, &doms[n]) == 0)
+			n++;
+	}
+	return n;
+}
+
 HAL_NORETURN void hyp_start(paddr_t fdt_pa)
 {
 	struct dt_error err = { { 0 } };
@@ -91,7 +145,7 @@ HAL_NORETURN void hyp_start(paddr_t fdt_pa)
 	int rc = fdt ? dt_platform_parse(fdt, &plat, &err) : -XEN_EFAULT;
 
 	plat.semihosting = bootargs_has(plat.bootargs, "semihosting");
-	poweroff_when_idle = bootargs_has(plat.bootargs, "poweroff_when_idle");
+	run_set_poweroff_when_idle(bootargs_has(plat.bootargs, "poweroff_when_idle"));
 	/* Bring the console up even if the tree is flawed, so the flaw can be reported. */
 	int hal_rc = hal_platform_init(&plat);
 	if (!fdt)
@@ -106,15 +160,28 @@ HAL_NORETURN void hyp_start(paddr_t fdt_pa)
 	if (!put_boot_cpu_first(&plat, hal_cpu_mpidr()))
 		panic("boot CPU %#llx is not in /cpus", (unsigned long long)hal_cpu_mpidr());
 
+	init_memory(fdt);
+	struct domain *doms[BOOT_MAX_DOMAINS];
+	unsigned ndoms = build_domains(doms);
+
 	__atomic_store_n(&cpus_online, 1, __ATOMIC_RELEASE);
 	start_secondaries();
-	con_printf("Halcyon: %u CPUs online\n", __atomic_load_n(&cpus_online, __ATOMIC_ACQUIRE));
-	idle();
+	unsigned online = __atomic_load_n(&cpus_online, __ATOMIC_ACQUIRE);
+	con_printf("Halcyon: %u CPUs online\n", online);
+
+	/* Spread the boot vCPUs over the pCPUs, starting after the boot CPU. */
+	vpsci_set_pcpus(online);
+	for (unsigned i = 0; i < ndoms; i++)
+		if (domain_vcpu_claim(doms[i]->vcpu[0]))
+			vcpu_start(doms[i]->vcpu[0], (i + 1) % online);
+	__atomic_store_n(&cpus_released, true, __ATOMIC_RELEASE);
+	run_cpu(0);
 }
 
 HAL_NORETURN void hyp_secondary_start(unsigned cpu)
 {
-	(void)cpu;
 	__atomic_fetch_add(&cpus_online, 1, __ATOMIC_ACQ_REL);
-	idle();
+	while (!__atomic_load_n(&cpus_released, __ATOMIC_ACQUIRE))
+		hal_cpu_relax();
+	run_cpu(cpu);
 }
