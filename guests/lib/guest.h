@@ -7,11 +7,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The program's entry, on vCPU 0, with the guest's device tree (stage 1 off: VA == IPA). */
+/* The program's entry, on vCPU 0, with the guest's device tree (identity-mapped: VA == IPA). */
 void guest_main(const void *fdt);
 
 /* hvc #0xEA1: op in x16, arguments in x0-x4, result from x0. */
 long gl_hypercall(unsigned op, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4);
+
+/* An SMCCC call (PSCI...) through the hypervisor conduit, hvc #0: function ID in w0, arguments in
+ * x1-x3, result from x0. */
+long gl_smccc(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+
+/* Memory for hypercall arguments: @size zeroed bytes of the guest's own RAM, 16-byte aligned, that
+ * the program reads and writes through the returned pointer and hands the hypervisor as *@gva.
+ * Never freed; NULL (and the guest shut down as crashed) when the arena is exhausted. */
+void *gl_alloc(size_t size, uint64_t *gva);
 
 /* Single loads and stores of one general register (LDR/STR), so a stage-2 fault on them carries
  * a valid instruction syndrome (ISV) for the hypervisor to decode. */

@@ -25,6 +25,9 @@
 
 #define HCR_RW (UL(1) << 31)
 
+/* CNTHCTL_EL2 (E2H == 0): EL1 may read the physical counter; the physical timer stays ours. */
+#define CNTHCTL_EL1PCTEN UL(1)
+
 /* CPTR_EL2 with E2H == 0: RES1 bits only, so TFP == 0 (libfdt.a may use SIMD registers). */
 #define CPTR_EL2_RES1 UL(0x33ff)
 
@@ -65,6 +68,31 @@
 #define FRAME_FAR   280
 #define FRAME_HPFAR 288
 #define FRAME_SIZE  304 /* 296 rounded up: SP stays 16-byte aligned */
+
+/* struct hal_vcpu_ctx (include/hal/vcpu.h) for entry.S and fp.S; vcpu.c checks them. */
+#define CTX_X0       0
+#define CTX_X30      240
+#define CTX_PC       248
+#define CTX_PSTATE   256
+#define CTX_EL1_VBAR 328
+#define CTX_EL1_ESR  368 /* then far */
+#define CTX_EL1_ELR  424 /* then spsr */
+#define CTX_HCR      456 /* then vttbr */
+#define CTX_FP_V     488
+#define CTX_FPSR     1000
+#define CTX_FPCR     1008
+#define CTX_HAL_PRIV 1016 /* the host SP while the guest runs */
+
+/* struct hal_exit and enum hal_exit_reason */
+#define EXIT_SYNC   0
+#define EXIT_IRQ    1
+#define EXIT_SERROR 2
+#define EXIT_REASON 0
+#define EXIT_ESR    8 /* then far */
+#define EXIT_HPFAR  24
+
+/* struct pcpu (pcpu.h): one cache line per CPU. */
+#define PCPU_SHIFT 6
 
 #ifndef __ASSEMBLER__
 #define sysreg_read(reg)                                                                                               \

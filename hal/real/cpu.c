@@ -1,5 +1,5 @@
-/* Physical CPU identity, bring-up through PSCI CPU_ON, waiting, and the system counter.
- * TPIDR_EL2 holds the logical index: start.S sets it before any C runs on that CPU. */
+/* Physical CPU identity, bring-up through PSCI CPU_ON, waiting and waking, the system counter.
+ * TPIDR_EL2 names the CPU (pcpu.h): start.S sets it before any C runs on that CPU. */
 #include <stddef.h>
 
 #include "hal/cpu.h"
@@ -9,6 +9,8 @@
 #include "hal/timer.h"
 #include "public/errno.h"
 #include "arch.h"
+#include "pcpu.h"
+#include "vcpu.h"
 
 _Static_assert(REAL_MAX_CPUS == PLAT_MAX_CPUS, "start.S sizes its stacks by REAL_MAX_CPUS");
 _Static_assert(offsetof(struct hal_frame, x[30]) == FRAME_X30, "vectors.S frame layout");
@@ -19,12 +21,15 @@ _Static_assert(offsetof(struct hal_frame, esr) == FRAME_ESR, "vectors.S frame la
 _Static_assert(offsetof(struct hal_frame, far) == FRAME_FAR, "vectors.S frame layout");
 _Static_assert(offsetof(struct hal_frame, hpfar) == FRAME_HPFAR, "vectors.S frame layout");
 _Static_assert(sizeof(struct hal_frame) <= FRAME_SIZE && FRAME_SIZE % 16 == 0, "vectors.S frame size");
+_Static_assert(sizeof(struct pcpu) == 1 << PCPU_SHIFT, "one cache line per CPU");
 
 #define MPIDR_AFF_MASK UL(0xff00ffffff)
 
 extern char start_secondary[] __attribute__((visibility("hidden")));
 
-unsigned hal_cpu_id(void) { return (unsigned)sysreg_read(tpidr_el2); }
+struct pcpu pcpus[REAL_MAX_CPUS];
+
+unsigned hal_cpu_id(void) { return pcpu_index(); }
 
 uint64_t hal_cpu_mpidr(void) { return sysreg_read(mpidr_el1) & MPIDR_AFF_MASK; }
 
@@ -53,7 +58,19 @@ int hal_cpu_start(unsigned idx, uint64_t mpidr)
 	return psci_to_errno(hal_psci_call(PSCI_CPU_ON_64, mpidr, (uintptr_t)start_secondary, idx));
 }
 
-void hal_cpu_idle(void) { __asm__ volatile("dsb sy\n\twfi" ::: "memory"); }
+/* WFE, woken by hal_cpu_kick's SEV: no interrupt can wake a WFI until a GIC driver sends SGIs.
+ * A vCPU's state goes back to its ctx first, so no other CPU ever waits for an idle one. */
+void hal_cpu_idle(void)
+{
+	vcpu_release();
+	__asm__ volatile("dsb sy\n\twfe" ::: "memory");
+}
+
+void hal_cpu_kick(unsigned cpu)
+{
+	(void)cpu;
+	__asm__ volatile("dsb ish\n\tsev" ::: "memory");
+}
 
 void hal_cpu_relax(void) { __asm__ volatile("yield" ::: "memory"); }
 

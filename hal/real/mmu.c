@@ -209,3 +209,20 @@ void *hal_pa_to_va(paddr_t pa)
 }
 
 paddr_t hal_va_to_pa(const void *va) { return pa_init((uintptr_t)va); }
+
+/* The image covers the stacks, the per-CPU area and the EL2 tables: all in .bss, before _end. */
+unsigned hal_mem_reserved(struct plat_region *out, unsigned max)
+{
+	struct range r[] = { { (uintptr_t)_text, (uintptr_t)_end }, fdt };
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < sizeof(r) / sizeof(r[0]); i++) {
+		if (r[i].end <= r[i].base)
+			continue;
+		uint64_t base = r[i].base & ~UL(0xfff), end = (r[i].end + 0xfff) & ~UL(0xfff);
+		if (n < max)
+			out[n] = (struct plat_region){ pa_init(base), end - base };
+		n++;
+	}
+	return n;
+}

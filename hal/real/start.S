@@ -57,13 +57,14 @@ start_primary:
 	stp	xzr, xzr, [x1], #16
 	b	3b
 
-4:	msr	tpidr_el2, xzr
-	mov	x0, #0
+4:	mov	x0, #0
 	bl	start_set_stack
 	mov	x0, x19
 	bl	mmu_early
 	bl	start_inval_image
 	bl	start_enable_mmu
+	mov	x0, #0
+	bl	start_set_cpu
 	mov	x0, x19
 	bl	hyp_start
 	b	start_park
@@ -80,7 +81,8 @@ start_secondary:
 	bl	start_el2_setup
 	/* The MMU goes on before any store: the stack must be cacheable and coherent from the start. */
 	bl	start_enable_mmu
-	msr	tpidr_el2, x19
+	mov	x0, x19
+	bl	start_set_cpu
 	mov	x0, x19
 	bl	start_set_stack
 	mov	x0, x19
@@ -102,10 +104,26 @@ start_el2_setup:
 	msr	hcr_el2, x0
 	mov	x0, #CPTR_EL2_RES1
 	msr	cptr_el2, x0
+	/* Guest-facing EL2 state no vCPU changes: the guest's MIDR is the real one, no CP15 traps,
+	 * the virtual counter equal to the physical one. */
+	mrs	x0, midr_el1
+	msr	vpidr_el2, x0
+	msr	hstr_el2, xzr
+	mov	x0, #CNTHCTL_EL1PCTEN
+	msr	cnthctl_el2, x0
+	msr	cntvoff_el2, xzr
+	msr	vttbr_el2, xzr
 	adrp	x0, vec_table
 	add	x0, x0, :lo12:vec_table
 	msr	vbar_el2, x0
 	isb
+	ret
+
+/* TPIDR_EL2 = (x0 + 1) << 32: the logical index, in the form vcpu.c uses as the live mark. */
+start_set_cpu:
+	add	x1, x0, #1
+	lsl	x1, x1, #32
+	msr	tpidr_el2, x1
 	ret
 
 /* sp = top of start_stacks[x0]; x1 clobbered. */

@@ -1,5 +1,5 @@
-/* EL2 exception vectors: every entry saves a full struct hal_frame and hands it to the core.
- * For now all sixteen are fatal; lower-EL entries become guest exits when guests arrive. */
+/* EL2 exception vectors: an exception from a guest is a vCPU exit (entry.S); one from EL2 itself
+ * is a hypervisor bug, whose full struct hal_frame goes to the core to dump. */
 #include "arch.h"
 
 /* The interrupted context's SP, into x0 (x0/x1 already saved; x1 is free until the name). */
@@ -8,13 +8,6 @@
 .endm
 .macro sp_el2h
 	add	x0, sp, #FRAME_SIZE
-.endm
-.macro sp_lower
-	mrs	x1, spsr_el2
-	mrs	x0, sp_el1
-	tbnz	x1, #0, 1f			/* M[0] set: EL1h ran on SP_EL1, else SP_EL0 */
-	mrs	x0, sp_el0
-1:
 .endm
 
 /* .org fails assembly ("attempt to move .org backwards") if the previous slot overflowed 0x80 bytes. */
@@ -32,6 +25,15 @@ vec_name_\idx:
 	.popsection
 .endm
 
+/* A guest ran: SP_EL2 is its ctx (entry.S), so x0/x1 go straight into ctx.x[0..1]. Exceptions
+ * from AArch32 (a guest's 32-bit EL0) exit the same way: their syndrome is the core's to judge. */
+.macro vexit idx, reason
+	.org	vec_table + \idx * 0x80
+	stp	x0, x1, [sp, #CTX_X0]
+	mov	x0, #\reason
+	b	entry_exit
+.endm
+
 	.section .text.vectors, "ax"
 	.balign	2048
 	.globl	vec_table
@@ -44,14 +46,14 @@ vec_table:
 	ventry	5, sp_el2h, "EL2h IRQ"
 	ventry	6, sp_el2h, "EL2h FIQ"
 	ventry	7, sp_el2h, "EL2h SError"
-	ventry	8, sp_lower, "lower-EL AArch64 sync"
-	ventry	9, sp_lower, "lower-EL AArch64 IRQ"
-	ventry	10, sp_lower, "lower-EL AArch64 FIQ"
-	ventry	11, sp_lower, "lower-EL AArch64 SError"
-	ventry	12, sp_lower, "lower-EL AArch32 sync"
-	ventry	13, sp_lower, "lower-EL AArch32 IRQ"
-	ventry	14, sp_lower, "lower-EL AArch32 FIQ"
-	ventry	15, sp_lower, "lower-EL AArch32 SError"
+	vexit	8, EXIT_SYNC
+	vexit	9, EXIT_IRQ
+	vexit	10, EXIT_IRQ			/* FIQ: a physical interrupt all the same */
+	vexit	11, EXIT_SERROR
+	vexit	12, EXIT_SYNC
+	vexit	13, EXIT_IRQ
+	vexit	14, EXIT_IRQ
+	vexit	15, EXIT_SERROR
 	.org	vec_table + 0x800
 
 /* x0 = interrupted SP, x1 = vector name; x0/x1 of the interrupted context are at [sp]. */

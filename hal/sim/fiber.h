@@ -2,12 +2,16 @@
  * moves between them only by explicit switches on the one host thread, which keeps runs replayable. */
 #pragma once
 
+#include <setjmp.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <ucontext.h>
 
 struct sim_fiber {
-	ucontext_t ctx;
-	void *map; /* stack mapping including the guard page; NULL for the host thread's own stack */
+	ucontext_t ctx; /* the first entry only: makecontext is the portable way onto a new stack */
+	jmp_buf jb;     /* every later switch: no signal-mask system calls, unlike ucontext's */
+	bool fresh;     /* created and never entered */
+	void *map;      /* stack mapping including the guard page; NULL for the host thread's own stack */
 	size_t map_size;
 	void (*entry)(void);
 	/* What AddressSanitizer needs to follow the switches (unused in other builds). */

@@ -8,7 +8,10 @@
 #include "bus.h"
 #include "console.h"
 #include "hal/mmu.h"
+#include "program.h"
 #include "ram.h"
+#include "s2.h"
+#include "vcpu.h"
 
 /* QEMU's rule for where the tree goes: this far into the first bank, or half of it if smaller. */
 #define DTB_OFFSET_MAX (128ull << 20)
@@ -54,8 +57,11 @@ int sim_machine_create(const struct platform *plat, const struct sim_config *cfg
 		return -1;
 	}
 	m.ncpus = plat->cpu_count;
-	for (unsigned i = 0; i < m.ncpus; i++)
+	for (unsigned i = 0; i < m.ncpus; i++) {
 		m.cpus[i].mpidr = plat->cpu_mpidr[i];
+		m.cpus[i].running = &m.cpus[i].fiber;
+		sim_mmu_init(&m.cpus[i].mmu);
+	}
 	m.ram0 = plat->mem[0];
 	for (unsigned i = 0; i < plat->mem_count; i++) {
 		if (sim_ram_add(plat->mem[i].base, plat->mem[i].size)) {
@@ -76,6 +82,7 @@ int sim_machine_create(const struct platform *plat, const struct sim_config *cfg
 
 void sim_machine_destroy(void)
 {
+	sim_vcpu_release_all();
 	for (unsigned i = 0; i < m.ncpus; i++)
 		sim_fiber_destroy(&m.cpus[i].fiber);
 	sim_bus_reset();
@@ -93,6 +100,24 @@ struct sim_cpu *sim_cpu_by_mpidr(uint64_t mpidr)
 	return NULL;
 }
 
+unsigned sim_cpu_count(void) { return m.ncpus; }
+
+struct sim_cpu *sim_cpu_at(unsigned i) { return i < m.ncpus ? &m.cpus[i] : NULL; }
+
+const struct sim_program *sim_program_find(const char *name)
+{
+	for (unsigned i = 0; i < m.cfg.nprograms; i++)
+		if (strcmp(m.cfg.programs[i].name, name) == 0)
+			return &m.cfg.programs[i];
+	return NULL;
+}
+
+const struct sim_program *sim_programs(unsigned *n)
+{
+	*n = m.cfg.nprograms;
+	return m.cfg.programs;
+}
+
 enum plat_psci_conduit sim_psci_conduit(void) { return m.psci; }
 
 uint64_t sim_now(void) { return m.now; }
@@ -102,7 +127,7 @@ void sim_yield(void)
 	struct sim_cpu *c = m.current;
 
 	if (c)
-		sim_fiber_switch(&c->fiber, &m.host);
+		sim_fiber_switch(c->running, &m.host);
 }
 
 void sim_wfi(void)
@@ -112,7 +137,7 @@ void sim_wfi(void)
 	if (!c)
 		return;
 	c->state = SIM_CPU_WFI;
-	sim_fiber_switch(&c->fiber, &m.host);
+	sim_fiber_switch(c->running, &m.host);
 }
 
 /* Every CPU's first instruction: what the boot loader or the firmware's CPU_ON left for it. */
@@ -166,7 +191,7 @@ void sim_stop(enum sim_stop_kind kind, int status, const char *fmt, ...)
 	va_end(ap);
 	finish(kind, status);
 	if (m.current)
-		sim_fiber_abandon(&m.current->fiber, &m.host);
+		sim_fiber_abandon(m.current->running, &m.host);
 	/* Only a broken caller stops a machine that is not running: there is no run to return to. */
 	fprintf(stderr, "hypsim: stop outside a run: %s\n", m.res.reason);
 	exit(status ? status : 1);
@@ -194,11 +219,12 @@ static void step(struct sim_cpu *c)
 			return;
 		}
 		c->started = true;
+		c->running = &c->fiber;
 		m.res.cpus_started += !c->ran;
 		c->ran = true;
 	}
 	m.current = c;
-	sim_fiber_switch(&m.host, &c->fiber);
+	sim_fiber_switch(&m.host, c->running);
 	m.current = NULL;
 	if (c->state == SIM_CPU_OFF) {
 		sim_fiber_destroy(&c->fiber);
@@ -221,18 +247,27 @@ static void all_asleep(void)
 	finish(SIM_STOP_IDLE, 0);
 }
 
-static void place_tree(const void *dtb, size_t len, paddr_t *pa)
+struct plat_region sim_machine_tree_region(size_t len)
 {
 	uint64_t off = m.ram0.size / 2 < DTB_OFFSET_MAX ? m.ram0.size / 2 : DTB_OFFSET_MAX;
 
-	*pa = pa_add(m.ram0.base, off);
-	if (len > m.ram0.size - off) {
+	return (struct plat_region){ pa_add(m.ram0.base, off), len };
+}
+
+static void place_tree(const void *dtb, size_t len, paddr_t *pa)
+{
+	struct plat_region r = sim_machine_tree_region(len);
+
+	*pa = r.base;
+	if (len > m.ram0.size - (pa_addr(r.base) - pa_addr(m.ram0.base))) {
 		snprintf(m.res.reason, sizeof(m.res.reason), "the tree (%zu bytes) does not fit in RAM at %#llx", len,
 			 (unsigned long long)pa_addr(*pa));
 		finish(SIM_STOP_ERROR, 1);
 		return;
 	}
 	memcpy(hal_pa_to_va(*pa), dtb, len);
+	/* The core must not hand out the tree's pages: they are the HAL's, as the boot loader's are. */
+	sim_ram_reserve(r);
 }
 
 int sim_machine_run(const void *dtb, size_t len, struct sim_result *res)

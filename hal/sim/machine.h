@@ -6,12 +6,22 @@
 
 #include "fiber.h"
 #include "hal/platform.h"
+#include "models/mmu/mmu.h"
 
 #define SIM_COUNTER_HZ 62500000u /* as QEMU's virt: 16 ns per tick */
 
 /* Virtual time each scheduling step costs. Code between two yields takes no time: the sim counts
  * how often CPUs wait, not the instructions between the waits. */
 #define SIM_TICKS_PER_STEP 16u
+
+/* Guest work costs virtual time: a vCPU gives its pCPU back to the scheduler after this many
+ * modelled instructions (one step), i.e. 16 per tick, the rate of QEMU's -icount shift=0. A trap to
+ * the hypervisor and the return from it count as a whole step (Xen's null hypercall path is 417
+ * instructions). */
+#define SIM_GUEST_INSNS_PER_STEP (SIM_TICKS_PER_STEP * 16u)
+
+struct sim_vcpu;
+struct sim_program;
 
 enum sim_cpu_state {
 	SIM_CPU_OFF,
@@ -28,6 +38,10 @@ struct sim_cpu {
 	bool ran;     /* has ever run */
 	uint64_t context;
 	struct sim_fiber fiber;
+	/* What executes on this CPU: its own fiber, or a guest vCPU's while hal_vcpu_enter runs one. */
+	struct sim_fiber *running;
+	struct sim_vcpu *vcpu; /* the vCPU entered, NULL in the hypervisor */
+	struct mmu_cpu mmu;    /* its MMU and TLB, walking over the machine's RAM */
 };
 
 enum sim_stop_kind {
@@ -48,6 +62,9 @@ struct sim_config {
 	/* Where the console UART's characters go. */
 	void (*console)(void *opaque, uint8_t c);
 	void *console_opaque;
+	/* The guest programs installed: what a HALCYON-SIMGUEST blob may name. */
+	const struct sim_program *programs;
+	unsigned nprograms;
 };
 
 struct sim_result {
@@ -70,9 +87,16 @@ int sim_machine_run(const void *dtb, size_t len, struct sim_result *res);
 
 void sim_machine_destroy(void);
 
+/* Where sim_machine_run copies a tree of @len bytes, as QEMU places it in RAM bank 0. */
+struct plat_region sim_machine_tree_region(size_t len);
+
 /* For the HAL: */
 struct sim_cpu *sim_current(void); /* NULL when no CPU is running (the host's own context) */
 struct sim_cpu *sim_cpu_by_mpidr(uint64_t mpidr);
+unsigned sim_cpu_count(void);
+struct sim_cpu *sim_cpu_at(unsigned i);
+const struct sim_program *sim_program_find(const char *name); /* NULL if not installed */
+const struct sim_program *sim_programs(unsigned *n);
 enum plat_psci_conduit sim_psci_conduit(void);
 uint64_t sim_now(void);
 

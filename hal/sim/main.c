@@ -8,7 +8,9 @@
 
 #include "dt/dt.h"
 #include "hal/boot.h"
+#include "loader.h"
 #include "machine.h"
+#include "guests/sim/programs.h"
 #include "scenario.h"
 
 #define DEFAULT_UNTIL_NS  2000000000ull /* past the core's 1 s CPU check-in timeout */
@@ -184,9 +186,13 @@ int main(int argc, char **argv)
 		.boot = hyp_start,
 		.secondary = hyp_secondary_start,
 		.console = to_stdout,
+		.programs = sim_guest_programs,
+		.nprograms = sim_guest_program_count,
 	};
-	if (sim_machine_create(&plat, &cfg, err, sizeof(err))) {
+	if (sim_machine_create(&plat, &cfg, err, sizeof(err)) ||
+	    sim_load_programs(s.dtb, s.len, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hypsim: %s: %s\n", path, err);
+		sim_machine_destroy();
 		sim_scenario_free(&s);
 		return EXIT_FAILURE;
 	}

@@ -13,6 +13,12 @@ static struct bank {
 } banks[PLAT_MAX_MEM_BANKS];
 static unsigned nbanks;
 
+#define MAX_RESERVED 4
+#define PAGE         4096ull
+
+static struct plat_region reserved[MAX_RESERVED];
+static unsigned nreserved;
+
 int sim_ram_add(paddr_t base, uint64_t size)
 {
 	uint64_t b = pa_addr(base);
@@ -37,6 +43,24 @@ void sim_ram_reset(void)
 	for (unsigned i = 0; i < nbanks; i++)
 		munmap(banks[i].host, (size_t)banks[i].size);
 	nbanks = 0;
+	nreserved = 0;
+}
+
+void sim_ram_reserve(struct plat_region r)
+{
+	if (nreserved == MAX_RESERVED)
+		sim_stop(SIM_STOP_ERROR, 1, "more than %d reserved RAM regions", MAX_RESERVED);
+	/* Whole pages: the frame allocator works in them. */
+	uint64_t base = pa_addr(r.base) & ~(PAGE - 1);
+	uint64_t end = (pa_addr(r.base) + r.size + PAGE - 1) & ~(PAGE - 1);
+	reserved[nreserved++] = (struct plat_region){ pa_init(base), end - base };
+}
+
+unsigned hal_mem_reserved(struct plat_region *out, unsigned max)
+{
+	for (unsigned i = 0; i < nreserved && i < max; i++)
+		out[i] = reserved[i];
+	return nreserved;
 }
 
 void *hal_pa_to_va(paddr_t pa)

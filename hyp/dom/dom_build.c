@@ -101,6 +101,7 @@ static int copy_to_ipa(struct domain *d, uint64_t ipa, const void *src, uint64_t
 			return -XEN_EFAULT;
 		n = n < len ? n : len;
 		__builtin_memcpy(dst, s, n);
+		hal_dcache_clean(dst, n); /* the guest reads its image with its MMU, and caches, off */
 		ipa += n;
 		s += n;
 		len -= n;

@@ -112,10 +112,6 @@ void domain_vcpu_retire(struct vcpu *v)
 
 void domain_destroy(struct domain *d)
 {
-	spin_lock(&domains_lock);
-	if (domains[d->id] == d)
-		domains[d->id] = NULL;
-	spin_unlock(&domains_lock);
 	for (unsigned i = 0; i < d->nr_vcpus; i++) {
 		hal_vcpu_destroy(&d->vcpu[i]->ctx);
 		heap_free(d->vcpu[i]);
@@ -123,6 +119,11 @@ void domain_destroy(struct domain *d)
 	p2m_destroy(&d->p2m);
 	uint64_t frames = frame_release_all(d->id);
 	con_printf("Domain d%u (%s): destroyed, %llu frames returned\n", d->id, d->name, (unsigned long long)frames);
+	/* Unlisted last: whoever waits for every domain to be gone must also wait for this teardown. */
+	spin_lock(&domains_lock);
+	if (domains[d->id] == d)
+		domains[d->id] = NULL;
+	spin_unlock(&domains_lock);
 	heap_free(d);
 }
 

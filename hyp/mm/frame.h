@@ -8,30 +8,39 @@
 
 #define FRAME_MAX_ORDER 18 /* 1 GiB: the largest stage-2 block */
 
+/* Owners are domains below this (8-bit VMIDs bound the live domains anyway) and DOMID_XEN. */
+#define FRAME_MAX_DOMAINS 256
+
 /* Owner of a free frame. */
 #define FRAME_OWNER_NONE DOMID_INVALID
 
-/* Takes every RAM bank in @plat, minus @reserved (the HAL's own regions, boot modules), as free
- * frames. The frame table itself is carved from that RAM. Returns 0 or a negative Xen errno. */
+/* Takes every RAM bank in @plat, minus the HAL's regions (hal_mem_reserved) and @reserved (boot
+ * modules...), as free frames. The frame table itself is carved from that RAM. May be called again
+ * to start over (tests). Returns 0 or a negative Xen errno. */
 int frame_init(const struct platform *plat, const struct plat_region *reserved, unsigned nreserved);
 
 /* 2^@order contiguous frames aligned to their size, zeroed, owned by @owner.
- * Returns 0 or -XEN_ENOMEM. */
+ * Returns 0, -XEN_ENOMEM, or -XEN_EINVAL for an order or owner out of range. */
 int frame_alloc(domid_t owner, unsigned order, paddr_t *pa);
 
-/* Frees frames @owner holds; -XEN_EINVAL if any of them is not @owner's, not allocated as a run
- * of 2^@order from @pa, or still referenced. */
+/* Frees the 2^@order frames at @pa (aligned to their size; any aligned part of what @owner was
+ * given, so a domain can hand back single pages of a large run). -XEN_EINVAL if any of them is not
+ * @owner's or is still referenced; nothing is freed then. */
 int frame_free(domid_t owner, paddr_t pa, unsigned order);
 
-/* Returns every frame @owner holds to the allocator (domain teardown); how many it returned. */
+/* Returns every frame @owner holds to the allocator (domain teardown); how many it returned. A
+ * frame still referenced (mapped through a grant) passes to DOMID_XEN instead and is freed by the
+ * frame_put that drops its last reference. */
 uint64_t frame_release_all(domid_t owner);
 
-/* FRAME_OWNER_NONE for free frames; DOMID_INVALID also for a PA that is not managed RAM. */
+/* FRAME_OWNER_NONE for free frames; DOMID_INVALID also for a PA that is not managed RAM (outside
+ * the banks, or reserved). frame_is_ram: inside a RAM bank, managed or not. */
 domid_t frame_owner(paddr_t pa);
 bool frame_is_ram(paddr_t pa);
 
-/* Extra references (mappings of the frame outside its owner, e.g. grants): a referenced frame
- * cannot be freed. frame_get fails with -XEN_EINVAL on a free or unmanaged frame. */
+/* Extra references (mappings of the frame outside its owner, e.g. grants, or the hypervisor using
+ * it for a moment): a referenced frame cannot be freed. frame_get fails with -XEN_EINVAL on a free,
+ * unmanaged or orphaned frame, -XEN_EBUSY if the count would overflow. */
 int frame_get(paddr_t pa);
 void frame_put(paddr_t pa);
 unsigned frame_refs(paddr_t pa);

@@ -11,7 +11,9 @@
 int copy_from_guest(struct hal_vcpu_ctx *v, struct p2m *p2m, void *dst, uint64_t gva, size_t len);
 int copy_to_guest(struct hal_vcpu_ctx *v, struct p2m *p2m, uint64_t gva, const void *src, size_t len);
 
-/* Pins the page holding @gva for the hypervisor's own use (shared_info, vcpu_info, rings):
- * returns its hypervisor mapping, with a frame reference held until guest_page_put. */
+/* Pins the page holding @gva for the hypervisor's own use (shared_info, vcpu_info, rings): *va and
+ * *pa address @gva itself (page offset included), with a frame reference held until
+ * guest_page_put(*pa). Only that page is pinned: the caller checks its object fits before the
+ * page ends. Same checks and errors as the copies. */
 int guest_page_get(struct hal_vcpu_ctx *v, struct p2m *p2m, uint64_t gva, bool write, void **va, paddr_t *pa);
 void guest_page_put(paddr_t pa);

@@ -26,18 +26,26 @@ struct p2m {
 	uint64_t table_frames; /* frames used for tables (owned by DOMID_XEN, accounted here) */
 };
 
+/* An empty p2m for domain @owner: a root in the HAL's geometry (hal_s2_geometry), owned by
+ * DOMID_XEN like every table. Returns 0 or -XEN_ENOMEM. */
 int p2m_init(struct p2m *p2m, domid_t owner, uint16_t vmid);
 
-/* Tables freed, TLBs for the VMID flushed. Mappings' frames are not touched (their owner's). */
+/* Tables freed, TLBs for the VMID flushed. Mappings' frames are not touched (their owner's).
+ * No vCPU may run on it any more. A second call does nothing. */
 void p2m_destroy(struct p2m *p2m);
 
-/* Maps [@ipa, @ipa + @size) to [@pa, ...). Page-aligned; -XEN_EINVAL beyond the IPA size or on
- * P2M_INVALID; replaces existing mappings (with break-before-make). -XEN_ENOMEM if tables run out,
- * leaving the range partially mapped but consistent. */
+/* Maps [@ipa, @ipa + @size) to [@pa, ...). Page-aligned and non-empty; -XEN_EINVAL beyond the IPA
+ * or PA size or for a type that is not one; replaces existing mappings (with break-before-make).
+ * -XEN_ENOMEM if tables run out, leaving the range partially mapped but consistent. */
 int p2m_map(struct p2m *p2m, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type type);
+
+/* Holes in the range are fine. -XEN_ENOMEM only when a block must be split and no frame is left
+ * for the table, the range then partially unmapped. */
 int p2m_unmap(struct p2m *p2m, ipa_t ipa, uint64_t size);
 
-/* Changes the type (RW <-> RO) of every mapped page in the range; holes stay holes. */
+/* Gives every mapped page in the range the permission of @type (RAM_RW/GRANT_RW: read-write,
+ * RAM_RO/GRANT_RO: read-only) within its own kind: RAM stays RAM, a grant stays a grant, MMIO and
+ * holes stay as they are. -XEN_EINVAL for MMIO or INVALID; -XEN_ENOMEM as for unmap. */
 int p2m_protect(struct p2m *p2m, ipa_t ipa, uint64_t size, enum p2m_type type);
 
 /* P2M_INVALID for a hole. *pa and *span (bytes from @ipa to the end of this mapping's block or

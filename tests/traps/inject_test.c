@@ -10,6 +10,7 @@
 #include "dom/vcpu.h"
 #include "traps/esr.h"
 #include "traps/inject.h"
+#include "tests/core/fake_hal.h"
 
 static struct domain dom;
 static struct vcpu vc;
@@ -32,6 +33,7 @@ static int setup(void **state)
 	vc.ctx.pstate = 0x3c5 & ~0x3c0ull; /* EL1h, interrupts unmasked */
 	vc.ctx.el1.vbar = 0x40090000;
 	shutdowns = 0;
+	fake_hal_reset();
 	return 0;
 }
 
@@ -80,14 +82,26 @@ static void test_inject_undef_keeps_far_and_points_elr_at_instruction(void **sta
 	assert_int_equal(vc.ctx.pc, 0x40090200);
 }
 
-static void test_inject_into_aarch32_state_crashes_domain_instead(void **state)
+static void test_inject_from_aarch32_el0_uses_lower_el_aarch32_vector(void **state)
 {
 	(void)state;
-	vc.ctx.pstate = 0x13; /* AArch32 SVC mode: impossible with HCR_EL2.RW set */
-	inject_undef(&vc);
+	vc.ctx.pstate = 0x10; /* AArch32 User mode */
+	inject_dabt(&vc, 0x8000, true);
+	assert_int_equal(vc.ctx.pc, 0x40090600);
+	assert_int_equal(esr_ec(vc.ctx.el1.esr), ESR_EC_DABT_LOW);
+	assert_int_equal(vc.ctx.el1.spsr, 0x10);
+	assert_int_equal(shutdowns, 0);
+}
+
+static void test_inject_fault_at_its_own_vector_crashes_domain_instead_of_looping(void **state)
+{
+	(void)state;
+	vc.ctx.el1.vbar = 0;
+	vc.ctx.pc = 0x200; /* the EL1h sync vector of VBAR_EL1 0, itself unmapped */
+	inject_iabt(&vc, 0x200);
 	assert_int_equal(shutdowns, 1);
 	assert_int_equal(last_reason, SHUTDOWN_crash);
-	assert_int_equal(vc.ctx.pc, 0x40081234); /* untouched */
+	assert_int_equal(vc.ctx.pc, 0x200);
 }
 
 int main(void)
@@ -97,7 +111,8 @@ int main(void)
 		cmocka_unit_test_setup(test_inject_dabt_from_el0_uses_lower_el_vector_and_ec, setup),
 		cmocka_unit_test_setup(test_inject_from_el1t_uses_sp0_vector, setup),
 		cmocka_unit_test_setup(test_inject_undef_keeps_far_and_points_elr_at_instruction, setup),
-		cmocka_unit_test_setup(test_inject_into_aarch32_state_crashes_domain_instead, setup),
+		cmocka_unit_test_setup(test_inject_from_aarch32_el0_uses_lower_el_aarch32_vector, setup),
+		cmocka_unit_test_setup(test_inject_fault_at_its_own_vector_crashes_domain_instead_of_looping, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

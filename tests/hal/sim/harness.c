@@ -10,6 +10,8 @@ struct platform harness_plat;
 char harness_console[4096];
 size_t harness_console_len;
 paddr_t harness_fdt;
+const struct sim_program *harness_programs;
+unsigned harness_nprograms;
 
 static void (*boot_fn)(void);
 static void (*secondary_fn)(unsigned);
@@ -27,6 +29,8 @@ void harness_reset(void)
 	harness_plat.psci = PLAT_PSCI_SMC;
 	harness_console_len = 0;
 	harness_fdt = pa_init(0);
+	harness_programs = NULL;
+	harness_nprograms = 0;
 }
 
 static void sink(void *opaque, uint8_t c)
@@ -55,7 +59,15 @@ static void secondary_entry(unsigned cpu)
 int harness_run(void (*boot)(void), void (*secondary)(unsigned), uint64_t seed, uint64_t until_ticks,
 		struct sim_result *r)
 {
-	const struct sim_config cfg = { seed, until_ticks, boot_entry, secondary_entry, sink, NULL };
+	const struct sim_config cfg = {
+		.seed = seed,
+		.until = until_ticks,
+		.boot = boot_entry,
+		.secondary = secondary_entry,
+		.console = sink,
+		.programs = harness_programs,
+		.nprograms = harness_nprograms,
+	};
 	static const char tree[64] = "not parsed: the fake core only takes its address";
 	char err[160];
 

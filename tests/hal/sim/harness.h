@@ -15,8 +15,11 @@ extern struct platform harness_plat;
 extern char harness_console[4096];
 extern size_t harness_console_len;
 extern paddr_t harness_fdt; /* what the boot CPU was given */
+/* The guest programs the machine has (none after harness_reset). */
+extern const struct sim_program *harness_programs;
+extern unsigned harness_nprograms;
 
-/* Restores harness_plat and clears the console. */
+/* Restores harness_plat and the programs, and clears the console. */
 void harness_reset(void);
 
 /* Builds the machine from harness_plat and runs @boot on the boot CPU (hal_exit(0) if it returns)

@@ -124,6 +124,42 @@ static void test_every_cpu_in_wfi_stops_the_run_as_idle_with_status_0(void **sta
 	assert_int_equal(r.cpus_started, 2);
 }
 
+/* CPU 1 sleeps until kicked, then reports; the boot CPU kicks only after it is asleep. */
+static void sleeper(unsigned idx)
+{
+	(void)idx;
+	online++;
+	hal_cpu_idle();
+	val[0] = 1;
+	for (;;)
+		hal_cpu_idle();
+}
+
+static void kick_after_sleep(void)
+{
+	hal_cpu_start(1, 1);
+	while (online < 2)
+		hal_cpu_relax();
+	for (int i = 0; i < 20; i++)
+		hal_cpu_relax();
+	val[1] = val[0]; /* still asleep: nothing else wakes it */
+	hal_cpu_kick(1);
+	hal_cpu_kick(3); /* never started: nothing to wake */
+	while (!val[0])
+		hal_cpu_relax();
+}
+
+static void test_kick_wakes_a_cpu_in_wfi(void **state)
+{
+	struct sim_result r;
+
+	(void)state;
+	assert_int_equal(harness_run(kick_after_sleep, sleeper, 1, 0, &r), 0);
+	assert_int_equal(r.kind, SIM_STOP_EXIT);
+	assert_int_equal(val[1], 0);
+	assert_int_equal(val[0], 1);
+}
+
 static void exit_3(void) { hal_exit(3); }
 
 static void panic_70(void) { hal_panic_stop(70); }
@@ -244,6 +280,7 @@ int main(void)
 		T(test_different_seeds_give_different_interleavings),
 		T(test_counter_runs_at_62_5_mhz_and_advances_at_each_step),
 		T(test_every_cpu_in_wfi_stops_the_run_as_idle_with_status_0),
+		T(test_kick_wakes_a_cpu_in_wfi),
 		T(test_exit_and_panic_statuses_end_the_run),
 		T(test_time_limit_stops_a_spinning_machine),
 		T(test_machine_create_needs_cpus_and_ram),

@@ -1,0 +1,107 @@
+/* Checks the hypercall ABI from inside a guest: every op the domains issue names, with good and
+ * hostile arguments, as PASS/FAIL lines. The same image runs as Dom0 and as a DomU. */
+#include <libfdt.h>
+
+#include "lib/guest.h"
+#include "public/errno.h"
+#include "public/hvm.h"
+#include "public/version.h"
+#include "public/xen.h"
+
+#define PSCI_VERSION_FID       0x84000000u
+#define PSCI_FEATURES_FID      0x8400000au
+#define PSCI_AFFINITY_INFO_FID 0xc4000004u
+#define SMCCC_VERSION_FID      0x80000000u
+#define UNMAPPED               0x10000000ull /* below guest RAM, no device: a hole */
+
+static int failures;
+static bool privileged;
+
+static void check(bool ok, const char *what, long got)
+{
+	gl_printf("hcalltest: %s: %s (got %ld)\n", ok ? "PASS" : "FAIL", what, got);
+	failures += !ok;
+}
+
+static long hc(unsigned op, uint64_t a0, uint64_t a1) { return gl_hypercall(op, a0, a1, 0, 0, 0); }
+
+static void test_xen_version(void)
+{
+	long v = hc(__HYPERVISOR_xen_version, XENVER_version, 0);
+	check(v == (4 << 16 | 17), "xen_version reports the 4.17 ABI", v);
+
+	uint64_t fi_gva, cmd_gva;
+	struct xen_feature_info *fi = gl_alloc(sizeof(*fi), &fi_gva);
+	long rc = hc(__HYPERVISOR_xen_version, XENVER_get_features, fi_gva);
+	check(rc == 0 && (fi->submap & 1u << XENFEAT_auto_translated_physmap), "features: auto-translated physmap", rc);
+	privileged = fi->submap & 1u << XENFEAT_dom0;
+	gl_printf("hcalltest: running as %s\n", privileged ? "Dom0" : "a DomU");
+
+	fi->submap_idx = 1;
+	rc = hc(__HYPERVISOR_xen_version, XENVER_get_features, fi_gva);
+	check(rc == -XEN_EINVAL, "features: submap 1 is EINVAL", rc);
+	rc = hc(__HYPERVISOR_xen_version, XENVER_get_features, UNMAPPED);
+	check(rc == -XEN_EFAULT, "features: unmapped buffer is EFAULT", rc);
+
+	gl_alloc(XEN_COMMANDLINE_LEN, &cmd_gva);
+	rc = hc(__HYPERVISOR_xen_version, XENVER_commandline, cmd_gva);
+	check(privileged ? rc == 0 : rc == -XEN_EPERM, "commandline is the control domain's", rc);
+}
+
+static void test_unknown_ops(void)
+{
+	long rc = hc(63, 0, 0);
+	check(rc == -XEN_ENOSYS, "unknown hypercall is ENOSYS", rc);
+	rc = hc(__HYPERVISOR_console_io, 99, 0);
+	check(rc == -XEN_ENOSYS, "console_io unknown command is ENOSYS", rc);
+	rc = gl_hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, 16, UNMAPPED, 0, 0);
+	check(rc == -XEN_EFAULT, "console_io from an unmapped buffer is EFAULT", rc);
+}
+
+static void test_hvm_params(void)
+{
+	uint64_t gva;
+	struct xen_hvm_param *p = gl_alloc(sizeof(*p), &gva);
+	*p = (struct xen_hvm_param){ .domid = DOMID_SELF,
+				     .index = HVM_PARAM_CALLBACK_IRQ,
+				     .value = 0x0200000000000f01ull };
+	long rc = hc(__HYPERVISOR_hvm_op, HVMOP_set_param, gva);
+	check(rc == 0, "hvm_op: set own CALLBACK_IRQ", rc);
+	p->value = 0;
+	rc = hc(__HYPERVISOR_hvm_op, HVMOP_get_param, gva);
+	check(rc == 0 && p->value == 0x0200000000000f01ull, "hvm_op: read it back", rc);
+	p->index = HVM_NR_PARAMS;
+	rc = hc(__HYPERVISOR_hvm_op, HVMOP_get_param, gva);
+	check(rc == -XEN_EINVAL, "hvm_op: index out of range is EINVAL", rc);
+	*p = (struct xen_hvm_param){ .domid = 0x7000, .index = HVM_PARAM_CALLBACK_IRQ };
+	rc = hc(__HYPERVISOR_hvm_op, HVMOP_get_param, gva);
+	check(rc == -XEN_ESRCH, "hvm_op: missing domain is ESRCH", rc);
+}
+
+static void test_psci(void)
+{
+	long v = gl_smccc(PSCI_VERSION_FID, 0, 0, 0);
+	check(v == 0x10001, "PSCI_VERSION is 1.1", v);
+	v = gl_smccc(SMCCC_VERSION_FID, 0, 0, 0);
+	check(v == 0x10001, "SMCCC_VERSION is 1.1", v);
+	v = gl_smccc(PSCI_FEATURES_FID, 0xc4000003u, 0, 0);
+	check(v == 0, "PSCI_FEATURES: CPU_ON_64 supported", v);
+	v = gl_smccc(PSCI_AFFINITY_INFO_FID, 0, 0, 0);
+	check(v == 0, "AFFINITY_INFO: vCPU 0 is on", v);
+	v = gl_smccc(PSCI_AFFINITY_INFO_FID, 0x55, 0, 0);
+	check(v == -2, "AFFINITY_INFO: unknown MPIDR is INVALID_PARAMETERS", v);
+	v = gl_smccc(0x8400ff00u, 0, 0, 0);
+	check(v == -1, "unknown SMCCC function is NOT_SUPPORTED", v);
+}
+
+void guest_main(const void *fdt)
+{
+	check(fdt && fdt_check_header(fdt) == 0 && fdt_path_offset(fdt, "/hypervisor") >= 0,
+	      "device tree has the hypervisor node", 0);
+	test_xen_version();
+	test_unknown_ops();
+	test_hvm_params();
+	test_psci();
+	gl_printf("hcalltest: %s\n", failures ? "FAILED" : "all passed");
+	gl_shutdown(failures ? SHUTDOWN_crash : SHUTDOWN_poweroff);
+}

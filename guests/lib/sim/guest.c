@@ -1,0 +1,85 @@
+/* lib/guest.h on a hal/sim vCPU: each call is the instruction sequence the bare-metal library
+ * executes (same registers, same hypercall ABI), each memory access walked by the MMU model. */
+#include "core/format.h"
+#include "guests/lib/sim/runtime.h"
+#include "public/xen.h"
+#include "sim/insn.h"
+
+#define CONSOLE_LINE 256 /* as lib/real: the same truncation in both worlds */
+
+long gl_hypercall(unsigned op, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+	const uint64_t args[] = { a0, a1, a2, a3, a4 };
+
+	for (unsigned i = 0; i < 5; i++)
+		sim_insn_set_reg(i, args[i]);
+	sim_insn_set_reg(16, op);
+	sim_insn_hvc(XEN_HYPERCALL_TAG);
+	return (long)sim_insn_reg(0);
+}
+
+/* One LDR or STR each, as lib/real's. A load's destination (x0) is zeroed first, so a load the
+ * exception handler skips reads 0; the address travels in x1. */
+uint32_t gl_read32(uint64_t addr)
+{
+	sim_insn_set_reg(0, 0);
+	sim_insn_set_reg(1, addr);
+	return (uint32_t)sim_insn_load(addr, 4, 0, false);
+}
+
+uint64_t gl_read64(uint64_t addr)
+{
+	sim_insn_set_reg(0, 0);
+	sim_insn_set_reg(1, addr);
+	return sim_insn_load(addr, 8, 0, true);
+}
+
+void gl_write32(uint64_t addr, uint32_t val)
+{
+	sim_insn_set_reg(0, addr);
+	sim_insn_store(addr, val, 4, 1, false);
+}
+
+void gl_write64(uint64_t addr, uint64_t val)
+{
+	sim_insn_set_reg(0, addr);
+	sim_insn_store(addr, val, 8, 1, true);
+}
+
+void gl_catch_aborts(struct gl_abort *a) { gl_sim_cpu()->catch = a; }
+
+/* The hypervisor reads guest memory only: the text goes to this vCPU's page first. */
+static void console_write(const char *s, size_t len)
+{
+	uint64_t page = gl_sim_cpu()->bounce;
+
+	for (size_t off = 0; off < len; off += 8) {
+		uint64_t w = 0;
+		for (size_t i = 0; i < 8 && off + i < len; i++)
+			w |= (uint64_t)(uint8_t)s[off + i] << (8 * i);
+		gl_write64(page + off, w);
+	}
+	gl_hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, len, page, 0, 0);
+}
+
+void gl_printf(const char *fmt, ...)
+{
+	char line[CONSOLE_LINE];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = fmt_vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		console_write(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+}
+
+void gl_shutdown(unsigned reason)
+{
+	uint64_t page = gl_sim_cpu()->bounce;
+
+	gl_write32(page, reason);
+	/* A shut-down vCPU is never resumed; if the hypervisor refuses, there is nothing else to do. */
+	for (;;)
+		gl_hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, page, 0, 0, 0);
+}

@@ -1,0 +1,32 @@
+/* The sim guest library's runtime: the start code a registry entry runs a program with, and the
+ * per-vCPU state the library's calls share (the sim counterpart of a bare-metal image's crt0). */
+#pragma once
+
+#include <stdint.h>
+
+#include "lib/guest.h"
+
+/* Where the library keeps its things in the program's image (from hal/sim's SIM_IMAGE_RUNTIME on):
+ * the vector table, then one page per vCPU for buffers the hypervisor reads (console text,
+ * shutdown reason), which must live in guest memory. */
+#define GL_SIM_VECTORS   0x2000u
+#define GL_SIM_BOUNCE    0x3000u
+#define GL_SIM_PAGE      0x1000u
+#define GL_SIM_MAX_VCPUS 13u
+
+/* The largest device tree the start code copies for the program. */
+#define GL_SIM_TREE_MAX (64u << 10)
+
+struct gl_sim_cpu {
+	uint64_t image;
+	uint64_t bounce; /* this vCPU's page, a guest VA */
+	struct gl_abort *catch;
+};
+
+/* The calling vCPU's library state. */
+struct gl_sim_cpu *gl_sim_cpu(void);
+
+/* Runs @main on this vCPU as the program of the image at @image: installs the vectors, copies the
+ * tree at @x0 (read through the MMU) where the C program can read it, and shuts the domain down
+ * (poweroff) if @main returns. A tree that cannot be read gives @main NULL. */
+void gl_sim_start(void (*main)(const void *fdt), uint64_t image, uint64_t x0);

@@ -1,0 +1,13 @@
+#include "guests/sim/programs.h"
+
+#include "guests/lib/sim/runtime.h"
+
+void memtest_main(const void *fdt);
+
+static void memtest(uint64_t image, uint64_t x0) { gl_sim_start(memtest_main, image, x0); }
+
+const struct sim_program sim_guest_programs[] = {
+	{ "memtest", memtest },
+};
+
+const unsigned sim_guest_program_count = sizeof(sim_guest_programs) / sizeof(sim_guest_programs[0]);

@@ -1,0 +1,64 @@
+/* The instructions a sim guest program executes, for the guest library: each runs at the vCPU's
+ * pc with the architecture's effect, its memory accesses walked by the pCPU's MMU model. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The registers an exception vector's entry code saves and its ERET restores. */
+struct sim_frame {
+	uint64_t x[31];
+	uint64_t elr, spsr; /* written back to ELR_EL1/SPSR_EL1 before the ERET */
+	uint64_t esr, far;  /* ESR_EL1 and FAR_EL1 as the exception left them */
+};
+
+/* The handler behind the vector code at @slot (offset from the table: 0x200 is a synchronous
+ * exception at the current EL with SP_ELx). Returning performs the ERET. */
+typedef void sim_vector_fn(unsigned slot, struct sim_frame *f);
+
+/* LDR/STR of one general register (Wt when !@sf) at @va: an access of @size bytes with a valid
+ * instruction syndrome. A load returns Xt, as the instruction or whoever completed it left it. */
+uint64_t sim_insn_load(uint64_t va, unsigned size, unsigned rt, bool sf);
+void sim_insn_store(uint64_t va, uint64_t val, unsigned size, unsigned rt, bool sf);
+
+/* Registers as the next instruction sees them: set arguments before an HVC, read results after. */
+uint64_t sim_insn_reg(unsigned n);
+void sim_insn_set_reg(unsigned n, uint64_t val);
+
+/* HVC #@imm: traps to EL2 with the arguments in the registers; returns once past it. */
+void sim_insn_hvc(uint16_t imm);
+
+/* WFI: a trap to EL2 when HCR_EL2.TWI is set; otherwise it completes at the next scheduling
+ * point, as an implementation may wake at any time (there is no interrupt source to wait for). */
+void sim_insn_wfi(void);
+
+/* MRS/MSR of the EL1 registers the library uses; writes take effect on the next access. */
+enum sim_sysreg {
+	SIM_SCTLR_EL1,
+	SIM_TCR_EL1,
+	SIM_TTBR0_EL1,
+	SIM_TTBR1_EL1,
+	SIM_MAIR_EL1,
+	SIM_VBAR_EL1,
+	SIM_ESR_EL1,
+	SIM_FAR_EL1,
+	SIM_ELR_EL1,
+	SIM_SPSR_EL1,
+	SIM_TPIDR_EL1,
+	SIM_MPIDR_EL1, /* reads VMPIDR_EL2, as a guest does; writes are ignored */
+};
+uint64_t sim_insn_mrs(enum sim_sysreg r);
+void sim_insn_msr(enum sim_sysreg r, uint64_t val);
+
+/* TLBI of the guest's own stage 1 (the VMALLE1/VAE1/ASIDE1 family, by models/mmu's op number),
+ * broadcast when HCR_EL2.FB says so. */
+void sim_insn_tlbi(unsigned op, uint64_t xt);
+
+/* Places the library's vector code at @va (2 KiB aligned): an exception taken to an address in
+ * [@va, @va + 0x800) runs @fn. Where VBAR_EL1 points is the guest's own business (sim_insn_msr). */
+void sim_insn_vectors(uint64_t va, sim_vector_fn *fn);
+
+/* The guest library's per-vCPU state, as TPIDR_EL1 would point at it: host memory the program
+ * owns (usually its runtime's stack), never read by the sim. */
+void *sim_insn_runtime(void);
+void sim_insn_set_runtime(void *p);

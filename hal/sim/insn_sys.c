@@ -1,0 +1,110 @@
+/* The guest's system instructions: EL1 register moves, its stage-1 TLB maintenance, and where the
+ * library's vector code and per-vCPU state live. None of them traps with the core's HCR_EL2. */
+#include "insn.h"
+#include "s2.h"
+#include "vcpu.h"
+
+#define HCR_FB (1ull << 9) /* TLBI at EL1 broadcast to the inner-shareable domain */
+
+#define VECTOR_ALIGN 0x800ull
+
+static uint64_t *reg(struct hal_vcpu_ctx *c, enum sim_sysreg r)
+{
+	switch (r) {
+	case SIM_SCTLR_EL1: return &c->el1.sctlr;
+	case SIM_TCR_EL1: return &c->el1.tcr;
+	case SIM_TTBR0_EL1: return &c->el1.ttbr0;
+	case SIM_TTBR1_EL1: return &c->el1.ttbr1;
+	case SIM_MAIR_EL1: return &c->el1.mair;
+	case SIM_VBAR_EL1: return &c->el1.vbar;
+	case SIM_ESR_EL1: return &c->el1.esr;
+	case SIM_FAR_EL1: return &c->el1.far;
+	case SIM_ELR_EL1: return &c->el1.elr;
+	case SIM_SPSR_EL1: return &c->el1.spsr;
+	case SIM_TPIDR_EL1: return &c->el1.tpidr_el1;
+	case SIM_MPIDR_EL1: return &c->vmpidr;
+	}
+	sim_stop(SIM_STOP_ERROR, 1, "a guest named system register %d, which the sim does not have", (int)r);
+}
+
+uint64_t sim_insn_mrs(enum sim_sysreg r)
+{
+	struct sim_vcpu *v = sim_vcpu_begin();
+	uint64_t val = *reg(v->ctx, r);
+
+	v->ctx->pc += 4;
+	return val;
+}
+
+void sim_insn_msr(enum sim_sysreg r, uint64_t val)
+{
+	struct sim_vcpu *v = sim_vcpu_begin();
+
+	if (r != SIM_MPIDR_EL1)
+		*reg(v->ctx, r) = val;
+	/* The walker decodes the registers on every miss; cached entries stay, as on hardware. */
+	sim_mmu_load(&v->cpu->mmu, v->ctx);
+	v->ctx->pc += 4;
+}
+
+/* The EL1 forms a guest may issue, with their inner-shareable twins. */
+static bool el1_op(unsigned op, enum mmu_tlbi_op *is)
+{
+	static const enum mmu_tlbi_op pairs[][2] = {
+		{ MMU_TLBI_VMALLE1, MMU_TLBI_VMALLE1IS }, { MMU_TLBI_VAE1, MMU_TLBI_VAE1IS },
+		{ MMU_TLBI_VALE1, MMU_TLBI_VALE1IS },     { MMU_TLBI_VAAE1, MMU_TLBI_VAAE1IS },
+		{ MMU_TLBI_ASIDE1, MMU_TLBI_ASIDE1IS },
+	};
+
+	for (unsigned i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		if (op == (unsigned)pairs[i][0] || op == (unsigned)pairs[i][1]) {
+			*is = pairs[i][1];
+			return true;
+		}
+	}
+	return false;
+}
+
+struct tlbi {
+	unsigned op;
+	uint64_t xt;
+};
+
+static bool exec_tlbi(struct sim_vcpu *v, const void *arg)
+{
+	const struct tlbi *t = arg;
+	struct mmu_cpu *mmu = &v->cpu->mmu;
+	enum mmu_tlbi_op is;
+
+	if (!el1_op(t->op, &is)) {
+		/* Stage-2 and EL2 maintenance do not exist at EL1: an undefined instruction. */
+		sim_vcpu_take_el1(v, SIM_ESR(SIM_EC_UNKNOWN), NULL);
+		return false;
+	}
+	if (t->op == (unsigned)is || (v->ctx->hcr & HCR_FB))
+		sim_mmu_tlbi_all(is, t->xt, mmu_vmid(&mmu->regs));
+	else
+		mmu_tlbi(mmu, (enum mmu_tlbi_op)t->op, t->xt, mmu_vmid(&mmu->regs));
+	return true;
+}
+
+void sim_insn_tlbi(unsigned op, uint64_t xt)
+{
+	const struct tlbi t = { op, xt };
+	sim_vcpu_run(sim_vcpu_begin(), exec_tlbi, &t);
+}
+
+void sim_insn_vectors(uint64_t va, sim_vector_fn *fn)
+{
+	struct sim_vcpu *v = sim_vcpu_running();
+
+	if (va & (VECTOR_ALIGN - 1))
+		sim_stop(SIM_STOP_ERROR, 1, "guest vectors at %#llx: VBAR_EL1 needs 2 KiB alignment",
+			 (unsigned long long)va);
+	v->vectors = va;
+	v->handler = fn;
+}
+
+void *sim_insn_runtime(void) { return sim_vcpu_running()->runtime; }
+
+void sim_insn_set_runtime(void *p) { sim_vcpu_running()->runtime = p; }
