@@ -57,6 +57,8 @@ def _impl(ctx):
                 "-fdata-sections",
                 "-std=gnu11",
                 "-O2",
+                # No frame records: the panic dump prints registers, not a backtrace.
+                "-fomit-frame-pointer",
                 "-g",
                 "-Wall",
                 "-Wextra",

@@ -8,6 +8,7 @@
 #include "dom/vcpu.h"
 #include "dt/dt.h"
 #include "dt/dt_boot.h"
+#include "hcall/hcall.h"
 #include "vpsci/vpsci.h"
 #include "hal/boot.h"
 #include "hal/cpu.h"
@@ -145,6 +146,7 @@ HAL_NORETURN void hyp_start(paddr_t fdt_pa)
 	int rc = fdt ? dt_platform_parse(fdt, &plat, &err) : -XEN_EFAULT;
 
 	plat.semihosting = bootargs_has(plat.bootargs, "semihosting");
+	hcall_set_commandline(plat.bootargs);
 	run_set_poweroff_when_idle(bootargs_has(plat.bootargs, "poweroff_when_idle"));
 	/* Bring the console up even if the tree is flawed, so the flaw can be reported. */
 	int hal_rc = hal_platform_init(&plat);

@@ -54,7 +54,6 @@ long hcall_xen_version(struct vcpu *v, const uint64_t *a, bool *yield)
 {
 	(void)yield;
 	switch (a[0]) {
-	case XENVER_version: return ABI_MAJOR << 16 | ABI_MINOR;
 	case XENVER_extraversion: return put_string(v, a[1], "-halcyon-" HALCYON_VERSION, XEN_EXTRAVERSION_LEN);
 	case XENVER_compile_info: {
 		struct xen_compile_info ci = { "gcc", "halcyon", "", "" };

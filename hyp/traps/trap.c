@@ -7,6 +7,11 @@
 
 static bool guest_sync(struct vcpu *v, const struct hal_exit *e)
 {
+	/* The hot path first: hvc #0xEA1 (EC 0x16, ISS = the immediate), one compare. */
+	if (__builtin_expect((e->esr & ((0x3full << ESR_EC_SHIFT) | 0xffff)) ==
+				 ((uint64_t)ESR_EC_HVC64 << ESR_EC_SHIFT | XEN_HYPERCALL_TAG),
+			     1))
+		return hcall_dispatch(v);
 	switch (esr_ec(e->esr)) {
 	case ESR_EC_HVC64:
 		/* hvc #0xEA1 is a hypercall, hvc #0 the SMCCC conduit; ELR already points past the HVC. */
