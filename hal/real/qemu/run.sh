@@ -1,32 +1,74 @@
 #!/usr/bin/env bash
-# Boots hyp_arm64.bin in QEMU's virt machine at EL2 and shows the console.
-# Usage: run.sh [--gic 2|3] [--smp N] [--mem SIZE] [--append "bootargs"] [--stay] [-- extra qemu args]
+# Boots hyp_arm64.bin in QEMU's virt machine at EL2 with Dom0 (hcalltest) and two dom0less DomUs
+# (memtest, hcalltest) and shows the console. Usage:
+#   run.sh [--gic 2|3] [--smp N] [--mem SIZE] [--no-domains] [--stay] [-- extra qemu args]
+# --no-domains boots the bare hypervisor; --stay keeps it idling when the domains are gone.
 set -euo pipefail
 
-here=$(dirname "$0")
-image=
-for c in "${RUNFILES_DIR:-}/halcyon/hyp_arm64.bin" "$here/../../../hyp_arm64.bin" "$0.runfiles/halcyon/hyp_arm64.bin"; do
-  if [ -f "$c" ]; then image=$c; break; fi
-done
-[ -n "$image" ] || { echo "run.sh: hyp_arm64.bin not found (bazel build //:hyp_arm64)" >&2; exit 2; }
+runfiles=${RUNFILES_DIR:-$0.runfiles}
+find_file() {
+  for c in "$runfiles/halcyon/$1" "$(dirname "$0")/../../../$1"; do
+    [ -f "$c" ] && { echo "$c"; return; }
+  done
+  echo "run.sh: $1 not found (bazel build //:demo)" >&2
+  exit 2
+}
+image=$(find_file hyp_arm64.bin)
+hcalltest=$(find_file guests/hcalltest/hcalltest_arm64.bin)
+memtest=$(find_file guests/memtest/memtest_arm64.bin)
 
-gic=3 smp=4 mem=1G append=poweroff_when_idle extra=()
+gic=3 smp=4 mem=1G domains=1 stay=0 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --gic) gic=$2; shift 2 ;;
     --smp) smp=$2; shift 2 ;;
     --mem) mem=$2; shift 2 ;;
-    --append) append=$2; shift 2 ;;
-    --stay) append=; shift ;;
+    --no-domains) domains=0; shift ;;
+    --stay) stay=1; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,3s/^# //p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,5s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
 case "$gic" in 2|3) ;; *) echo "run.sh: --gic must be 2 or 3" >&2; exit 2 ;; esac
 
-args=(-M "virt,virtualization=on,gic-version=$gic" -cpu cortex-a57 -smp "$smp" -m "$mem"
-      -nographic -nic none -kernel "$image")
-[ -n "$append" ] && args+=(-append "$append")
-echo "+ qemu-system-aarch64 ${args[*]} ${extra[*]}" >&2
-exec qemu-system-aarch64 "${args[@]}" "${extra[@]}"
+machine="virt,virtualization=on,gic-version=$gic"
+qemu=(qemu-system-aarch64 -cpu cortex-a57 -smp "$smp" -m "$mem" -nographic -nic none)
+bootargs="console=dtuart dtuart=/pl011@9000000"
+[ "$stay" = 1 ] || bootargs+=" poweroff_when_idle"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+dtb=$tmp/virt.dtb
+"${qemu[@]}" -M "$machine,dumpdtb=$dtb" >/dev/null 2>&1
+loaders=()
+module() { # NODE ADDR FILE: a multiboot,kernel module at ADDR holding FILE
+  fdtput -c "$dtb" "$1"
+  fdtput -t s "$dtb" "$1" compatible multiboot,kernel multiboot,module
+  loaders+=(-device "loader,file=$3,addr=$2")
+}
+if [ "$domains" = 1 ]; then
+  command -v fdtput >/dev/null || { echo "run.sh: fdtput missing (./setup.sh installs it)" >&2; exit 2; }
+  bootargs+=" dom0_mem=64M"
+  fdtput -t u "$dtb" /chosen '#address-cells' 2
+  fdtput -t u "$dtb" /chosen '#size-cells' 2
+  module /chosen/module@50000000 0x50000000 "$hcalltest"
+  fdtput -t x "$dtb" /chosen/module@50000000 reg 0 50000000 0 "$(printf %x "$(stat -Lc %s "$hcalltest")")"
+  n=1
+  for guest in "$memtest" "$hcalltest"; do
+    node=/chosen/domU$n addr=$((0x51000000 + (n - 1) * 0x1000000))
+    fdtput -c "$dtb" "$node"
+    fdtput -t s "$dtb" "$node" compatible xen,domain
+    fdtput -t u "$dtb" "$node" '#address-cells' 1
+    fdtput -t u "$dtb" "$node" '#size-cells' 1
+    fdtput -t u "$dtb" "$node" memory 0 $((32 * 1024))
+    fdtput -t u "$dtb" "$node" cpus 1
+    module "$node/module@$(printf %x $addr)" "$addr" "$guest"
+    fdtput -t x "$dtb" "$node/module@$(printf %x $addr)" reg "$(printf %x $addr)" "$(printf %x "$(stat -Lc %s "$guest")")"
+    n=$((n + 1))
+  done
+fi
+fdtput -t s "$dtb" /chosen xen,xen-bootargs "$bootargs"
+
+echo "+ qemu-system-aarch64 -M $machine ${qemu[*]:1} -kernel hyp_arm64.bin -dtb virt.dtb ${loaders[*]} ${extra[*]}" >&2
+"${qemu[@]}" -M "$machine" -kernel "$image" -dtb "$dtb" "${loaders[@]}" "${extra[@]}"
