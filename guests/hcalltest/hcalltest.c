@@ -5,6 +5,7 @@
 #include "lib/guest.h"
 #include "public/errno.h"
 #include "public/hvm.h"
+#include "public/shared.h"
 #include "public/version.h"
 #include "public/xen.h"
 
@@ -94,6 +95,77 @@ static void test_psci(void)
 	check(v == -1, "unknown SMCCC function is NOT_SUPPORTED", v);
 }
 
+/* Linux's way: a page of its own RAM becomes the shared_info page. */
+static void test_shared_info(void)
+{
+	uint64_t gva;
+	uint8_t *area = gl_alloc(2 * 4096, &gva);
+	uint64_t page = (gva + 4095) & ~4095ull;
+	uint64_t *p64 = (uint64_t *)(area + (page - gva));
+
+	for (unsigned i = 0; i < 512; i++)
+		p64[i] = 0xaaaaaaaaaaaaaaaaull;
+	uint64_t xg;
+	struct xen_add_to_physmap *x = gl_alloc(sizeof(*x), &xg);
+	*x = (struct xen_add_to_physmap){ .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .gpfn = page >> 12 };
+	long rc = hc(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, xg);
+	/* Read through the guest's own translation: the page now is the (zeroed) shared_info. */
+	check(rc == 0 && gl_read64(page + 1072) == 0, "add_to_physmap: shared_info replaces a RAM page", rc);
+
+	x->idx = 1;
+	rc = hc(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, xg);
+	check(rc == -XEN_EINVAL, "add_to_physmap: shared_info idx 1 is EINVAL", rc);
+	x->idx = 0;
+	x->space = 77;
+	rc = hc(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, xg);
+	check(rc == -XEN_EINVAL, "add_to_physmap: unknown space is EINVAL", rc);
+	x->space = XENMAPSPACE_shared_info;
+	x->domid = 0x7000;
+	rc = hc(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, xg);
+	check(rc == -XEN_ESRCH, "add_to_physmap: missing domain is ESRCH", rc);
+	rc = hc(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, UNMAPPED);
+	check(rc == -XEN_EFAULT, "add_to_physmap: unmapped argument is EFAULT", rc);
+	rc = hc(__HYPERVISOR_memory_op, 35, xg);
+	check(rc == -XEN_ENOSYS, "memory_op: unknown command is ENOSYS", rc);
+}
+
+static void test_vcpu_op(void)
+{
+	uint64_t rg, vg, area = 0;
+	struct vcpu_register_vcpu_info *r = gl_alloc(sizeof(*r), &rg);
+	gl_alloc(sizeof(struct vcpu_info), &vg); /* any 8-byte aligned slot of a RAM page will do */
+
+	check(gl_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 0, 0, 0, 0) == 1, "vcpu_op: vCPU 0 is up", 1);
+	long rc = gl_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 99, 0, 0, 0);
+	check(rc == -XEN_ENOENT, "vcpu_op: vCPU 99 is ENOENT", rc);
+	rc = gl_hypercall(__HYPERVISOR_vcpu_op, 1 /* VCPUOP_up */, 0, 0, 0, 0);
+	check(rc == -XEN_EINVAL, "vcpu_op: up is PSCI's on arm (EINVAL)", rc);
+
+	*r = (struct vcpu_register_vcpu_info){ .mfn = vg >> 12, .offset = 4090 };
+	rc = gl_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, rg, 0, 0);
+	check(rc == -XEN_EINVAL, "register_vcpu_info: slot past the page is EINVAL", rc);
+	r->offset = vg & 4095;
+	rc = gl_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, rg, 0, 0);
+	check(rc == 0, "register_vcpu_info: in a RAM page", rc);
+	rc = gl_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, rg, 0, 0);
+	check(rc == -XEN_EINVAL, "register_vcpu_info: twice is EINVAL", rc);
+
+	struct vcpu_runstate_info *rs = gl_alloc(sizeof(*rs), &area);
+	uint64_t ag2;
+	uint64_t *arg = gl_alloc(sizeof(*arg), &ag2);
+	*arg = area;
+	rc = gl_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0, ag2, 0, 0);
+	check(rc == 0 && rs->state == RUNSTATE_running && rs->state_entry_time, "runstate: registered, running", rc);
+	uint64_t before = rs->time[RUNSTATE_running];
+	hc(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
+	check(rs->state == RUNSTATE_running && rs->time[RUNSTATE_running] > before &&
+		  !(rs->state_entry_time & XEN_RUNSTATE_UPDATE),
+	      "runstate: a yield accounts running time", (long)(rs->time[RUNSTATE_running] - before));
+	*arg = UNMAPPED;
+	rc = gl_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0, ag2, 0, 0);
+	check(rc == -XEN_EFAULT, "runstate: unmapped area is EFAULT", rc);
+}
+
 void guest_main(const void *fdt)
 {
 	check(fdt && fdt_check_header(fdt) == 0 && fdt_path_offset(fdt, "/hypervisor") >= 0,
@@ -102,6 +174,8 @@ void guest_main(const void *fdt)
 	test_unknown_ops();
 	test_hvm_params();
 	test_psci();
+	test_shared_info();
+	test_vcpu_op();
 	gl_printf("hcalltest: %s\n", failures ? "FAILED" : "all passed");
 	gl_shutdown(failures ? SHUTDOWN_crash : SHUTDOWN_poweroff);
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* The registers an exception vector's entry code saves and its ERET restores. */
@@ -57,6 +58,12 @@ void sim_insn_tlbi(unsigned op, uint64_t xt);
 /* Places the library's vector code at @va (2 KiB aligned): an exception taken to an address in
  * [@va, @va + 0x800) runs @fn. Where VBAR_EL1 points is the guest's own business (sim_insn_msr). */
 void sim_insn_vectors(uint64_t va, sim_vector_fn *fn);
+
+/* Where @len bytes of guest memory at @va live in the host, for a library handing the program a C
+ * pointer to guest RAM: translated as the access would be (both stages, AT S12E1R/W), NULL unless
+ * all of it is mapped RAM, contiguous in the host. Accesses through the pointer bypass the MMU
+ * model: only for the guest's own RAM, mapped for good. */
+void *sim_insn_host_ptr(uint64_t va, size_t len, bool write);
 
 /* The guest library's per-vCPU state, as TPIDR_EL1 would point at it: host memory the program
  * owns (usually its runtime's stack), never read by the sim. */

@@ -1,5 +1,6 @@
 /* The guest's system instructions: EL1 register moves, its stage-1 TLB maintenance, and where the
  * library's vector code and per-vCPU state live. None of them traps with the core's HCR_EL2. */
+#include "hal/mmu.h"
 #include "insn.h"
 #include "s2.h"
 #include "vcpu.h"
@@ -7,6 +8,9 @@
 #define HCR_FB (1ull << 9) /* TLBI at EL1 broadcast to the inner-shareable domain */
 
 #define VECTOR_ALIGN 0x800ull
+#define PAGE         0x1000ull
+#define PAR_F        1ull
+#define PAR_PA       0xfffffffff000ull /* PAR_EL1.PA[47:12] */
 
 static uint64_t *reg(struct hal_vcpu_ctx *c, enum sim_sysreg r)
 {
@@ -103,6 +107,31 @@ void sim_insn_vectors(uint64_t va, sim_vector_fn *fn)
 			 (unsigned long long)va);
 	v->vectors = va;
 	v->handler = fn;
+}
+
+void *sim_insn_host_ptr(uint64_t va, size_t len, bool write)
+{
+	struct sim_vcpu *v = sim_vcpu_running();
+	uint8_t *start = NULL;
+	struct mmu_fault exc;
+	uint64_t par;
+
+	if (!len || va + len - 1 < va)
+		return NULL;
+	/* Page by page: each must translate, and land right after the previous one in the host. */
+	for (uint64_t off = 0, n; off < len; off += n) {
+		uint64_t a = va + off;
+		n = PAGE - (a & (PAGE - 1));
+		n = n < len - off ? n : len - off;
+		if (!mmu_at(&v->cpu->mmu, write ? MMU_AT_S12E1W : MMU_AT_S12E1R, a, &par, &exc) || (par & PAR_F))
+			return NULL;
+		paddr_t pa = pa_init((par & PAR_PA) | (a & (PAGE - 1)));
+		uint8_t *host = hal_pa_to_va(pa);
+		if (!host || hal_pa_to_va(pa_add(pa, n - 1)) != host + n - 1 || (start && host != start + off))
+			return NULL;
+		start = start ? start : host;
+	}
+	return start;
 }
 
 void *sim_insn_runtime(void) { return sim_vcpu_running()->runtime; }

@@ -1,6 +1,7 @@
 #include "core/run.h"
 
 #include "dom/domain.h"
+#include "dom/runstate.h"
 #include "hal/cpu.h"
 #include "hal/exit.h"
 #include "hal/vcpu.h"
@@ -27,9 +28,11 @@ HAL_NORETURN void run_cpu(unsigned cpu)
 			continue;
 		}
 		struct hal_exit exit;
+		runstate_set(v, RUNSTATE_running);
 		do {
 			hal_vcpu_enter(&v->ctx, &exit);
 		} while (trap_handle(v, &exit) && v->dom->state == DOMAIN_RUNNING);
+		runstate_set(v, v->state == VCPU_RUNNABLE ? RUNSTATE_runnable : RUNSTATE_offline);
 		sched_put(v);
 	}
 }

@@ -28,6 +28,13 @@ int domain_create(domid_t id, const char *name, unsigned nr_vcpus, struct domain
 		heap_free(d);
 		return rc;
 	}
+	d->shared_gfn = SHARED_UNMAPPED;
+	rc = frame_alloc(id, 0, &d->shared_info);
+	if (rc) {
+		p2m_destroy(&d->p2m);
+		heap_free(d);
+		return rc;
+	}
 	for (unsigned i = 0; i < nr_vcpus; i++) {
 		struct vcpu *v = heap_alloc(sizeof(*v));
 		if (!v || hal_vcpu_init(&v->ctx)) {
@@ -37,6 +44,9 @@ int domain_create(domid_t id, const char *name, unsigned nr_vcpus, struct domain
 		}
 		v->dom = d;
 		v->id = i;
+		/* Legacy slots: only vCPU 0 has one in shared_info on arm; the others must register. */
+		v->vcpu_info = i < XEN_LEGACY_MAX_VCPUS ? d->shared_info : pa_init(0);
+		v->runstate.state = RUNSTATE_offline;
 		d->vcpu[d->nr_vcpus++] = v;
 	}
 	spin_lock(&domains_lock);
@@ -113,6 +123,8 @@ void domain_vcpu_retire(struct vcpu *v)
 void domain_destroy(struct domain *d)
 {
 	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		if (d->vcpu[i]->vcpu_info_registered)
+			frame_put(d->vcpu[i]->vcpu_info);
 		hal_vcpu_destroy(&d->vcpu[i]->ctx);
 		heap_free(d->vcpu[i]);
 	}

@@ -6,12 +6,14 @@
 #include "hal/vcpu.h"
 #include "mm/p2m.h"
 #include "public/hvm.h"
+#include "public/shared.h"
 #include "public/xen.h"
 
 #define DOMAIN_MAX         16 /* live domains; VMID = domid + 1 keeps within 8-bit VMIDs */
 #define DOMAIN_MAX_VCPUS   8
 #define DOMAIN_NAME_MAX    32
 #define DOMAIN_CONSOLE_MAX 160 /* one line of guest console output */
+#define SHARED_UNMAPPED    UINT64_MAX
 
 enum domain_state {
 	DOMAIN_RUNNING,
@@ -33,6 +35,12 @@ struct vcpu {
 	unsigned pcpu; /* the pCPU whose run queue holds it */
 	enum vcpu_state state;
 	struct vcpu *rq_next;
+	/* Where its vcpu_info lives: a slot of shared_info, or a page the guest registered (which
+	 * then holds a frame reference until the domain goes). */
+	paddr_t vcpu_info;
+	bool vcpu_info_registered;
+	uint64_t runstate_gva; /* 0: no runstate area registered */
+	struct vcpu_runstate_info runstate;
 };
 
 struct domain {
@@ -46,6 +54,8 @@ struct domain {
 	struct vcpu *vcpu[DOMAIN_MAX_VCPUS];
 	unsigned vcpus_live; /* vCPUs claimed and not yet retired */
 	uint64_t hvm_param[HVM_NR_PARAMS];
+	paddr_t shared_info; /* a frame the domain owns, mapped where it asks */
+	uint64_t shared_gfn; /* where it is mapped, or SHARED_UNMAPPED */
 	spinlock_t con_lock;
 	unsigned con_len;
 	char con_buf[DOMAIN_CONSOLE_MAX];

@@ -11,7 +11,11 @@
 #include "hcall/hcall.h"
 #include "mm/guest_copy.h"
 #include "public/errno.h"
+#include "dom/runstate.h"
+#include "hal/mmu.h"
+#include "mm/frame.h"
 #include "public/hvm.h"
+#include "public/shared.h"
 #include "public/version.h"
 
 /* A guest "address space": VAs 0x1000-0x2fff are readable, everything else faults. */
@@ -48,6 +52,81 @@ int copy_to_guest(struct hal_vcpu_ctx *v, struct p2m *p2m, uint64_t gva, const v
 	return 0;
 }
 
+/* A tiny p2m: gfns 0x40000-0x40007 are the domain's RAM (frames at PA 0x80000000 + i pages, host
+ * memory in ram[]), gfn 0x9000 is MMIO; everything else is a hole. */
+#define RAM_GFN 0x40000u
+#define RAM_PA  0x80000000ull
+static uint8_t ram[9][4096] __attribute__((aligned(4096))); /* [8] is the shared_info frame */
+static uint64_t mapped_gfn[4], mapped_pa[4];
+static unsigned nmapped, nunmapped, frees, gets;
+static uint64_t runstate_area;
+
+enum p2m_type p2m_lookup(struct p2m *p2m, ipa_t ipa, paddr_t *pa, uint64_t *span)
+{
+	(void)p2m;
+	(void)span;
+	uint64_t gfn = ipa_addr(ipa) >> 12;
+	for (unsigned i = 0; i < nmapped; i++)
+		if (mapped_gfn[i] == gfn) {
+			*pa = pa_init(mapped_pa[i]);
+			return P2M_RAM_RW;
+		}
+	if (gfn >= RAM_GFN && gfn < RAM_GFN + 8) {
+		*pa = pa_init(RAM_PA + ((gfn - RAM_GFN) << 12));
+		return P2M_RAM_RW;
+	}
+	return gfn == 0x9000 ? P2M_MMIO : P2M_INVALID;
+}
+
+int p2m_map(struct p2m *p2m, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type type)
+{
+	(void)p2m;
+	assert_int_equal(size, 4096);
+	assert_int_equal(type, P2M_RAM_RW);
+	mapped_gfn[nmapped] = ipa_addr(ipa) >> 12;
+	mapped_pa[nmapped++] = pa_addr(pa);
+	return 0;
+}
+
+int p2m_unmap(struct p2m *p2m, ipa_t ipa, uint64_t size)
+{
+	(void)p2m;
+	(void)ipa;
+	(void)size;
+	nunmapped++;
+	return 0;
+}
+
+domid_t frame_owner(paddr_t pa)
+{
+	return pa_addr(pa) >= RAM_PA && pa_addr(pa) < RAM_PA + 9 * 4096 ? dom.id : DOMID_INVALID;
+}
+int frame_free(domid_t owner, paddr_t pa, unsigned order)
+{
+	assert_int_equal(owner, dom.id);
+	assert_int_equal(order, 0);
+	(void)pa;
+	frees++;
+	return 0;
+}
+int frame_get(paddr_t pa)
+{
+	(void)pa;
+	gets++;
+	return 0;
+}
+void *hal_pa_to_va(paddr_t pa)
+{
+	uint64_t off = pa_addr(pa) - RAM_PA;
+	return off < sizeof(ram) ? &ram[0][0] + off : NULL;
+}
+long runstate_register(struct vcpu *caller, struct vcpu *v, uint64_t gva)
+{
+	assert_ptr_equal(caller, v);
+	runstate_area = gva;
+	return 0;
+}
+
 void domain_shutdown(struct domain *d, unsigned reason)
 {
 	assert_ptr_equal(d, &dom);
@@ -62,6 +141,14 @@ static int setup(void **state)
 	memset(&dom, 0, sizeof(dom));
 	memset(&vc, 0, sizeof(vc));
 	dom.id = 3;
+	dom.nr_vcpus = 1;
+	dom.vcpu[0] = &vc;
+	dom.p2m.geo.ipa_bits = 40;
+	dom.shared_info = pa_init(RAM_PA + 8 * 4096);
+	dom.shared_gfn = SHARED_UNMAPPED;
+	vc.vcpu_info = dom.shared_info;
+	nmapped = nunmapped = frees = gets = 0;
+	runstate_area = 0;
 	memset(&other, 0, sizeof(other));
 	other.id = 5;
 	vc.dom = &dom;
@@ -281,6 +368,96 @@ static void test_hvm_op_hostile_arguments_get_xen_errnos(void **state)
 	assert_int_equal(call(__HYPERVISOR_hvm_op, 99, 0x1000, 0), -XEN_ENOSYS);
 }
 
+static long physmap(domid_t domid, uint32_t space, uint64_t idx, uint64_t gpfn)
+{
+	struct xen_add_to_physmap x = { domid, 0, space, idx, gpfn };
+	memcpy(guest_mem, &x, sizeof(x));
+	return call(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, 0x1000, 0);
+}
+
+static void test_add_to_physmap_shared_info_over_ram_frees_the_page(void **state)
+{
+	(void)state;
+	assert_int_equal(physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, RAM_GFN + 2), 0);
+	assert_int_equal(nmapped, 1);
+	assert_int_equal(mapped_pa[0], RAM_PA + 8 * 4096);
+	assert_int_equal(frees, 1); /* the RAM page it replaced goes back, as in Xen */
+	assert_int_equal(dom.shared_gfn, RAM_GFN + 2);
+}
+
+static void test_add_to_physmap_shared_info_moves_rather_than_duplicates(void **state)
+{
+	(void)state;
+	assert_int_equal(physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, 0x50000), 0);
+	assert_int_equal(frees, 0); /* a hole: nothing to free */
+	assert_int_equal(physmap(3, XENMAPSPACE_shared_info, 0, 0x50001), 0);
+	assert_int_equal(nunmapped, 1);
+	assert_int_equal(dom.shared_gfn, 0x50001);
+}
+
+static void test_add_to_physmap_hostile_arguments(void **state)
+{
+	(void)state;
+	assert_int_equal(physmap(DOMID_SELF, XENMAPSPACE_shared_info, 1, 0x50000), -XEN_EINVAL);
+	assert_int_equal(physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, 1ull << 40), -XEN_EINVAL);
+	assert_int_equal(physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, 0x9000), -XEN_EBUSY);
+	assert_int_equal(physmap(DOMID_SELF, 42, 0, 0x50000), -XEN_EINVAL);
+	assert_int_equal(physmap(DOMID_SELF, XENMAPSPACE_grant_table, 0, 0x50000), -XEN_ENOSYS);
+	assert_int_equal(physmap(5, XENMAPSPACE_shared_info, 0, 0x50000), -XEN_EPERM);
+	assert_int_equal(physmap(9, XENMAPSPACE_shared_info, 0, 0x50000), -XEN_ESRCH);
+	assert_int_equal(call(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, 0x2ff0, 0), -XEN_EFAULT);
+	assert_int_equal(call(__HYPERVISOR_memory_op, 30, 0x1000, 0), -XEN_ENOSYS);
+	assert_int_equal(nmapped, 0);
+}
+
+static long register_vcpu_info(uint64_t vcpu, uint64_t mfn, uint32_t offset)
+{
+	struct vcpu_register_vcpu_info r = { mfn, offset, 0 };
+	memcpy(guest_mem, &r, sizeof(r));
+	return call(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, vcpu, 0x1000);
+}
+
+static void test_register_vcpu_info_moves_the_slot_with_its_contents(void **state)
+{
+	(void)state;
+	struct vcpu_info *legacy = (struct vcpu_info *)ram[8];
+	legacy->evtchn_upcall_pending = 1;
+	legacy->evtchn_pending_sel = 0x5;
+	assert_int_equal(register_vcpu_info(0, RAM_GFN + 1, 128), 0);
+	struct vcpu_info *now = (struct vcpu_info *)(ram[1] + 128);
+	assert_int_equal(now->evtchn_upcall_pending, 1);
+	assert_int_equal(now->evtchn_pending_sel, 0x5);
+	assert_int_equal(pa_addr(vc.vcpu_info), RAM_PA + 4096 + 128);
+	assert_int_equal(gets, 1); /* the page stays pinned while registered */
+	assert_int_equal(register_vcpu_info(0, RAM_GFN + 2, 0), -XEN_EINVAL); /* only once */
+	vc.vcpu_info_registered = false;
+}
+
+static void test_register_vcpu_info_hostile_arguments(void **state)
+{
+	(void)state;
+	assert_int_equal(register_vcpu_info(1, RAM_GFN, 0), -XEN_ENOENT);
+	assert_int_equal(register_vcpu_info(0, RAM_GFN, 4096 - 40), -XEN_EINVAL); /* past the page */
+	assert_int_equal(register_vcpu_info(0, RAM_GFN, 12), -XEN_EINVAL);        /* misaligned */
+	assert_int_equal(register_vcpu_info(0, 0x9000, 0), -XEN_EINVAL);          /* MMIO */
+	assert_int_equal(register_vcpu_info(0, 0x77777, 0), -XEN_EINVAL);         /* hole */
+	assert_int_equal(register_vcpu_info(0, UINT64_MAX, 0), -XEN_EINVAL);
+	assert_int_equal(gets, 0);
+	assert_false(vc.vcpu_info_registered);
+}
+
+static void test_vcpu_op_runstate_area_is_read_through_its_pointer(void **state)
+{
+	(void)state;
+	uint64_t area = 0x40000123ull & ~7ull;
+	memcpy(guest_mem + 0x200, &area, 8);
+	assert_int_equal(call(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0, 0x1200), 0);
+	assert_int_equal(runstate_area, area);
+	assert_int_equal(call(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0, 0x10), -XEN_EFAULT);
+	assert_int_equal(call(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 0, 0), 0); /* vCPU 0 is offline here */
+	assert_int_equal(call(__HYPERVISOR_vcpu_op, 2 /* VCPUOP_down */, 0, 0), -XEN_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +479,12 @@ int main(void)
 		cmocka_unit_test_setup(test_hvm_op_domu_cannot_set_store_or_touch_others, setup),
 		cmocka_unit_test_setup(test_hvm_op_dom0_sets_a_domus_store_pfn_which_it_then_reads, setup),
 		cmocka_unit_test_setup(test_hvm_op_hostile_arguments_get_xen_errnos, setup),
+		cmocka_unit_test_setup(test_add_to_physmap_shared_info_over_ram_frees_the_page, setup),
+		cmocka_unit_test_setup(test_add_to_physmap_shared_info_moves_rather_than_duplicates, setup),
+		cmocka_unit_test_setup(test_add_to_physmap_hostile_arguments, setup),
+		cmocka_unit_test_setup(test_register_vcpu_info_moves_the_slot_with_its_contents, setup),
+		cmocka_unit_test_setup(test_register_vcpu_info_hostile_arguments, setup),
+		cmocka_unit_test_setup(test_vcpu_op_runstate_area_is_read_through_its_pointer, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

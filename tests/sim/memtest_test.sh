@@ -69,7 +69,7 @@ bad() {
 	[ ! -s "$tmp/$name.out" ] || fail "$name: the machine ran"
 }
 bad unknown 's/"memtest"/"no-such-program"/' \
-	'/chosen/domU1/module@50000000: no sim guest program "no-such-program" in this hypsim (it has: memtest'
+	'/chosen/domU1/module@50000000: no sim guest program "no-such-program" in this hypsim (it has: '
 bad small 's/0x50000000 0x10000/0x50000000 0x40/' 'reg size 0x40 cannot hold a sim guest image'
 bad tree 's/0x50000000 0x10000/0x48000000 0x10000/' 'overlaps the host device tree at 0x48000000'
 bad outside 's/0x50000000 0x10000/0x90000000 0x10000/' 'reg 0x90000000+0x10000 is not inside one RAM bank'

@@ -18,6 +18,40 @@ long gl_hypercall(unsigned op, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a
 	return (long)sim_insn_reg(0);
 }
 
+long gl_smccc(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	const uint64_t args[] = { fid, a1, a2, a3 };
+
+	for (unsigned i = 0; i < 4; i++)
+		sim_insn_set_reg(i, args[i]);
+	sim_insn_hvc(0);
+	return (long)sim_insn_reg(0);
+}
+
+/* The image's arena, as lib/real's, its fill level in guest RAM. The program gets a host pointer
+ * to the guest's own pages: its accesses through it are the only ones the MMU model does not see. */
+void *gl_alloc(size_t size, uint64_t *gva)
+{
+	uint64_t image = gl_sim_cpu()->image, used = gl_read64(image + GL_SIM_ARENA_USED);
+	size_t n = (size + 15) & ~(size_t)15;
+
+	if (n < size || n > GL_SIM_ARENA_SIZE - used) {
+		gl_printf("guest: gl_alloc(%zu): arena exhausted\n", size);
+		gl_shutdown(SHUTDOWN_crash);
+	}
+	uint64_t va = image + GL_SIM_ARENA + used;
+	uint8_t *p = sim_insn_host_ptr(va, n ? n : 1, true);
+	if (!p) {
+		gl_printf("guest: gl_alloc(%zu): arena at %#llx is not mapped RAM\n", size, (unsigned long long)va);
+		gl_shutdown(SHUTDOWN_crash);
+	}
+	gl_write64(image + GL_SIM_ARENA_USED, used + n);
+	for (size_t i = 0; i < n; i++)
+		p[i] = 0;
+	*gva = va;
+	return p;
+}
+
 /* One LDR or STR each, as lib/real's. A load's destination (x0) is zeroed first, so a load the
  * exception handler skips reads 0; the address travels in x1. */
 uint32_t gl_read32(uint64_t addr)

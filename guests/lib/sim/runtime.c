@@ -55,7 +55,8 @@ static bool copy_tree(uint64_t ipa, uint8_t *buf, uint32_t max)
 void gl_sim_start(void (*main)(const void *fdt), uint64_t image, uint64_t x0)
 {
 	struct gl_sim_cpu cpu = { .image = image };
-	static_assert(GL_SIM_BOUNCE + GL_SIM_MAX_VCPUS * GL_SIM_PAGE <= SIM_IMAGE_SIZE, "runtime outgrows the image");
+	static_assert(GL_SIM_BOUNCE + GL_SIM_MAX_VCPUS * GL_SIM_PAGE <= GL_SIM_ARENA, "bounce pages overlap the arena");
+	static_assert(GL_SIM_ARENA + GL_SIM_ARENA_SIZE <= SIM_IMAGE_SIZE, "the runtime outgrows the image");
 	_Alignas(8) uint8_t tree[GL_SIM_TREE_MAX];
 	unsigned id = (unsigned)sim_insn_mrs(SIM_MPIDR_EL1) & 0xff;
 

@@ -7,12 +7,16 @@
 #include "lib/guest.h"
 
 /* Where the library keeps its things in the program's image (from hal/sim's SIM_IMAGE_RUNTIME on):
- * the vector table, then one page per vCPU for buffers the hypervisor reads (console text,
- * shutdown reason), which must live in guest memory. */
-#define GL_SIM_VECTORS   0x2000u
-#define GL_SIM_BOUNCE    0x3000u
-#define GL_SIM_PAGE      0x1000u
-#define GL_SIM_MAX_VCPUS 13u
+ * the vector table; the arena's fill level (a word of guest RAM, as lib/real's .bss); one page per
+ * vCPU for what the hypervisor reads (console text, the shutdown reason), which must be guest
+ * memory; and gl_alloc's arena, the size of lib/real's. */
+#define GL_SIM_VECTORS    0x2000u
+#define GL_SIM_ARENA_USED 0x2800u
+#define GL_SIM_BOUNCE     0x3000u
+#define GL_SIM_PAGE       0x1000u
+#define GL_SIM_MAX_VCPUS  8u
+#define GL_SIM_ARENA      0xc000u
+#define GL_SIM_ARENA_SIZE 0x4000u
 
 /* The largest device tree the start code copies for the program. */
 #define GL_SIM_TREE_MAX (64u << 10)

@@ -12,6 +12,7 @@
 #include <libfdt.h>
 
 #include "guest_fixture.h"
+#include "guests/lib/sim/runtime.h"
 #include "guests/sim/programs.h"
 #include "public/xen.h"
 
@@ -19,6 +20,7 @@
 #define RAM_SIZE  (16ull << 20)
 #define TREE_IPA  (FIX_IPA + (2ull << 20))
 #define CON_LIMIT 4096
+#define ECHO_OP   77
 
 static char con[CON_LIMIT];
 static size_t con_len;
@@ -58,6 +60,15 @@ static long hypercall(struct hal_vcpu_ctx *c)
 		memcpy(&reason, s, sizeof(reason));
 		shutdown_reason = reason;
 		return 0;
+	case ECHO_OP:
+		/* Reads the guest's argument block and answers in it, as a hypercall with a buffer does. */
+		s = guest_va(c, c->x[0]);
+		if (!s)
+			return -14;
+		memcpy(&reason, s, sizeof(reason));
+		reason += 1;
+		memcpy((char *)s + 4, &reason, sizeof(reason));
+		return 0;
 	default: return -38;
 	}
 }
@@ -65,7 +76,11 @@ static long hypercall(struct hal_vcpu_ctx *c)
 static bool fake_core(struct hal_vcpu_ctx *c, const struct hal_exit *e)
 {
 	switch (EC(e->esr)) {
-	case 0x16: c->x[0] = (uint64_t)hypercall(c); return shutdown_reason < 0;
+	case 0x16:
+		/* hvc #0 is the SMCCC conduit: PSCI_VERSION answers 1.1. */
+		c->x[0] =
+		    (e->esr & 0xffff) == 0 ? (c->x[0] == 0x84000000 ? 0x10001 : (uint64_t)-1) : (uint64_t)hypercall(c);
+		return shutdown_reason < 0;
 	case 0x24:
 		aborts++;
 		fix_inject_dabt(c, e->far);
@@ -90,17 +105,17 @@ static void guest_tree(void)
 	memcpy(fix_guest_ram(TREE_IPA), tree, fdt_totalsize(tree));
 }
 
-static int run_memtest(uint64_t seed, char *out, size_t len)
+static int run(const struct sim_program *programs, unsigned n, const char *name, uint64_t seed, char *out, size_t len)
 {
 	struct sim_result r;
 
-	fix_reset(sim_guest_programs, sim_guest_program_count);
+	fix_reset(programs, n);
 	harness_plat.mem[0].size = 64ull << 20; /* room for 16 MiB of guest RAM, the tree above it */
 	con_len = 0;
 	shutdown_reason = -1;
 	aborts = 0;
 	fix.blocks = (unsigned)(RAM_SIZE >> 21);
-	fix.program = "memtest";
+	fix.program = name;
 	fix.x0 = TREE_IPA;
 	fix.prepare = guest_tree;
 	fix.handle = fake_core;
@@ -109,6 +124,16 @@ static int run_memtest(uint64_t seed, char *out, size_t len)
 	con[con_len] = '\0';
 	snprintf(out, len, "%s", con);
 	return rc;
+}
+
+static int run_memtest(uint64_t seed, char *out, size_t len)
+{
+	return run(sim_guest_programs, sim_guest_program_count, "memtest", seed, out, len);
+}
+
+static int run_program(const struct sim_program *p, const char *name, char *out, size_t len)
+{
+	return run(p, 1, name, 1, out, len);
 }
 
 static void test_memtest_passes_on_the_sim(void **state)
@@ -124,6 +149,42 @@ static void test_memtest_passes_on_the_sim(void **state)
 	assert_non_null(strstr(out, "(d1) memtest: all passed\n"));
 	assert_int_equal(shutdown_reason, SHUTDOWN_poweroff);
 	assert_int_equal(aborts, 1);
+}
+
+static uint64_t alloc_seen[4];
+
+static void alloc_main(const void *fdt)
+{
+	uint64_t gva, gva2;
+	uint32_t *p = gl_alloc(20, &gva);
+
+	(void)fdt;
+	p[0] = 0x1234;
+	alloc_seen[0] = (uint64_t)gl_hypercall(ECHO_OP, gva, 0, 0, 0, 0);
+	alloc_seen[1] = p[1];
+	gl_alloc(1, &gva2);
+	alloc_seen[2] = gva2 - gva;
+	alloc_seen[3] = (uint64_t)gl_smccc(0x84000000, 0, 0, 0);
+	gl_alloc(GL_SIM_ARENA_SIZE, &gva); /* more than is left: the guest ends */
+	gl_printf("not reached\n");
+}
+
+static void alloc_entry(uint64_t image, uint64_t x0) { gl_sim_start(alloc_main, image, x0); }
+
+static void test_alloc_gives_guest_ram_and_smccc_uses_hvc_0(void **state)
+{
+	static const struct sim_program alloc[] = { { "alloc", alloc_entry } };
+	char out[CON_LIMIT];
+
+	(void)state;
+	assert_int_equal(run_program(alloc, "alloc", out, sizeof(out)), 0);
+	assert_int_equal(alloc_seen[0], 0);
+	assert_int_equal(alloc_seen[1], 0x1235); /* what the hypervisor wrote, read through the pointer */
+	assert_int_equal(alloc_seen[2], 32);     /* 16-byte granules */
+	assert_int_equal(alloc_seen[3], 0x10001);
+	assert_non_null(strstr(out, "(d1) guest: gl_alloc(16384): arena exhausted\n"));
+	assert_null(strstr(out, "not reached"));
+	assert_int_equal(shutdown_reason, SHUTDOWN_crash);
 }
 
 static void test_same_seed_same_output(void **state)
@@ -142,6 +203,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_memtest_passes_on_the_sim),
 		cmocka_unit_test(test_same_seed_same_output),
+		cmocka_unit_test(test_alloc_gives_guest_ram_and_smccc_uses_hvc_0),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
