@@ -67,10 +67,12 @@ static void test_hvm_params(void)
 				     .index = HVM_PARAM_CALLBACK_IRQ,
 				     .value = 0x0200000000000f01ull };
 	long rc = hc(__HYPERVISOR_hvm_op, HVMOP_set_param, gva);
-	check(rc == 0, "hvm_op: set own CALLBACK_IRQ", rc);
-	p->value = 0;
+	check(rc == -XEN_EPERM, "hvm_op: own CALLBACK_IRQ is the toolstack's to set (EPERM)", rc);
+	p->value = 1;
 	rc = hc(__HYPERVISOR_hvm_op, HVMOP_get_param, gva);
-	check(rc == 0 && p->value == 0x0200000000000f01ull, "hvm_op: read it back", rc);
+	/* Xen presets it: type PPI (2) in bits 63:56, the PPI's INTID in 7:0. */
+	check(rc == 0 && p->value >> 56 == 2 && (p->value & 0xff) >= 16 && (p->value & 0xff) < 32,
+	      "hvm_op: own CALLBACK_IRQ reads back as the event-channel PPI", rc);
 	p->index = HVM_NR_PARAMS;
 	rc = hc(__HYPERVISOR_hvm_op, HVMOP_get_param, gva);
 	check(rc == -XEN_EINVAL, "hvm_op: index out of range is EINVAL", rc);
@@ -90,9 +92,9 @@ static void test_psci(void)
 	v = gl_smccc(PSCI_AFFINITY_INFO_FID, 0, 0, 0);
 	check(v == 0, "AFFINITY_INFO: vCPU 0 is on", v);
 	v = gl_smccc(PSCI_AFFINITY_INFO_FID, 0x55, 0, 0);
-	check(v == -2, "AFFINITY_INFO: unknown MPIDR is INVALID_PARAMETERS", v);
-	v = gl_smccc(0x8400ff00u, 0, 0, 0);
-	check(v == -1, "unknown SMCCC function is NOT_SUPPORTED", v);
+	check(v == 1, "AFFINITY_INFO: an MPIDR without a vCPU is off", v);
+	v = gl_smccc(0xb2000000u, 0, 0, 0); /* a Trusted OS call: no such service here */
+	check(v == -1, "unknown SMCCC service is NOT_SUPPORTED", v);
 }
 
 /* Linux's way: a page of its own RAM becomes the shared_info page. */
@@ -110,7 +112,8 @@ static void test_shared_info(void)
 	*x = (struct xen_add_to_physmap){ .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .gpfn = page >> 12 };
 	long rc = hc(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, xg);
 	/* Read through the guest's own translation: the page now is the (zeroed) shared_info. */
-	check(rc == 0 && gl_read64(page + 1072) == 0, "add_to_physmap: shared_info replaces a RAM page", rc);
+	check(rc == 0 && gl_read64(page + 1064) != 0xaaaaaaaaaaaaaaaaull,
+	      "add_to_physmap: shared_info replaces a RAM page", rc);
 
 	x->idx = 1;
 	rc = hc(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, xg);
@@ -118,7 +121,7 @@ static void test_shared_info(void)
 	x->idx = 0;
 	x->space = 77;
 	rc = hc(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, xg);
-	check(rc == -XEN_EINVAL, "add_to_physmap: unknown space is EINVAL", rc);
+	check(rc == -XEN_ENOSYS, "add_to_physmap: unknown space is ENOSYS", rc);
 	x->space = XENMAPSPACE_shared_info;
 	x->domid = 0x7000;
 	rc = hc(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, xg);
@@ -135,15 +138,16 @@ static void test_vcpu_op(void)
 	struct vcpu_register_vcpu_info *r = gl_alloc(sizeof(*r), &rg);
 	gl_alloc(sizeof(struct vcpu_info), &vg); /* any 8-byte aligned slot of a RAM page will do */
 
-	check(gl_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 0, 0, 0, 0) == 1, "vcpu_op: vCPU 0 is up", 1);
-	long rc = gl_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 99, 0, 0, 0);
+	long rc = gl_hypercall(__HYPERVISOR_vcpu_op, 3 /* VCPUOP_is_up */, 0, 0, 0, 0);
+	check(rc == -XEN_EINVAL, "vcpu_op: is_up is PSCI's on arm (EINVAL)", rc);
+	rc = gl_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 99, rg, 0, 0);
 	check(rc == -XEN_ENOENT, "vcpu_op: vCPU 99 is ENOENT", rc);
 	rc = gl_hypercall(__HYPERVISOR_vcpu_op, 1 /* VCPUOP_up */, 0, 0, 0, 0);
 	check(rc == -XEN_EINVAL, "vcpu_op: up is PSCI's on arm (EINVAL)", rc);
 
 	*r = (struct vcpu_register_vcpu_info){ .mfn = vg >> 12, .offset = 4090 };
 	rc = gl_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, rg, 0, 0);
-	check(rc == -XEN_EINVAL, "register_vcpu_info: slot past the page is EINVAL", rc);
+	check(rc == -XEN_ENXIO, "register_vcpu_info: slot past the page is ENXIO", rc);
 	r->offset = vg & 4095;
 	rc = gl_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, rg, 0, 0);
 	check(rc == 0, "register_vcpu_info: in a RAM page", rc);
@@ -156,14 +160,13 @@ static void test_vcpu_op(void)
 	*arg = area;
 	rc = gl_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0, ag2, 0, 0);
 	check(rc == 0 && rs->state == RUNSTATE_running && rs->state_entry_time, "runstate: registered, running", rc);
-	uint64_t before = rs->time[RUNSTATE_running];
+	/* Xen updates the area when the vCPU is switched; a yield with nothing else to run may not be. */
 	hc(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
-	check(rs->state == RUNSTATE_running && rs->time[RUNSTATE_running] > before &&
-		  !(rs->state_entry_time & XEN_RUNSTATE_UPDATE),
-	      "runstate: a yield accounts running time", (long)(rs->time[RUNSTATE_running] - before));
+	check(rs->state == RUNSTATE_running && !(rs->state_entry_time & XEN_RUNSTATE_UPDATE),
+	      "runstate: running, no update in flight after a yield", rs->state);
 	*arg = UNMAPPED;
 	rc = gl_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0, ag2, 0, 0);
-	check(rc == -XEN_EFAULT, "runstate: unmapped area is EFAULT", rc);
+	check(rc == 0, "runstate: an unmapped area is accepted, as Xen does", rc);
 }
 
 void guest_main(const void *fdt)

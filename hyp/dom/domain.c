@@ -29,6 +29,9 @@ int domain_create(domid_t id, const char *name, unsigned nr_vcpus, struct domain
 		return rc;
 	}
 	d->shared_gfn = SHARED_UNMAPPED;
+	/* The event-channel upcall, as Xen presets it for every arm domain (Xen's DomU layout: PPI 31). */
+	d->hvm_param[HVM_PARAM_CALLBACK_IRQ] =
+	    HVM_PARAM_CALLBACK_TYPE_PPI << 56 | HVM_PARAM_CALLBACK_TYPE_PPI_FLAG_LOW_LEVEL << 8 | DOMAIN_EVTCHN_PPI;
 	rc = frame_alloc(id, 0, &d->shared_info);
 	if (rc) {
 		p2m_destroy(&d->p2m);

@@ -14,6 +14,7 @@
 #define DOMAIN_NAME_MAX    32
 #define DOMAIN_CONSOLE_MAX 160 /* one line of guest console output */
 #define SHARED_UNMAPPED    UINT64_MAX
+#define DOMAIN_EVTCHN_PPI  31 /* INTID of the event-channel upcall */
 
 enum domain_state {
 	DOMAIN_RUNNING,

@@ -8,5 +8,6 @@
 void runstate_set(struct vcpu *v, int state);
 
 /* vcpu_op register_runstate_memory_area by @caller for @v: the area at guest VA @gva (0
- * unregisters). Writes the current state there at once, as Xen does. */
+ * unregisters). Writes the current state there at once and, as Xen, does not fail on an area it
+ * cannot write. */
 long runstate_register(struct vcpu *caller, struct vcpu *v, uint64_t gva);

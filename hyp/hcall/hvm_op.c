@@ -1,11 +1,16 @@
-/* hvm_op get/set_param. The toolstack (Dom0) may read and write any domain's parameters; a
- * domain may read its own and set only its event-channel upcall, as Xen restricts them. */
+/* hvm_op get/set_param. The control domain may read and write any other domain's parameters; a
+ * domain may read a few of its own and set none: on arm Xen keeps them all the toolstack's. */
 #include "hcall/hcall.h"
 #include "mm/guest_copy.h"
 #include "public/errno.h"
 
-/* What a domain may do to its own parameters: the rest are the toolstack's to set once. */
-static bool self_may_set(uint32_t index) { return index == HVM_PARAM_CALLBACK_IRQ; }
+/* The event-channel upcall is a fixed PPI on arm, so unlike x86 not even CALLBACK_IRQ is the
+ * guest's to set (Xen 4.17 answers Dom0's own attempt with -EPERM). */
+static bool self_may_set(uint32_t index)
+{
+	(void)index;
+	return false;
+}
 
 static bool self_may_get(uint32_t index)
 {
@@ -31,7 +36,7 @@ static long param(struct vcpu *v, bool set, uint64_t gva)
 	if (!d)
 		return -XEN_ESRCH;
 	bool self = d == v->dom;
-	if (!v->dom->privileged && (!self || !(set ? self_may_set(p.index) : self_may_get(p.index))))
+	if (self ? !(set ? self_may_set(p.index) : self_may_get(p.index)) : !v->dom->privileged)
 		return -XEN_EPERM;
 	if (set) {
 		__atomic_store_n(&d->hvm_param[p.index], p.value, __ATOMIC_RELEASE);

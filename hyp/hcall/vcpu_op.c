@@ -1,5 +1,5 @@
-/* vcpu_op as Xen offers it on arm: placing a vCPU's vcpu_info and runstate area, and asking
- * whether a vCPU is up. Bringing vCPUs up and down is PSCI's job there, so the rest is -EINVAL. */
+/* vcpu_op as Xen offers it on arm: placing a vCPU's vcpu_info and runstate area. Bringing vCPUs
+ * up and down (and asking about it) is PSCI's job there, so every other command is -EINVAL. */
 #include "dom/runstate.h"
 #include "hal/mmu.h"
 #include "hcall/hcall.h"
@@ -14,8 +14,10 @@ static long register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t gva)
 
 	if (copy_from_guest(&v->ctx, &v->dom->p2m, &r, gva, sizeof(r)))
 		return -XEN_EFAULT;
-	if (t->vcpu_info_registered || r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || (r.offset & 7))
+	if (t->vcpu_info_registered)
 		return -XEN_EINVAL;
+	if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || (r.offset & 7))
+		return -XEN_ENXIO; /* Xen's answer for a slot that does not fit */
 	if (r.mfn >> (t->dom->p2m.geo.ipa_bits - PAGE_SHIFT) ||
 	    p2m_lookup(&t->dom->p2m, ipa_init(r.mfn << PAGE_SHIFT), &pa, NULL) != P2M_RAM_RW ||
 	    frame_owner(pa) != t->dom->id || frame_get(pa))
@@ -49,7 +51,6 @@ long hcall_vcpu_op(struct vcpu *v, const uint64_t *a, bool *yield)
 			return -XEN_EFAULT;
 		return runstate_register(v, t, area);
 	}
-	case VCPUOP_is_up: return __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != VCPU_OFFLINE;
 	default: return -XEN_EINVAL;
 	}
 }

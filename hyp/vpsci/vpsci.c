@@ -40,8 +40,9 @@ static long affinity_info(struct vcpu *v, uint64_t target, uint64_t level)
 	if (level != 0)
 		return PSCI_INVALID_PARAMETERS;
 	struct vcpu *t = vcpu_by_mpidr(v->dom, target);
+	/* An affinity with no vCPU behind it is reported off, as Xen 4.17 does. */
 	if (!t)
-		return PSCI_INVALID_PARAMETERS;
+		return PSCI_AFFINITY_OFF;
 	return __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == VCPU_OFFLINE ? PSCI_AFFINITY_OFF : PSCI_AFFINITY_ON;
 }
 

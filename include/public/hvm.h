@@ -15,9 +15,12 @@ struct xen_hvm_param {
 
 _Static_assert(sizeof(struct xen_hvm_param) == 16, "xen_hvm_param layout");
 
-#define HVM_PARAM_CALLBACK_IRQ   0
-#define HVM_PARAM_STORE_PFN      1
-#define HVM_PARAM_STORE_EVTCHN   2
-#define HVM_PARAM_CONSOLE_PFN    17
-#define HVM_PARAM_CONSOLE_EVTCHN 18
-#define HVM_NR_PARAMS            39
+#define HVM_PARAM_CALLBACK_IRQ 0
+/* CALLBACK_IRQ's value on arm: type PPI in bits 63:56, flags in 15:8, the interrupt in 7:0. */
+#define HVM_PARAM_CALLBACK_TYPE_PPI                2ull
+#define HVM_PARAM_CALLBACK_TYPE_PPI_FLAG_LOW_LEVEL 2ull
+#define HVM_PARAM_STORE_PFN                        1
+#define HVM_PARAM_STORE_EVTCHN                     2
+#define HVM_PARAM_CONSOLE_PFN                      17
+#define HVM_PARAM_CONSOLE_EVTCHN                   18
+#define HVM_NR_PARAMS                              39

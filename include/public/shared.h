@@ -62,7 +62,6 @@ struct xen_add_to_physmap {
 _Static_assert(sizeof(struct xen_add_to_physmap) == 24, "xen_add_to_physmap layout");
 
 /* vcpu_op(cmd, vcpuid, arg) */
-#define VCPUOP_is_up                         3
 #define VCPUOP_register_runstate_memory_area 5
 #define VCPUOP_register_vcpu_info            10
 
