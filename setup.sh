@@ -40,4 +40,8 @@ if [ ! -f "$fdt_dir/usr/lib/aarch64-linux-gnu/libfdt.a" ]; then
   dpkg-deb -x "$work"/libfdt-dev_*_arm64.deb "$fdt_dir"
 fi
 test -f "$fdt_dir/usr/lib/aarch64-linux-gnu/libfdt.a"
+
+# Debian's Xen 4.17 for arm64: the anchor the compatibility tests (tests/xen) and benchmarks
+# compare against. Optional: without it those tests print SKIP.
+"$top/tests/xen/fetch_xen.sh" >/dev/null || echo "setup: Xen 4.17 not fetched; tests/xen will skip" >&2
 echo "setup: ok (arm64 libfdt at $fdt_dir)"

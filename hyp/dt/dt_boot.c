@@ -106,6 +106,12 @@ int dt_boot_parse(const void *fdt, struct boot_info *bi, struct dt_error *err)
 	rc = modules(fdt, chosen, &dom0, err);
 	if (rc)
 		return rc;
+	/* Xen takes Dom0's command line from /chosen/xen,dom0-bootargs first, even an empty one. */
+	if (dt_has(fdt, chosen, "xen,dom0-bootargs")) {
+		rc = dt_string(fdt, chosen, "xen,dom0-bootargs", &dom0.bootargs, err);
+		if (rc)
+			return rc;
+	}
 	if (dom0.kernel.size)
 		bi->dom[bi->count++] = dom0;
 	fdt_for_each_subnode(node, fdt, chosen)

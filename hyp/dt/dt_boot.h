@@ -14,7 +14,9 @@ struct boot_domain {
 	unsigned vcpus;
 	struct plat_region kernel;
 	struct plat_region ramdisk; /* size 0: none */
-	const char *bootargs;       /* the kernel module's `bootargs`, else the domain's; may be NULL */
+	/* Dom0: /chosen/xen,dom0-bootargs, else its kernel module's `bootargs`. DomUs: the kernel
+	 * module's, else the domain node's. May be NULL. */
+	const char *bootargs;
 };
 
 struct boot_info {

@@ -82,6 +82,13 @@ static void test_dt_boot_dom0_modules_directly_under_chosen(void **state)
 	assert_int_equal(pa_addr(bi.dom[0].kernel.base), 0x60000000);
 	assert_int_equal(bi.dom[0].kernel.size, 0x800000);
 	assert_int_equal(pa_addr(bi.dom[0].ramdisk.base), 0x68000000);
+	assert_null(bi.dom[0].bootargs);
+	fx_string(fdt, "/chosen/module@60000000", "bootargs", "from-module");
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), 0);
+	assert_string_equal(bi.dom[0].bootargs, "from-module");
+	fx_string(fdt, "/chosen", "xen,dom0-bootargs", "console=hvc0 earlycon=xen");
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), 0);
+	assert_string_equal(bi.dom[0].bootargs, "console=hvc0 earlycon=xen"); /* Xen's preference */
 	fx_free(fdt);
 }
 
