@@ -33,29 +33,13 @@ unsigned hal_cpu_id(void) { return pcpu_index(); }
 
 uint64_t hal_cpu_mpidr(void) { return sysreg_read(mpidr_el1) & MPIDR_AFF_MASK; }
 
-static int psci_to_errno(int64_t ret)
-{
-	switch (ret) {
-	case PSCI_RET_SUCCESS: return 0;
-	case PSCI_RET_NOT_SUPPORTED: return -XEN_ENOTSUP;
-	case PSCI_RET_INVALID_PARAMETERS: return -XEN_EINVAL;
-	case PSCI_RET_DENIED: return -XEN_EPERM;
-	case PSCI_RET_ALREADY_ON: return -XEN_EEXIST;
-	case PSCI_RET_ON_PENDING: return -XEN_EBUSY;
-	case PSCI_RET_NOT_PRESENT: return -XEN_ENODEV;
-	case PSCI_RET_DISABLED: return -XEN_ENXIO;
-	case PSCI_RET_INVALID_ADDRESS: return -XEN_EFAULT;
-	default: return -XEN_EIO;
-	}
-}
-
 int hal_cpu_start(unsigned idx, uint64_t mpidr)
 {
 	/* start.S trusts the context id for its stack; index 0 is the boot CPU's. */
 	if (idx == 0 || idx >= PLAT_MAX_CPUS)
 		return -XEN_EINVAL;
 	/* Identity map: the entry's VA is its PA. mmu_regs was cleaned to PoC by mmu_final. */
-	return psci_to_errno(hal_psci_call(PSCI_CPU_ON_64, mpidr, (uintptr_t)start_secondary, idx));
+	return hal_psci_errno(hal_psci_call(PSCI_CPU_ON_64, mpidr, (uintptr_t)start_secondary, idx));
 }
 
 /* WFE, woken by hal_cpu_kick's SEV: no interrupt can wake a WFI until a GIC driver sends SGIs.

@@ -3,6 +3,7 @@
  * register to find where its registers go, and ctx->hal_priv holds the host's SP. This is the
  * hypercall round trip: keep it short. */
 #include "arch.h"
+#include "macros.inc"
 
 /* hal_vcpu_enter's frame on the host stack: x29/x30, x19-x28, the exit record's address. */
 #define HOST_FRAME 112
@@ -70,20 +71,7 @@ hal_vcpu_enter:
  * The EL1 registers saved here are the ones the core reads or rewrites to inject an exception;
  * vcpu.c saves the rest only when another ctx needs this CPU. */
 entry_exit:
-	stp	x2, x3, [sp, #16]
-	stp	x4, x5, [sp, #32]
-	stp	x6, x7, [sp, #48]
-	stp	x8, x9, [sp, #64]
-	stp	x10, x11, [sp, #80]
-	stp	x12, x13, [sp, #96]
-	stp	x14, x15, [sp, #112]
-	stp	x16, x17, [sp, #128]
-	stp	x18, x19, [sp, #144]
-	stp	x20, x21, [sp, #160]
-	stp	x22, x23, [sp, #176]
-	stp	x24, x25, [sp, #192]
-	stp	x26, x27, [sp, #208]
-	stp	x28, x29, [sp, #224]
+	save_x2_x29
 	mrs	x2, elr_el2
 	mrs	x3, spsr_el2
 	stp	x30, x2, [sp, #CTX_X30]		/* x30, pc */

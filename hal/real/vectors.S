@@ -1,6 +1,7 @@
 /* EL2 exception vectors: an exception from a guest is a vCPU exit (entry.S); one from EL2 itself
  * is a hypervisor bug, whose full struct hal_frame goes to the core to dump. */
 #include "arch.h"
+#include "macros.inc"
 
 /* The interrupted context's SP, into x0 (x0/x1 already saved; x1 is free until the name). */
 .macro sp_el2t
@@ -58,20 +59,7 @@ vec_table:
 
 /* x0 = interrupted SP, x1 = vector name; x0/x1 of the interrupted context are at [sp]. */
 vec_common:
-	stp	x2, x3, [sp, #16]
-	stp	x4, x5, [sp, #32]
-	stp	x6, x7, [sp, #48]
-	stp	x8, x9, [sp, #64]
-	stp	x10, x11, [sp, #80]
-	stp	x12, x13, [sp, #96]
-	stp	x14, x15, [sp, #112]
-	stp	x16, x17, [sp, #128]
-	stp	x18, x19, [sp, #144]
-	stp	x20, x21, [sp, #160]
-	stp	x22, x23, [sp, #176]
-	stp	x24, x25, [sp, #192]
-	stp	x26, x27, [sp, #208]
-	stp	x28, x29, [sp, #224]
+	save_x2_x29
 	mrs	x2, elr_el2
 	stp	x30, x0, [sp, #FRAME_X30]	/* x30, then sp */
 	mrs	x3, spsr_el2

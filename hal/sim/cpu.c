@@ -19,29 +19,12 @@ uint64_t hal_cpu_mpidr(void)
 	return c ? c->mpidr : 0;
 }
 
-/* The same translation as hal/real's, so the core sees the same errors in both worlds. */
-static int psci_to_errno(int64_t ret)
-{
-	switch (ret) {
-	case PSCI_RET_SUCCESS: return 0;
-	case PSCI_RET_NOT_SUPPORTED: return -XEN_ENOTSUP;
-	case PSCI_RET_INVALID_PARAMETERS: return -XEN_EINVAL;
-	case PSCI_RET_DENIED: return -XEN_EPERM;
-	case PSCI_RET_ALREADY_ON: return -XEN_EEXIST;
-	case PSCI_RET_ON_PENDING: return -XEN_EBUSY;
-	case PSCI_RET_NOT_PRESENT: return -XEN_ENODEV;
-	case PSCI_RET_DISABLED: return -XEN_ENXIO;
-	case PSCI_RET_INVALID_ADDRESS: return -XEN_EFAULT;
-	default: return -XEN_EIO;
-	}
-}
-
 int hal_cpu_start(unsigned idx, uint64_t mpidr)
 {
 	/* Index 0 is the boot CPU's; the real HAL sizes per-CPU stacks by PLAT_MAX_CPUS. */
 	if (idx == 0 || idx >= PLAT_MAX_CPUS)
 		return -XEN_EINVAL;
-	return psci_to_errno(hal_psci_call(PSCI_CPU_ON_64, mpidr, sim_secondary_entry(), idx));
+	return hal_psci_errno(hal_psci_call(PSCI_CPU_ON_64, mpidr, sim_secondary_entry(), idx));
 }
 
 void hal_cpu_idle(void) { sim_wfi(); }
