@@ -6,6 +6,7 @@
 #include "core/version.h"
 #include "dom/dom_build.h"
 #include "dom/vcpu.h"
+#include "sched/sched.h"
 #include "dt/dt.h"
 #include "dt/dt_boot.h"
 #include "hcall/hcall.h"
@@ -173,6 +174,11 @@ HAL_NORETURN void hyp_start(paddr_t fdt_pa)
 
 	/* Spread the boot vCPUs over the pCPUs, starting after the boot CPU. */
 	vpsci_set_pcpus(online);
+	char sched[8] = "credit";
+	bootargs_get(plat.bootargs, "sched", sched, sizeof(sched));
+	bool null_sched = sched[0] == 'n' && sched[1] == 'u' && sched[2] == 'l' && sched[3] == 'l' && !sched[4];
+	sched_init(null_sched ? SCHED_NULL : SCHED_CREDIT, online);
+	con_printf("Scheduler: %s\n", null_sched ? "null (1:1)" : "credit (weighted fair share)");
 	for (unsigned i = 0; i < ndoms; i++)
 		if (domain_vcpu_claim(doms[i]->vcpu[0]))
 			vcpu_start(doms[i]->vcpu[0], (i + 1) % online);

@@ -31,7 +31,7 @@ HAL_NORETURN void run_cpu(unsigned cpu)
 		runstate_set(v, RUNSTATE_running);
 		do {
 			hal_vcpu_enter(&v->ctx, &exit);
-		} while (trap_handle(v, &exit) && v->dom->state == DOMAIN_RUNNING);
+		} while (trap_handle(v, &exit) && v->dom->state == DOMAIN_RUNNING && !sched_should_preempt(v, cpu));
 		runstate_set(v, v->state == VCPU_RUNNABLE ? RUNSTATE_runnable : RUNSTATE_offline);
 		sched_put(v);
 	}

@@ -7,6 +7,7 @@
 #include "mm/p2m.h"
 #include "public/hvm.h"
 #include "public/shared.h"
+#include "sched/sched_vcpu.h"
 #include "public/xen.h"
 
 #define DOMAIN_MAX         16 /* live domains; VMID = domid + 1 keeps within 8-bit VMIDs */
@@ -36,6 +37,7 @@ struct vcpu {
 	unsigned pcpu; /* the pCPU whose run queue holds it */
 	enum vcpu_state state;
 	struct vcpu *rq_next;
+	struct sched_vcpu sched;
 	/* Where its vcpu_info lives: a slot of shared_info, or a page the guest registered (which
 	 * then holds a frame reference until the domain goes). */
 	paddr_t vcpu_info;

@@ -20,4 +20,4 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 	c->vmpidr = (1ull << 31) | v->id;
 }
 
-void vcpu_start(struct vcpu *v, unsigned pcpu) { sched_add(v, pcpu); }
+int vcpu_start(struct vcpu *v, unsigned pcpu) { return sched_add(v, pcpu); }

@@ -16,5 +16,6 @@
 /* Puts @v in its reset state entering at @entry with x0 = @x0. */
 void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0);
 
-/* Queues @v, claimed with domain_vcpu_claim and reset, on @pcpu's run queue. */
-void vcpu_start(struct vcpu *v, unsigned pcpu);
+/* Hands @v, claimed with domain_vcpu_claim and reset, to the scheduler, preferring @pcpu.
+ * Returns the pCPU that will run it (to kick), or -1 if it waits for one (null scheduler). */
+int vcpu_start(struct vcpu *v, unsigned pcpu);

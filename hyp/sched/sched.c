@@ -1,7 +1,11 @@
 #include "sched/sched.h"
 
 #include "core/panic.h"
+#include "hal/cpu.h"
 #include "hal/platform.h"
+#include "hal/timer.h"
+#include "public/errno.h"
+#include "sched/sched_int.h"
 
 struct runq {
 	spinlock_t lock;
@@ -9,15 +13,30 @@ struct runq {
 };
 
 static struct runq runqs[PLAT_MAX_CPUS];
+static enum sched_kind kind = SCHED_CREDIT;
+static unsigned pcpus = 1;
 
-static void enqueue(struct runq *q, struct vcpu *v)
+void sched_init(enum sched_kind k, unsigned npcpus)
 {
-	v->rq_next = NULL;
-	if (q->tail)
-		q->tail->rq_next = v;
-	else
-		q->head = v;
-	q->tail = v;
+	kind = k;
+	pcpus = npcpus && npcpus <= PLAT_MAX_CPUS ? npcpus : 1;
+	__builtin_memset(runqs, 0, sizeof(runqs));
+	credit_reset();
+	null_reset();
+}
+
+enum sched_kind sched_kind(void) { return kind; }
+unsigned sched_pcpus(void) { return pcpus; }
+
+uint64_t sched_now(void)
+{
+	uint64_t t = hal_counter_now(), f = hal_counter_freq();
+	return t / f * 1000000000ull + t % f * 1000000000ull / f;
+}
+
+bool sched_allowed(const struct vcpu *v, unsigned pcpu)
+{
+	return pcpu < pcpus && (!v->sched.affinity || (v->sched.affinity >> pcpu & 1));
 }
 
 static bool runnable(const struct vcpu *v)
@@ -25,41 +44,106 @@ static bool runnable(const struct vcpu *v)
 	return v->dom->state == DOMAIN_RUNNING && __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNABLE;
 }
 
-void sched_add(struct vcpu *v, unsigned pcpu)
+static void retire(struct vcpu *v)
 {
-	ASSERT(pcpu < PLAT_MAX_CPUS);
-	v->pcpu = pcpu;
-	spin_lock(&runqs[pcpu].lock);
-	enqueue(&runqs[pcpu], v);
-	spin_unlock(&runqs[pcpu].lock);
+	if (kind == SCHED_NULL)
+		null_release(v);
+	else
+		credit_forget(v);
+	domain_vcpu_retire(v);
 }
 
-struct vcpu *sched_pick(unsigned pcpu)
+int sched_set_params(struct vcpu *v, uint32_t weight, uint32_t cap)
+{
+	if (weight == 0 || weight > 65535 || cap > 100)
+		return -XEN_EINVAL;
+	v->sched.weight = weight;
+	v->sched.cap = cap;
+	return 0;
+}
+
+int sched_set_affinity(struct vcpu *v, uint64_t mask)
+{
+	uint64_t online = pcpus >= 64 ? ~0ull : (1ull << pcpus) - 1;
+
+	if (mask && !(mask & online))
+		return -XEN_EINVAL;
+	v->sched.affinity = mask;
+	return 0;
+}
+
+void sched_enqueue(struct vcpu *v, unsigned pcpu)
+{
+	struct runq *q = &runqs[pcpu];
+
+	v->pcpu = pcpu;
+	v->rq_next = NULL;
+	spin_lock(&q->lock);
+	if (q->tail)
+		q->tail->rq_next = v;
+	else
+		q->head = v;
+	q->tail = v;
+	spin_unlock(&q->lock);
+}
+
+/* Takes the first queued vCPU @want accepts, or retires dead ones it meets; NULL if none. */
+struct vcpu *sched_dequeue(unsigned pcpu, bool (*want)(const struct vcpu *v, unsigned thief), unsigned thief)
 {
 	struct runq *q = &runqs[pcpu];
 
 	for (;;) {
+		struct vcpu *prev = NULL, *v;
 		spin_lock(&q->lock);
-		struct vcpu *v = q->head;
+		for (v = q->head; v && runnable(v) && !want(v, thief); v = v->rq_next)
+			prev = v;
 		if (v) {
-			q->head = v->rq_next;
-			if (!q->head)
-				q->tail = NULL;
+			if (prev)
+				prev->rq_next = v->rq_next;
+			else
+				q->head = v->rq_next;
+			if (q->tail == v)
+				q->tail = prev;
 		}
 		spin_unlock(&q->lock);
 		if (!v || runnable(v))
 			return v;
-		domain_vcpu_retire(v);
+		retire(v);
 	}
+}
+
+bool sched_queue_busy(unsigned pcpu) { return __atomic_load_n(&runqs[pcpu].head, __ATOMIC_RELAXED) != NULL; }
+
+int sched_add(struct vcpu *v, unsigned hint)
+{
+	if (!v->sched.weight)
+		v->sched.weight = SCHED_WEIGHT_DEFAULT;
+	return kind == SCHED_NULL ? null_add(v, hint) : credit_add(v, hint);
+}
+
+struct vcpu *sched_pick(unsigned pcpu)
+{
+	ASSERT(pcpu < PLAT_MAX_CPUS);
+	struct vcpu *v = kind == SCHED_NULL ? null_pick(pcpu) : credit_pick(pcpu);
+	if (v)
+		v->sched.picked_at = sched_now();
+	return v;
+}
+
+bool sched_should_preempt(struct vcpu *v, unsigned pcpu)
+{
+	/* The queue check first: on a pCPU of its own a vCPU is never preempted, and the counter is
+	 * not even read on the hypercall path. */
+	return sched_queue_busy(pcpu) && sched_now() - v->sched.picked_at >= SCHED_SLICE_NS;
 }
 
 void sched_put(struct vcpu *v)
 {
+	if (kind == SCHED_CREDIT)
+		credit_charge(v, sched_now() - v->sched.picked_at);
 	if (!runnable(v)) {
-		domain_vcpu_retire(v);
+		retire(v);
 		return;
 	}
-	spin_lock(&runqs[v->pcpu].lock);
-	enqueue(&runqs[v->pcpu], v);
-	spin_unlock(&runqs[v->pcpu].lock);
+	sched_enqueue(v, v->pcpu);
 }

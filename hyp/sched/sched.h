@@ -1,14 +1,34 @@
-/* Which vCPU a pCPU runs next: per-pCPU round-robin run queues of pinned vCPUs.
- * A placeholder policy for the memory issue; the domains issue brings fair-share and null. */
+/* Which vCPU a pCPU runs next, chosen at boot (`sched=credit|null`): a weighted fair-share
+ * scheduler with caps and affinity, or a 1:1 static one for partitioned systems. */
 #pragma once
 
 #include "dom/domain.h"
 
-void sched_add(struct vcpu *v, unsigned pcpu);
+enum sched_kind { SCHED_CREDIT, SCHED_NULL };
 
-/* The next runnable vCPU of this pCPU, taken off its queue; NULL if there is none. vCPUs that
- * were asked to stop, or whose domain is shutting down, are retired here instead of returned. */
+#define SCHED_PERIOD_NS 30000000ull /* credit is handed out per period */
+#define SCHED_SLICE_NS  10000000ull /* how long a vCPU runs while others wait */
+
+void sched_init(enum sched_kind kind, unsigned npcpus);
+enum sched_kind sched_kind(void);
+
+/* Weight (1..65535) and cap (0..100 percent of one pCPU; 0 uncapped). -XEN_EINVAL otherwise. */
+int sched_set_params(struct vcpu *v, uint32_t weight, uint32_t cap);
+
+/* Restricts @v to the pCPUs in @mask (bit per logical pCPU); -XEN_EINVAL if none is online.
+ * Takes effect the next time @v is queued. */
+int sched_set_affinity(struct vcpu *v, uint64_t mask);
+
+/* Queues @v, claimed and reset, preferring pCPU @hint. With the null scheduler a vCPU that finds
+ * no free pCPU waits until one is. Returns the pCPU it was queued on (to kick), or -1 if waiting. */
+int sched_add(struct vcpu *v, unsigned hint);
+
+/* The next vCPU for this pCPU, taken off its queue; NULL if none may run now. vCPUs that were
+ * asked to stop, or whose domain is shutting down, are retired here instead of returned. */
 struct vcpu *sched_pick(unsigned pcpu);
 
-/* Gives @v (just run) back to its queue, or retires it as sched_pick would. */
+/* True once @v (running on @pcpu) has used its slice while another vCPU waits there. */
+bool sched_should_preempt(struct vcpu *v, unsigned pcpu);
+
+/* Gives @v (just run) back, charging what it ran; retires it as sched_pick would. */
 void sched_put(struct vcpu *v);

@@ -29,8 +29,9 @@ static long cpu_on(struct vcpu *v, uint64_t target, uint64_t entry, uint64_t con
 	if (!domain_vcpu_claim(t))
 		return PSCI_ALREADY_ON;
 	vcpu_reset(t, entry, context);
-	vcpu_start(t, (v->dom->id + t->id) % pcpus);
-	hal_cpu_kick(t->pcpu);
+	int cpu = vcpu_start(t, (v->dom->id + t->id) % pcpus);
+	if (cpu >= 0)
+		hal_cpu_kick((unsigned)cpu);
 	return PSCI_SUCCESS;
 }
 

@@ -41,10 +41,11 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 	v->ctx.x[0] = x0;
 }
 
-void vcpu_start(struct vcpu *v, unsigned pcpu)
+int vcpu_start(struct vcpu *v, unsigned pcpu)
 {
 	v->pcpu = pcpu;
 	started_pcpu = pcpu;
+	return (int)pcpu;
 }
 
 void hal_cpu_kick(unsigned cpu)

@@ -1,0 +1,25 @@
+/* What the two policies share with the scheduler's queues: one FIFO run queue per pCPU, the
+ * clock, and the affinity test. Not for use outside hyp/sched. */
+#pragma once
+
+#include "sched/sched.h"
+
+unsigned sched_pcpus(void);
+uint64_t sched_now(void);
+bool sched_allowed(const struct vcpu *v, unsigned pcpu);
+void sched_enqueue(struct vcpu *v, unsigned pcpu);
+/* @want is asked about each queued vCPU on behalf of pCPU @thief (which may be @pcpu itself). */
+struct vcpu *sched_dequeue(unsigned pcpu, bool (*want)(const struct vcpu *v, unsigned thief), unsigned thief);
+bool sched_queue_busy(unsigned pcpu);
+
+void credit_reset(void);
+void null_reset(void);
+
+int credit_add(struct vcpu *v, unsigned hint);
+struct vcpu *credit_pick(unsigned pcpu);
+void credit_charge(struct vcpu *v, uint64_t ran_ns);
+void credit_forget(struct vcpu *v);
+
+int null_add(struct vcpu *v, unsigned hint);
+struct vcpu *null_pick(unsigned pcpu);
+void null_release(struct vcpu *v);

@@ -1,0 +1,198 @@
+/* The schedulers on a fake clock: weighted fair share, caps, affinity, stealing and preemption for
+ * credit; exclusive pCPUs and hand-over for null. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "public/errno.h"
+#include "sched/sched.h"
+
+#define MS 1000000ull
+
+static uint64_t clock_ns;
+static struct domain dom;
+static struct vcpu vc[4];
+static unsigned retired, kicks, last_kick;
+
+uint64_t hal_counter_now(void) { return clock_ns; }
+uint64_t hal_counter_freq(void) { return 1000000000ull; }
+void hal_cpu_relax(void) {}
+void hal_cpu_kick(unsigned cpu)
+{
+	kicks++;
+	last_kick = cpu;
+}
+void domain_vcpu_retire(struct vcpu *v)
+{
+	v->state = VCPU_OFFLINE;
+	retired++;
+}
+HAL_NORETURN void panic(const char *fmt, ...)
+{
+	(void)fmt;
+	fail_msg("panic");
+	__builtin_unreachable();
+}
+
+static void setup_vcpus(enum sched_kind kind, unsigned pcpus)
+{
+	memset(&dom, 0, sizeof(dom));
+	memset(vc, 0, sizeof(vc));
+	for (unsigned i = 0; i < 4; i++) {
+		vc[i].dom = &dom;
+		vc[i].id = i;
+		vc[i].state = VCPU_RUNNABLE;
+	}
+	clock_ns = 1000 * MS;
+	retired = kicks = 0;
+	sched_init(kind, pcpus);
+}
+
+/* Runs pCPU @cpu for @total ns in @step slices, adding each vCPU's run time to ran[]. */
+static void run(unsigned cpu, uint64_t total, uint64_t step, uint64_t *ran)
+{
+	for (uint64_t t = 0; t < total; t += step) {
+		struct vcpu *v = sched_pick(cpu);
+		clock_ns += step;
+		if (!v)
+			continue;
+		ran[v - vc] += step;
+		sched_put(v);
+	}
+}
+
+static void assert_share(uint64_t got, uint64_t total, double want)
+{
+	double share = (double)got / (double)total;
+	if (share < want - 0.05 * want || share > want + 0.05 * want)
+		fail_msg("share %.3f, want %.3f within 5%%", share, want);
+}
+
+static void test_sched_credit_shares_one_pcpu_by_weight(void **state)
+{
+	(void)state;
+	uint64_t ran[4] = { 0 };
+	setup_vcpus(SCHED_CREDIT, 1);
+	assert_int_equal(sched_set_params(&vc[1], 512, 0), 0);
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(sched_add(&vc[i], 0), 0);
+	run(0, 3000 * MS, MS, ran);
+	uint64_t total = ran[0] + ran[1] + ran[2];
+	assert_share(ran[0], total, 0.25);
+	assert_share(ran[1], total, 0.50);
+	assert_share(ran[2], total, 0.25);
+}
+
+static void test_sched_credit_cap_limits_a_vcpu_even_with_the_pcpu_idle(void **state)
+{
+	(void)state;
+	uint64_t ran[4] = { 0 };
+	setup_vcpus(SCHED_CREDIT, 1);
+	assert_int_equal(sched_set_params(&vc[0], 256, 20), 0);
+	sched_add(&vc[0], 0);
+	run(0, 3000 * MS, MS, ran);
+	assert_share(ran[0], 3000 * MS, 0.20); /* alone, yet held to its cap */
+}
+
+static void test_sched_credit_affinity_is_never_broken_by_stealing(void **state)
+{
+	(void)state;
+	uint64_t ran0[4] = { 0 }, ran1[4] = { 0 };
+	setup_vcpus(SCHED_CREDIT, 2);
+	assert_int_equal(sched_set_affinity(&vc[0], 1u << 1), 0);
+	sched_add(&vc[0], 0); /* hint not allowed: lands on pCPU 1 */
+	assert_int_equal(vc[0].pcpu, 1);
+	run(0, 200 * MS, MS, ran0);
+	run(1, 200 * MS, MS, ran1);
+	assert_int_equal(ran0[0], 0);
+	assert_true(ran1[0] > 0);
+}
+
+static void test_sched_credit_idle_pcpu_steals_work_with_credit(void **state)
+{
+	(void)state;
+	setup_vcpus(SCHED_CREDIT, 2);
+	sched_add(&vc[0], 0);
+	sched_add(&vc[1], 0);
+	clock_ns += SCHED_PERIOD_NS; /* a refill hands out credit */
+	struct vcpu *a = sched_pick(0);
+	struct vcpu *b = sched_pick(1); /* pCPU 1 has nothing queued: it takes pCPU 0's other vCPU */
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_ptr_not_equal(a, b);
+	assert_int_equal(b->pcpu, 1);
+}
+
+static void test_sched_preempts_only_after_a_slice_with_someone_waiting(void **state)
+{
+	(void)state;
+	setup_vcpus(SCHED_CREDIT, 1);
+	sched_add(&vc[0], 0);
+	struct vcpu *v = sched_pick(0);
+	clock_ns += 2 * SCHED_SLICE_NS;
+	assert_false(sched_should_preempt(v, 0)); /* alone on its pCPU */
+	sched_add(&vc[1], 0);
+	assert_true(sched_should_preempt(v, 0));
+	sched_put(v);
+	v = sched_pick(0);
+	assert_false(sched_should_preempt(v, 0)); /* a fresh slice */
+}
+
+static void test_sched_retires_stopping_vcpus_instead_of_running_them(void **state)
+{
+	(void)state;
+	setup_vcpus(SCHED_CREDIT, 1);
+	sched_add(&vc[0], 0);
+	vc[0].state = VCPU_STOPPING;
+	assert_null(sched_pick(0));
+	assert_int_equal(retired, 1);
+}
+
+static void test_sched_params_are_validated(void **state)
+{
+	(void)state;
+	setup_vcpus(SCHED_CREDIT, 2);
+	assert_int_equal(sched_set_params(&vc[0], 0, 0), -XEN_EINVAL);
+	assert_int_equal(sched_set_params(&vc[0], 70000, 0), -XEN_EINVAL);
+	assert_int_equal(sched_set_params(&vc[0], 256, 101), -XEN_EINVAL);
+	assert_int_equal(sched_set_affinity(&vc[0], 1u << 5), -XEN_EINVAL); /* no such pCPU online */
+	assert_int_equal(sched_set_affinity(&vc[0], 0), 0);
+}
+
+static void test_sched_null_gives_each_vcpu_its_own_pcpu_and_hands_over(void **state)
+{
+	(void)state;
+	setup_vcpus(SCHED_NULL, 2);
+	assert_int_equal(sched_add(&vc[0], 0), 0);
+	assert_int_equal(sched_add(&vc[1], 0), 1);  /* pCPU 0 taken: the next free one */
+	assert_int_equal(sched_add(&vc[2], 0), -1); /* none free: it waits */
+	struct vcpu *v = sched_pick(0);
+	assert_ptr_equal(v, &vc[0]);
+	clock_ns += 10 * SCHED_SLICE_NS;
+	assert_false(sched_should_preempt(v, 0)); /* never shared, never preempted */
+	vc[0].state = VCPU_STOPPING;
+	sched_put(v); /* retires vCPU 0: its pCPU goes to the waiter */
+	assert_int_equal(retired, 1);
+	assert_int_equal(kicks, 1);
+	assert_int_equal(last_kick, 0);
+	assert_ptr_equal(sched_pick(0), &vc[2]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sched_credit_shares_one_pcpu_by_weight),
+		cmocka_unit_test(test_sched_credit_cap_limits_a_vcpu_even_with_the_pcpu_idle),
+		cmocka_unit_test(test_sched_credit_affinity_is_never_broken_by_stealing),
+		cmocka_unit_test(test_sched_credit_idle_pcpu_steals_work_with_credit),
+		cmocka_unit_test(test_sched_preempts_only_after_a_slice_with_someone_waiting),
+		cmocka_unit_test(test_sched_retires_stopping_vcpus_instead_of_running_them),
+		cmocka_unit_test(test_sched_params_are_validated),
+		cmocka_unit_test(test_sched_null_gives_each_vcpu_its_own_pcpu_and_hands_over),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
