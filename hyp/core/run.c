@@ -28,10 +28,14 @@ HAL_NORETURN void run_cpu(unsigned cpu)
 			continue;
 		}
 		struct hal_exit exit;
+		unsigned exits = 0;
 		runstate_set(v, RUNSTATE_running);
+		/* The slice is only looked at every 64th exit: the clock read stays off the hypercall path,
+		 * and without a timer interrupt exits are the only preemption points anyway. */
 		do {
 			hal_vcpu_enter(&v->ctx, &exit);
-		} while (trap_handle(v, &exit) && v->dom->state == DOMAIN_RUNNING && !sched_should_preempt(v, cpu));
+		} while (trap_handle(v, &exit) && v->dom->state == DOMAIN_RUNNING &&
+			 ((++exits & 63) || !sched_should_preempt(v, cpu)));
 		runstate_set(v, v->state == VCPU_RUNNABLE ? RUNSTATE_runnable : RUNSTATE_offline);
 		sched_put(v);
 	}
