@@ -124,8 +124,9 @@ static void dom0_params(struct boot_domain *bd)
 	bd->vcpus = vcpus > DOMAIN_MAX_VCPUS ? DOMAIN_MAX_VCPUS : vcpus ? (unsigned)vcpus : 1;
 }
 
-/* Boot domains are built before any secondary runs, so a build failure cannot race a guest. */
-static unsigned build_domains(struct domain **doms)
+/* Boot domains are built before any secondary runs, so a build failure cannot race a guest.
+ * @from[i] is the description doms[i] was built from. */
+static unsigned build_domains(struct domain **doms, const struct boot_domain **from)
 {
 	unsigned n = 0;
 	domid_t next = 1;
@@ -135,9 +136,20 @@ static unsigned build_domains(struct domain **doms)
 		if (boot.dom[i].dom0)
 			dom0_params(&boot.dom[i]);
 		if (dom_build(&boot.dom[i], id, &doms[n]) == 0)
-			n++;
+			from[n++] = &boot.dom[i];
 	}
 	return n;
+}
+
+/* The scheduler's view of a boot domain's vCPUs, from its description (checked by dt_boot). */
+static void sched_params(struct domain *d, const struct boot_domain *bd)
+{
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		sched_set_params(d->vcpu[i], bd->sched_weight, bd->sched_cap);
+		if (sched_set_affinity(d->vcpu[i], bd->vcpu_affinity))
+			con_printf("Domain d%u: vCPU affinity %#llx names no online pCPU; running anywhere\n", d->id,
+				   (unsigned long long)bd->vcpu_affinity);
+	}
 }
 
 HAL_NORETURN void hyp_start(paddr_t fdt_pa)
@@ -165,7 +177,8 @@ HAL_NORETURN void hyp_start(paddr_t fdt_pa)
 
 	init_memory(fdt);
 	struct domain *doms[BOOT_MAX_DOMAINS];
-	unsigned ndoms = build_domains(doms);
+	const struct boot_domain *from[BOOT_MAX_DOMAINS];
+	unsigned ndoms = build_domains(doms, from);
 
 	__atomic_store_n(&cpus_online, 1, __ATOMIC_RELEASE);
 	start_secondaries();
@@ -179,9 +192,11 @@ HAL_NORETURN void hyp_start(paddr_t fdt_pa)
 	bool null_sched = sched[0] == 'n' && sched[1] == 'u' && sched[2] == 'l' && sched[3] == 'l' && !sched[4];
 	sched_init(null_sched ? SCHED_NULL : SCHED_CREDIT, online);
 	con_printf("Scheduler: %s\n", null_sched ? "null (1:1)" : "credit (weighted fair share)");
-	for (unsigned i = 0; i < ndoms; i++)
-		if (domain_vcpu_claim(doms[i]->vcpu[0]))
-			vcpu_start(doms[i]->vcpu[0], (i + 1) % online);
+	for (unsigned i = 0; i < ndoms; i++) {
+		sched_params(doms[i], from[i]);
+		if (domain_vcpu_claim(doms[i]->vcpu[0]) && vcpu_start(doms[i]->vcpu[0], (i + 1) % online) < 0)
+			con_printf("Domain d%u: vCPU 0 waits for a free pCPU (null scheduler)\n", doms[i]->id);
+	}
 	__atomic_store_n(&cpus_released, true, __ATOMIC_RELEASE);
 	run_cpu(0);
 }

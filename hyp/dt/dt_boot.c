@@ -84,6 +84,19 @@ static int domu(const void *fdt, int node, struct boot_domain *bd, struct dt_err
 	if (vcpus == 0 || vcpus > DOMAIN_MAX_VCPUS)
 		return dt_fail(err, fdt, node, -XEN_EINVAL, "cpus must be 1..%d", DOMAIN_MAX_VCPUS);
 	bd->vcpus = (unsigned)vcpus;
+	uint64_t weight = 256, cap = 0;
+	if (dt_has(fdt, node, "halcyon,sched-weight") &&
+	    (rc = u32_prop(fdt, node, "halcyon,sched-weight", &weight, err)))
+		return rc;
+	if (dt_has(fdt, node, "halcyon,sched-cap") && (rc = u32_prop(fdt, node, "halcyon,sched-cap", &cap, err)))
+		return rc;
+	if (dt_has(fdt, node, "halcyon,vcpu-affinity") &&
+	    (rc = u32_prop(fdt, node, "halcyon,vcpu-affinity", &bd->vcpu_affinity, err)))
+		return rc;
+	if (weight == 0 || weight > 65535 || cap > 100)
+		return dt_fail(err, fdt, node, -XEN_EINVAL, "sched-weight must be 1..65535 and sched-cap 0..100");
+	bd->sched_weight = (uint32_t)weight;
+	bd->sched_cap = (uint32_t)cap;
 	for (unsigned i = 0; name && name[i] && i + 1 < BOOT_NAME_MAX; i++)
 		bd->name[i] = name[i];
 	if (dt_has(fdt, node, "bootargs") && (rc = dt_string(fdt, node, "bootargs", &bd->bootargs, err)))
@@ -97,7 +110,7 @@ static int domu(const void *fdt, int node, struct boot_domain *bd, struct dt_err
 int dt_boot_parse(const void *fdt, struct boot_info *bi, struct dt_error *err)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen"), node, rc;
-	struct boot_domain dom0 = { .name = "dom0", .dom0 = true, .vcpus = 1 };
+	struct boot_domain dom0 = { .name = "dom0", .dom0 = true, .vcpus = 1, .sched_weight = 256 };
 
 	*bi = (struct boot_info){ 0 };
 	if (chosen < 0)

@@ -17,6 +17,12 @@ struct boot_domain {
 	/* Dom0: /chosen/xen,dom0-bootargs, else its kernel module's `bootargs`. DomUs: the kernel
 	 * module's, else the domain node's. May be NULL. */
 	const char *bootargs;
+	/* Scheduling, from Halcyon's optional xen,domain properties: halcyon,sched-weight (1..65535,
+	 * default 256), halcyon,sched-cap (percent of a pCPU, 0 = none) and halcyon,vcpu-affinity (a
+	 * 64-bit pCPU mask for every vCPU, 0 = any). */
+	uint32_t sched_weight;
+	uint32_t sched_cap;
+	uint64_t vcpu_affinity;
 };
 
 struct boot_info {

@@ -59,6 +59,21 @@ static void test_dt_boot_domu_reads_memory_cpus_module_and_bootargs(void **state
 	assert_int_equal(bi.dom[0].kernel.size, 0x3000);
 	assert_int_equal(bi.dom[0].ramdisk.size, 0);
 	assert_string_equal(bi.dom[0].bootargs, "console=hvc0");
+	assert_int_equal(bi.dom[0].sched_weight, 256);
+	assert_int_equal(bi.dom[0].sched_cap, 0);
+	assert_int_equal(bi.dom[0].vcpu_affinity, 0);
+	FX_CELLS(fdt, "/chosen/domU1", "halcyon,sched-weight", 512);
+	FX_CELLS(fdt, "/chosen/domU1", "halcyon,sched-cap", 50);
+	FX_CELLS(fdt, "/chosen/domU1", "halcyon,vcpu-affinity", 0, 0x6);
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), 0);
+	assert_int_equal(bi.dom[0].sched_weight, 512);
+	assert_int_equal(bi.dom[0].sched_cap, 50);
+	assert_int_equal(bi.dom[0].vcpu_affinity, 0x6);
+	FX_CELLS(fdt, "/chosen/domU1", "halcyon,sched-cap", 101);
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), -XEN_EINVAL);
+	FX_CELLS(fdt, "/chosen/domU1", "halcyon,sched-cap", 0);
+	FX_CELLS(fdt, "/chosen/domU1", "halcyon,sched-weight", 0);
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), -XEN_EINVAL);
 	fx_free(fdt);
 }
 
