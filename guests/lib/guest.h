@@ -43,5 +43,21 @@ void gl_catch_aborts(struct gl_abort *a);
 /* console_io write. */
 void gl_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The vCPUs a program can run on: beyond this, the library has no stack (real) or console page
+ * (sim) for a vCPU, so a secondary started with a larger id turns itself off at once. */
+#define GL_MAX_VCPUS 8u
+
+/* PSCI CPU_ON_64 of the vCPU whose MPIDR affinity is @vcpu (Halcyon and Xen number them so), at
+ * the library's secondary entry with @vcpu as the context id: there @fn(@vcpu) runs on its own
+ * stack, with the vectors and the identity map the primary set up, and the vCPU turns off when it
+ * returns. Returns the PSCI result (0 success, -4 already on, ...). */
+long gl_cpu_on(unsigned vcpu, void (*fn)(unsigned vcpu));
+
+/* PSCI CPU_OFF of the calling vCPU; never returns. */
+__attribute__((noreturn)) void gl_cpu_off(void);
+
+/* The calling vCPU's id: MPIDR_EL1 affinity level 0. */
+unsigned gl_vcpu_id(void);
+
 /* SCHEDOP_shutdown with a SHUTDOWN_* reason; never returns. */
 __attribute__((noreturn)) void gl_shutdown(unsigned reason);

@@ -4,13 +4,21 @@
 
 void hcalltest_main(const void *fdt);
 void memtest_main(const void *fdt);
+void shutdowner_main(const void *fdt);
+void smptest_main(const void *fdt);
 
 static void hcalltest(uint64_t image, uint64_t x0) { gl_sim_start(hcalltest_main, image, x0); }
 static void memtest(uint64_t image, uint64_t x0) { gl_sim_start(memtest_main, image, x0); }
+static void shutdowner(uint64_t image, uint64_t x0) { gl_sim_start(shutdowner_main, image, x0); }
+static void smptest(uint64_t image, uint64_t x0) { gl_sim_start(smptest_main, image, x0); }
 
 const struct sim_program sim_guest_programs[] = {
 	{ "hcalltest", hcalltest },
 	{ "memtest", memtest },
+	{ "shutdowner", shutdowner },
+	{ "smptest", smptest },
+	/* Not a program of its own: where gl_cpu_on's secondary vCPUs start, whatever the program. */
+	{ GL_SIM_SECONDARY_PROGRAM, gl_sim_secondary },
 };
 
 const unsigned sim_guest_program_count = sizeof(sim_guest_programs) / sizeof(sim_guest_programs[0]);

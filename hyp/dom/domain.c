@@ -47,6 +47,8 @@ int domain_create(domid_t id, const char *name, unsigned nr_vcpus, struct domain
 		}
 		v->dom = d;
 		v->id = i;
+		/* Its identity from the start: PSCI finds a vCPU that never ran by this MPIDR. */
+		v->ctx.vmpidr = (1ull << 31) | i;
 		/* Legacy slots: only vCPU 0 has one in shared_info on arm; the others must register. */
 		v->vcpu_info = i < XEN_LEGACY_MAX_VCPUS ? d->shared_info : pa_init(0);
 		v->runstate.state = RUNSTATE_offline;

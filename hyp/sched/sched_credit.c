@@ -59,6 +59,8 @@ int credit_add(struct vcpu *v, unsigned hint)
 	if (!v->sched.active && nactive < MAX_ACTIVE) {
 		active[nactive++] = v;
 		v->sched.active = true;
+		/* A slice to start with, so a vCPU just brought up is not last until the next refill. */
+		v->sched.credit = (int64_t)SCHED_SLICE_NS;
 	}
 	spin_unlock(&lock);
 	for (unsigned i = 0; !sched_allowed(v, cpu) && i < sched_pcpus(); i++)
@@ -103,8 +105,9 @@ struct vcpu *credit_pick(unsigned pcpu)
 	/* Another pCPU's vCPU that still has credit beats a local one that has none. */
 	for (unsigned i = 1; !v && i < sched_pcpus(); i++)
 		v = sched_dequeue((pcpu + i) % sched_pcpus(), under, pcpu);
-	if (!v)
-		v = sched_dequeue(pcpu, eligible, pcpu);
+	/* Then anything that may run, here first: an idle pCPU takes work over from a busy one. */
+	for (unsigned i = 0; !v && i < sched_pcpus(); i++)
+		v = sched_dequeue((pcpu + i) % sched_pcpus(), eligible, pcpu);
 	if (v)
 		v->pcpu = pcpu;
 	return v;

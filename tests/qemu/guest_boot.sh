@@ -1,12 +1,19 @@
 #!/bin/bash
 # Boots //:hyp_arm64 on QEMU virt with dom0less guests and checks their console lines.
-# Usage: guest_boot.sh GIC_VERSION NCPUS GUEST_IMAGE MIB COUNT EXPECTED_LINE...
+# Usage: guest_boot.sh [--vcpus=N] GIC_VERSION NCPUS GUEST_IMAGE MIB COUNT EXPECTED_LINE...
 # QEMU's own tree for the machine gets COUNT nodes /chosen/domU<i> (Xen's dom0less binding) of MIB
 # MiB each, their kernel module the image, loaded at 0x50000000 + (i - 1) * 16 MiB; the run must end
 # with QEMU exiting 0 within 60 s. COUNT "dom0" boots the image once as Dom0 instead (Xen's boot
 # protocol: a multiboot,kernel module directly under /chosen, dom0_mem=MIB M, mapped 1:1).
+# --vcpus=N gives each DomU N vCPUs (cpus = <N>; default 1) for guests that start secondaries.
 set -u
 
+vcpus=1
+case "${1:-}" in --vcpus=*)
+	vcpus=${1#--vcpus=}
+	shift
+	;;
+esac
 gic=$1 ncpus=$2 guest="${TEST_SRCDIR}/${TEST_WORKSPACE}/$3" mib=$4 count=$5
 shift 5
 img="${TEST_SRCDIR}/${TEST_WORKSPACE}/hyp_arm64.bin"
@@ -46,7 +53,7 @@ for i in $(seq "$count"); do
 	fdtput -t u "$dtb" "$node" "#address-cells" 1
 	fdtput -t u "$dtb" "$node" "#size-cells" 1
 	fdtput -t u "$dtb" "$node" memory 0 $((mib * 1024))
-	fdtput -t u "$dtb" "$node" cpus 1
+	fdtput -t u "$dtb" "$node" cpus "$vcpus"
 	fdtput -c "$dtb" "$mod"
 	fdtput -t s "$dtb" "$mod" compatible "multiboot,kernel" "multiboot,module"
 	fdtput -t x "$dtb" "$mod" reg "$(printf %x $module)" "$(printf %x "$(stat -Lc %s "$guest")")"

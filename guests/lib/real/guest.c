@@ -8,6 +8,9 @@
 
 #define CONSOLE_LINE 256
 
+#define PSCI_CPU_OFF_FID   0x84000002u
+#define PSCI_CPU_ON_64_FID 0xc4000003u
+
 struct sched_shutdown {
 	uint32_t reason;
 };
@@ -79,16 +82,18 @@ long gl_smccc(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 static uint8_t arena[16384] __attribute__((aligned(16)));
 static size_t arena_used;
 
+/* Several vCPUs may allocate at once: each claims its bytes by moving the fill level atomically. */
 void *gl_alloc(size_t size, uint64_t *gva)
 {
-	size_t n = (size + 15) & ~(size_t)15;
+	size_t n = (size + 15) & ~(size_t)15, used = __atomic_load_n(&arena_used, __ATOMIC_RELAXED);
 
-	if (n < size || n > sizeof(arena) - arena_used) {
-		gl_printf("guest: gl_alloc(%zu): arena exhausted\n", size);
-		gl_shutdown(SHUTDOWN_crash);
-	}
-	void *p = arena + arena_used;
-	arena_used += n;
+	do {
+		if (n < size || n > sizeof(arena) - used) {
+			gl_printf("guest: gl_alloc(%zu): arena exhausted\n", size);
+			gl_shutdown(SHUTDOWN_crash);
+		}
+	} while (!__atomic_compare_exchange_n(&arena_used, &used, used + n, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+	void *p = arena + used;
 	__builtin_memset(p, 0, n);
 	*gva = (uintptr_t)p;
 	return p;
@@ -102,4 +107,31 @@ void gl_shutdown(unsigned reason)
 	/* A shut-down vCPU is never resumed; if the hypervisor refuses, there is nothing else to do. */
 	for (;;)
 		gl_hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (uintptr_t)&s, 0, 0, 0);
+}
+
+/* What start.S's gl_secondary_entry calls, by the vCPU id it gets as the context id. */
+void (*gl_secondary_fn[GL_MAX_VCPUS])(unsigned vcpu);
+extern char gl_secondary_entry[];
+
+long gl_cpu_on(unsigned vcpu, void (*fn)(unsigned vcpu))
+{
+	/* An id beyond the table still goes to the hypervisor for its answer; the entry turns it off. */
+	if (vcpu < GL_MAX_VCPUS)
+		__atomic_store_n(&gl_secondary_fn[vcpu], fn, __ATOMIC_RELEASE);
+	return gl_smccc(PSCI_CPU_ON_64_FID, vcpu, (uintptr_t)gl_secondary_entry, vcpu);
+}
+
+void gl_cpu_off(void)
+{
+	/* CPU_OFF returns only if refused (DENIED): ask again rather than run on. */
+	for (;;)
+		gl_smccc(PSCI_CPU_OFF_FID, 0, 0, 0);
+}
+
+unsigned gl_vcpu_id(void)
+{
+	uint64_t mpidr;
+
+	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
+	return (unsigned)(mpidr & 0xff);
 }

@@ -19,6 +19,10 @@
 #define SCTLR_MCI    ((1 << 0) | (1 << 2) | (1 << 12))
 #define CPACR_FPEN   (3 << 20)
 #define STACK_SIZE   (16 << 10)
+/* Secondary vCPUs run only what the test hands them: no libfdt, a smaller stack each. */
+#define SECONDARY_STACK (8 << 10)
+#define MAX_VCPUS       8 /* GL_MAX_VCPUS in lib/guest.h */
+#define PSCI_CPU_OFF    0x84000002
 
 	.section .head.text, "ax"
 	.globl	_start
@@ -78,6 +82,18 @@ gl_start:
 	add	x2, x2, #1
 	cmp	x2, #512
 	b.lo	5b
+	bl	gl_el1_on
+	adrp	x3, gl_stack
+	add	x3, x3, :lo12:gl_stack
+	add	sp, x3, #STACK_SIZE
+	mov	x0, x19
+	bl	guest_main
+	mov	x0, #SHUTDOWN_poweroff
+	bl	gl_shutdown
+
+/* x1 = the level-1 table: the translation regime, caches, FP/SIMD and the vectors, the same for
+ * every vCPU. Uses x3 and x4 only: callers have no stack yet. */
+gl_el1_on:
 	ldr	x3, =MAIR_VALUE
 	msr	mair_el1, x3
 	ldr	x3, =TCR_VALUE
@@ -101,13 +117,34 @@ gl_start:
 	add	x3, x3, :lo12:gl_vectors
 	msr	vbar_el1, x3
 	isb
-	adrp	x3, gl_stack
-	add	x3, x3, :lo12:gl_stack
-	add	sp, x3, #STACK_SIZE
+	ret
+
+/* PSCI CPU_ON's entry for gl_cpu_on, x0 = the context id (the vCPU id), MMU off as after a reset.
+ * The image is relocated and gl_pt built by then, so the primary's map is reused as it stands. An
+ * id the library has no stack for is not ours to run: that vCPU turns off again. */
+	.globl	gl_secondary_entry
+gl_secondary_entry:
+	cmp	x0, #MAX_VCPUS
+	b.hs	gl_secondary_off
+	mov	x19, x0
+	adrp	x1, gl_pt
+	add	x1, x1, :lo12:gl_pt
+	bl	gl_el1_on
+	adrp	x3, gl_secondary_stacks
+	add	x3, x3, :lo12:gl_secondary_stacks
+	add	x3, x3, x19, lsl #13		/* SECONDARY_STACK is 1 << 13 */
+	add	sp, x3, #SECONDARY_STACK
+	/* Read with the MMU on: the primary stored it through its cacheable map. */
+	adrp	x1, gl_secondary_fn
+	add	x1, x1, :lo12:gl_secondary_fn
+	ldr	x1, [x1, x19, lsl #3]
+	cbz	x1, gl_secondary_off
 	mov	x0, x19
-	bl	guest_main
-	mov	x0, #SHUTDOWN_poweroff
-	bl	gl_shutdown
+	blr	x1
+gl_secondary_off:
+	ldr	w0, =PSCI_CPU_OFF
+	hvc	#0
+	b	gl_secondary_off
 
 /* Before relocation nothing but PC-relative addressing works: SCHEDOP_shutdown(crash) by hand. */
 gl_start_crash:
@@ -129,3 +166,6 @@ gl_pt:
 	.balign	16
 gl_stack:
 	.space	STACK_SIZE
+	.balign	16
+gl_secondary_stacks:
+	.space	SECONDARY_STACK * MAX_VCPUS

@@ -4,8 +4,12 @@
 #include "guests/lib/sim/runtime.h"
 #include "public/xen.h"
 #include "sim/insn.h"
+#include "sim/program.h"
 
 #define CONSOLE_LINE 256 /* as lib/real: the same truncation in both worlds */
+
+#define PSCI_CPU_OFF_FID   0x84000002u
+#define PSCI_CPU_ON_64_FID 0xc4000003u
 
 long gl_hypercall(unsigned op, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
@@ -29,23 +33,26 @@ long gl_smccc(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 }
 
 /* The image's arena, as lib/real's, its fill level in guest RAM. The program gets a host pointer
- * to the guest's own pages: its accesses through it are the only ones the MMU model does not see. */
+ * to the guest's own pages: its accesses through it are the only ones the MMU model does not see.
+ * The fill level is claimed through one too: no guest instruction runs between its read and its
+ * write, so no other vCPU's fiber can (lib/real's compare-and-swap, for a machine that interleaves
+ * only at instructions). */
 void *gl_alloc(size_t size, uint64_t *gva)
 {
-	uint64_t image = gl_sim_cpu()->image, used = gl_read64(image + GL_SIM_ARENA_USED);
+	uint64_t image = gl_sim_cpu()->image, *fill = sim_insn_host_ptr(image + GL_SIM_ARENA_USED, 8, true);
 	size_t n = (size + 15) & ~(size_t)15;
 
-	if (n < size || n > GL_SIM_ARENA_SIZE - used) {
+	if (!fill || n < size || n > GL_SIM_ARENA_SIZE - *fill) {
 		gl_printf("guest: gl_alloc(%zu): arena exhausted\n", size);
 		gl_shutdown(SHUTDOWN_crash);
 	}
-	uint64_t va = image + GL_SIM_ARENA + used;
+	uint64_t va = image + GL_SIM_ARENA + *fill;
+	*fill += n;
 	uint8_t *p = sim_insn_host_ptr(va, n ? n : 1, true);
 	if (!p) {
 		gl_printf("guest: gl_alloc(%zu): arena at %#llx is not mapped RAM\n", size, (unsigned long long)va);
 		gl_shutdown(SHUTDOWN_crash);
 	}
-	gl_write64(image + GL_SIM_ARENA_USED, used + n);
 	for (size_t i = 0; i < n; i++)
 		p[i] = 0;
 	*gva = va;
@@ -117,3 +124,31 @@ void gl_shutdown(unsigned reason)
 	for (;;)
 		gl_hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, page, 0, 0, 0);
 }
+
+/* The entry is an image naming the library's secondary start (the sim runs what a fresh vCPU's pc
+ * holds), written where lib/real would have its gl_secondary_entry code; the function goes in a
+ * per-vCPU slot of guest RAM, as lib/real's table. */
+long gl_cpu_on(unsigned vcpu, void (*fn)(unsigned vcpu))
+{
+	static const char blob[SIM_IMAGE_BLOB_MAX] = SIM_IMAGE_MAGIC GL_SIM_SECONDARY_PROGRAM;
+	uint64_t image = gl_sim_cpu()->image;
+
+	for (size_t off = 0; off < sizeof(blob); off += 8) {
+		uint64_t w = 0;
+		for (size_t i = 0; i < 8; i++)
+			w |= (uint64_t)(uint8_t)blob[off + i] << (8 * i);
+		gl_write64(image + GL_SIM_SECONDARY + off, w);
+	}
+	if (vcpu < GL_SIM_MAX_VCPUS)
+		gl_write64(image + GL_SIM_SECONDARY_FN + 8 * vcpu, (uintptr_t)fn);
+	return gl_smccc(PSCI_CPU_ON_64_FID, vcpu, image + GL_SIM_SECONDARY, vcpu);
+}
+
+void gl_cpu_off(void)
+{
+	/* CPU_OFF returns only if refused: ask again rather than run on. */
+	for (;;)
+		gl_smccc(PSCI_CPU_OFF_FID, 0, 0, 0);
+}
+
+unsigned gl_vcpu_id(void) { return (unsigned)(sim_insn_mrs(SIM_MPIDR_EL1) & 0xff); }

@@ -52,21 +52,47 @@ static bool copy_tree(uint64_t ipa, uint8_t *buf, uint32_t max)
 	return true;
 }
 
+/* What every vCPU of the image does first: its library state, the vectors, its console page.
+ * False for a vCPU beyond the pages the image has, which could not talk to the hypervisor. */
+static bool enter(struct gl_sim_cpu *cpu)
+{
+	unsigned id = (unsigned)sim_insn_mrs(SIM_MPIDR_EL1) & 0xff;
+
+	static_assert(GL_SIM_BOUNCE + GL_SIM_MAX_VCPUS * GL_SIM_PAGE <= GL_SIM_ARENA, "bounce pages overlap the arena");
+	static_assert(GL_SIM_ARENA + GL_SIM_ARENA_SIZE <= SIM_IMAGE_SIZE, "the runtime outgrows the image");
+	static_assert(GL_SIM_SECONDARY_FN + GL_SIM_MAX_VCPUS * 8 <= GL_SIM_SECONDARY, "secondary table overlaps");
+	static_assert(GL_SIM_SECONDARY + SIM_IMAGE_BLOB_MAX <= GL_SIM_BOUNCE, "secondary image overlaps");
+	sim_insn_set_runtime(cpu);
+	sim_insn_vectors(cpu->image + GL_SIM_VECTORS, on_exception);
+	sim_insn_msr(SIM_VBAR_EL1, cpu->image + GL_SIM_VECTORS);
+	if (id >= GL_SIM_MAX_VCPUS)
+		return false;
+	cpu->bounce = cpu->image + GL_SIM_BOUNCE + id * GL_SIM_PAGE;
+	return true;
+}
+
 void gl_sim_start(void (*main)(const void *fdt), uint64_t image, uint64_t x0)
 {
 	struct gl_sim_cpu cpu = { .image = image };
-	static_assert(GL_SIM_BOUNCE + GL_SIM_MAX_VCPUS * GL_SIM_PAGE <= GL_SIM_ARENA, "bounce pages overlap the arena");
-	static_assert(GL_SIM_ARENA + GL_SIM_ARENA_SIZE <= SIM_IMAGE_SIZE, "the runtime outgrows the image");
 	_Alignas(8) uint8_t tree[GL_SIM_TREE_MAX];
-	unsigned id = (unsigned)sim_insn_mrs(SIM_MPIDR_EL1) & 0xff;
 
-	sim_insn_set_runtime(&cpu);
-	sim_insn_vectors(image + GL_SIM_VECTORS, on_exception);
-	sim_insn_msr(SIM_VBAR_EL1, image + GL_SIM_VECTORS);
-	/* Beyond the pages the image has, a vCPU could not talk to the hypervisor: it parks. */
-	while (id >= GL_SIM_MAX_VCPUS)
-		sim_insn_wfi();
-	cpu.bounce = image + GL_SIM_BOUNCE + id * GL_SIM_PAGE;
+	if (!enter(&cpu))
+		for (;;)
+			sim_insn_wfi();
 	main(copy_tree(x0, tree, sizeof(tree)) ? tree : NULL);
 	gl_shutdown(SHUTDOWN_poweroff);
+}
+
+void gl_sim_secondary(uint64_t entry, uint64_t x0)
+{
+	struct gl_sim_cpu cpu = { .image = entry - GL_SIM_SECONDARY };
+
+	/* As lib/real's entry: a context id with no slot is not ours to run. */
+	if (!enter(&cpu) || x0 >= GL_SIM_MAX_VCPUS)
+		gl_cpu_off();
+	/* gl_cpu_on left a host function pointer in guest RAM, as lib/real leaves a guest one. */
+	uint64_t fn = gl_read64(cpu.image + GL_SIM_SECONDARY_FN + 8 * x0);
+	if (fn)
+		((void (*)(unsigned))(uintptr_t)fn)((unsigned)x0);
+	gl_cpu_off();
 }
