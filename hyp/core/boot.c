@@ -191,7 +191,16 @@ HAL_NORETURN void hyp_start(paddr_t fdt_pa)
 	bootargs_get(plat.bootargs, "sched", sched, sizeof(sched));
 	bool null_sched = sched[0] == 'n' && sched[1] == 'u' && sched[2] == 'l' && sched[3] == 'l' && !sched[4];
 	sched_init(null_sched ? SCHED_NULL : SCHED_CREDIT, online);
-	con_printf("Scheduler: %s\n", null_sched ? "null (1:1)" : "credit (weighted fair share)");
+	uint64_t slice_us = SCHED_SLICE_DEFAULT_NS / 1000, period_us = SCHED_PERIOD_DEFAULT_NS / 1000;
+	bootargs_uint(plat.bootargs, "sched_slice_us", &slice_us);
+	bootargs_uint(plat.bootargs, "sched_period_us", &period_us);
+	if (slice_us > UINT64_MAX / 1000 || period_us > UINT64_MAX / 1000 ||
+	    sched_set_timing(slice_us * 1000, period_us * 1000))
+		con_printf("sched_slice_us=%llu sched_period_us=%llu: not 10 <= slice <= period; using the defaults\n",
+			   (unsigned long long)slice_us, (unsigned long long)period_us);
+	con_printf("Scheduler: %s, slice %llu us, period %llu us\n",
+		   null_sched ? "null (1:1)" : "credit (weighted fair share)",
+		   (unsigned long long)(sched_slice_ns / 1000), (unsigned long long)(sched_period_ns / 1000));
 	for (unsigned i = 0; i < ndoms; i++) {
 		sched_params(doms[i], from[i]);
 		if (domain_vcpu_claim(doms[i]->vcpu[0]) && vcpu_start(doms[i]->vcpu[0], (i + 1) % online) < 0)

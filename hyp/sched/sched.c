@@ -15,11 +15,23 @@ struct runq {
 static struct runq runqs[PLAT_MAX_CPUS];
 static enum sched_kind kind = SCHED_CREDIT;
 static unsigned pcpus = 1;
+uint64_t sched_slice_ns = SCHED_SLICE_DEFAULT_NS, sched_period_ns = SCHED_PERIOD_DEFAULT_NS;
+
+int sched_set_timing(uint64_t slice_ns, uint64_t period_ns)
+{
+	if (slice_ns < 10000 || slice_ns > period_ns)
+		return -XEN_EINVAL;
+	sched_slice_ns = slice_ns;
+	sched_period_ns = period_ns;
+	return 0;
+}
 
 void sched_init(enum sched_kind k, unsigned npcpus)
 {
 	kind = k;
 	pcpus = npcpus && npcpus <= PLAT_MAX_CPUS ? npcpus : 1;
+	sched_slice_ns = SCHED_SLICE_DEFAULT_NS;
+	sched_period_ns = SCHED_PERIOD_DEFAULT_NS;
 	__builtin_memset(runqs, 0, sizeof(runqs));
 	credit_reset();
 	null_reset();
@@ -134,7 +146,7 @@ bool sched_should_preempt(struct vcpu *v, unsigned pcpu)
 {
 	/* The queue check first: on a pCPU of its own a vCPU is never preempted, and the counter is
 	 * not even read on the hypercall path. */
-	return sched_queue_busy(pcpu) && sched_now() - v->sched.picked_at >= SCHED_SLICE_NS;
+	return sched_queue_busy(pcpu) && sched_now() - v->sched.picked_at >= sched_slice_ns;
 }
 
 void sched_put(struct vcpu *v)

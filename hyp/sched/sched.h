@@ -6,10 +6,16 @@
 
 enum sched_kind { SCHED_CREDIT, SCHED_NULL };
 
-#define SCHED_PERIOD_NS 30000000ull /* credit is handed out per period */
-#define SCHED_SLICE_NS  10000000ull /* how long a vCPU runs while others wait */
+#define SCHED_PERIOD_DEFAULT_NS 30000000ull /* credit is handed out per period */
+#define SCHED_SLICE_DEFAULT_NS  10000000ull /* how long a vCPU runs while others wait */
 
+/* Resets the scheduler; timing back to the defaults. */
 void sched_init(enum sched_kind kind, unsigned npcpus);
+
+/* Slice and accounting period (`sched_slice_us=`, `sched_period_us=`): the slice at least 10 µs
+ * and at most the period. -XEN_EINVAL otherwise, leaving the timing as it was. */
+int sched_set_timing(uint64_t slice_ns, uint64_t period_ns);
+extern uint64_t sched_slice_ns, sched_period_ns;
 enum sched_kind sched_kind(void);
 
 /* Weight (1..65535) and cap (0..100 percent of one pCPU; 0 uncapped). -XEN_EINVAL otherwise. */

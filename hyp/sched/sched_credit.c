@@ -18,7 +18,7 @@ void credit_reset(void)
 	next_refill = 0;
 }
 
-static uint64_t cap_ns(const struct vcpu *v) { return SCHED_PERIOD_NS * v->sched.cap / 100; }
+static uint64_t cap_ns(const struct vcpu *v) { return sched_period_ns * v->sched.cap / 100; }
 
 static void refill(uint64_t now)
 {
@@ -28,15 +28,15 @@ static void refill(uint64_t now)
 		total += active[i]->sched.weight;
 	for (unsigned i = 0; i < nactive && total; i++) {
 		struct sched_vcpu *s = &active[i]->sched;
-		int64_t share = (int64_t)(SCHED_PERIOD_NS * sched_pcpus() * s->weight / total);
+		int64_t share = (int64_t)(sched_period_ns * sched_pcpus() * s->weight / total);
 		if (s->cap && share > (int64_t)cap_ns(active[i]))
 			share = (int64_t)cap_ns(active[i]);
 		/* No banking: an idle period does not buy a burst later. */
-		s->credit = s->credit + share > (int64_t)SCHED_PERIOD_NS ? (int64_t)SCHED_PERIOD_NS : s->credit + share;
+		s->credit = s->credit + share > (int64_t)sched_period_ns ? (int64_t)sched_period_ns : s->credit + share;
 		s->consumed = 0;
 		s->parked = false;
 	}
-	next_refill = now + SCHED_PERIOD_NS;
+	next_refill = now + sched_period_ns;
 }
 
 static void maybe_refill(void)
@@ -60,7 +60,7 @@ int credit_add(struct vcpu *v, unsigned hint)
 		active[nactive++] = v;
 		v->sched.active = true;
 		/* A slice to start with, so a vCPU just brought up is not last until the next refill. */
-		v->sched.credit = (int64_t)SCHED_SLICE_NS;
+		v->sched.credit = (int64_t)sched_slice_ns;
 	}
 	spin_unlock(&lock);
 	for (unsigned i = 0; !sched_allowed(v, cpu) && i < sched_pcpus(); i++)

@@ -87,6 +87,35 @@ static void test_sched_credit_shares_one_pcpu_by_weight(void **state)
 	assert_share(ran[2], total, 0.25);
 }
 
+static void test_sched_credit_shares_two_pcpus_by_weight(void **state)
+{
+	(void)state;
+	uint64_t ran[4] = { 0 };
+	setup_vcpus(SCHED_CREDIT, 2);
+	sched_set_params(&vc[0], 512, 0);
+	sched_set_params(&vc[1], 512, 0);
+	for (unsigned i = 0; i < 4; i++)
+		sched_add(&vc[i], i % 2);
+	/* Both pCPUs in lock step, 0.1 ms at a time. */
+	for (unsigned t = 0; t < 30000; t++) {
+		struct vcpu *a = sched_pick(0), *b = sched_pick(1);
+		clock_ns += MS / 10;
+		if (a) {
+			ran[a - vc] += MS / 10;
+			sched_put(a);
+		}
+		if (b) {
+			ran[b - vc] += MS / 10;
+			sched_put(b);
+		}
+	}
+	uint64_t total = ran[0] + ran[1] + ran[2] + ran[3];
+	assert_share(ran[0], total, 1.0 / 3);
+	assert_share(ran[1], total, 1.0 / 3);
+	assert_share(ran[2], total, 1.0 / 6);
+	assert_share(ran[3], total, 1.0 / 6);
+}
+
 static void test_sched_credit_cap_limits_a_vcpu_even_with_the_pcpu_idle(void **state)
 {
 	(void)state;
@@ -118,7 +147,7 @@ static void test_sched_credit_idle_pcpu_steals_work_with_credit(void **state)
 	setup_vcpus(SCHED_CREDIT, 2);
 	sched_add(&vc[0], 0);
 	sched_add(&vc[1], 0);
-	clock_ns += SCHED_PERIOD_NS; /* a refill hands out credit */
+	clock_ns += sched_period_ns; /* a refill hands out credit */
 	struct vcpu *a = sched_pick(0);
 	struct vcpu *b = sched_pick(1); /* pCPU 1 has nothing queued: it takes pCPU 0's other vCPU */
 	assert_non_null(a);
@@ -133,7 +162,7 @@ static void test_sched_preempts_only_after_a_slice_with_someone_waiting(void **s
 	setup_vcpus(SCHED_CREDIT, 1);
 	sched_add(&vc[0], 0);
 	struct vcpu *v = sched_pick(0);
-	clock_ns += 2 * SCHED_SLICE_NS;
+	clock_ns += 2 * sched_slice_ns;
 	assert_false(sched_should_preempt(v, 0)); /* alone on its pCPU */
 	sched_add(&vc[1], 0);
 	assert_true(sched_should_preempt(v, 0));
@@ -155,6 +184,10 @@ static void test_sched_retires_stopping_vcpus_instead_of_running_them(void **sta
 static void test_sched_params_are_validated(void **state)
 {
 	(void)state;
+	assert_int_equal(sched_set_timing(5000, 30 * MS), -XEN_EINVAL);
+	assert_int_equal(sched_set_timing(40 * MS, 30 * MS), -XEN_EINVAL);
+	assert_int_equal(sched_set_timing(MS, 3 * MS), 0);
+	assert_int_equal(sched_slice_ns, MS);
 	setup_vcpus(SCHED_CREDIT, 2);
 	assert_int_equal(sched_set_params(&vc[0], 0, 0), -XEN_EINVAL);
 	assert_int_equal(sched_set_params(&vc[0], 70000, 0), -XEN_EINVAL);
@@ -172,7 +205,7 @@ static void test_sched_null_gives_each_vcpu_its_own_pcpu_and_hands_over(void **s
 	assert_int_equal(sched_add(&vc[2], 0), -1); /* none free: it waits */
 	struct vcpu *v = sched_pick(0);
 	assert_ptr_equal(v, &vc[0]);
-	clock_ns += 10 * SCHED_SLICE_NS;
+	clock_ns += 10 * sched_slice_ns;
 	assert_false(sched_should_preempt(v, 0)); /* never shared, never preempted */
 	vc[0].state = VCPU_STOPPING;
 	sched_put(v); /* retires vCPU 0: its pCPU goes to the waiter */
@@ -186,6 +219,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sched_credit_shares_one_pcpu_by_weight),
+		cmocka_unit_test(test_sched_credit_shares_two_pcpus_by_weight),
 		cmocka_unit_test(test_sched_credit_cap_limits_a_vcpu_even_with_the_pcpu_idle),
 		cmocka_unit_test(test_sched_credit_affinity_is_never_broken_by_stealing),
 		cmocka_unit_test(test_sched_credit_idle_pcpu_steals_work_with_credit),
