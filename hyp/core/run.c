@@ -30,6 +30,7 @@ HAL_NORETURN void run_cpu(unsigned cpu)
 		struct hal_exit exit;
 		unsigned exits = 0;
 		runstate_set(v, RUNSTATE_running);
+		v->dom->vcpus_ran = true;
 		/* The slice is only looked at every 64th exit: the clock read stays off the hypercall path,
 		 * and without a timer interrupt exits are the only preemption points anyway. */
 		do {

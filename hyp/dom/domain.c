@@ -125,8 +125,24 @@ void domain_vcpu_retire(struct vcpu *v)
 		gone(d);
 }
 
+/* What each vCPU ran, from its runstate accounting: the scheduler's result, as the domain leaves. */
+static void print_run_times(const struct domain *d)
+{
+	char line[DOMAIN_CONSOLE_MAX];
+	int n = fmt_snprintf(line, sizeof(line), "Domain d%u (%s): ran", d->id, d->name);
+
+	for (unsigned i = 0; i < d->nr_vcpus && n > 0 && (size_t)n < sizeof(line); i++) {
+		uint64_t us = d->vcpu[i]->runstate.time[RUNSTATE_running] / 1000;
+		n += fmt_snprintf(line + n, sizeof(line) - (size_t)n, " v%u %llu.%03llu ms", i,
+				  (unsigned long long)(us / 1000), (unsigned long long)(us % 1000));
+	}
+	con_printf("%s\n", line);
+}
+
 void domain_destroy(struct domain *d)
 {
+	if (d->vcpus_ran)
+		print_run_times(d);
 	for (unsigned i = 0; i < d->nr_vcpus; i++) {
 		if (d->vcpu[i]->vcpu_info_registered)
 			frame_put(d->vcpu[i]->vcpu_info);

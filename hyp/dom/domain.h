@@ -56,6 +56,7 @@ struct domain {
 	unsigned nr_vcpus;
 	struct vcpu *vcpu[DOMAIN_MAX_VCPUS];
 	unsigned vcpus_live; /* vCPUs claimed and not yet retired */
+	bool vcpus_ran;      /* any vCPU ever ran: run times are worth reporting */
 	uint64_t hvm_param[HVM_NR_PARAMS];
 	paddr_t shared_info; /* a frame the domain owns, mapped where it asks */
 	uint64_t shared_gfn; /* where it is mapped, or SHARED_UNMAPPED */
