@@ -35,7 +35,7 @@ HAL_NORETURN void run_cpu(unsigned cpu)
 		 * and without a timer interrupt exits are the only preemption points anyway. */
 		do {
 			hal_vcpu_enter(&v->ctx, &exit);
-		} while (trap_handle(v, &exit) && v->dom->state == DOMAIN_RUNNING &&
+		} while (trap_handle(v, &exit) && v->dom->state == DOMAIN_RUNNING && !domain_paused(v->dom) &&
 			 ((++exits & 63) || !sched_should_preempt(v, cpu)));
 		runstate_set(v, v->state == VCPU_RUNNABLE ? RUNSTATE_runnable : RUNSTATE_offline);
 		sched_put(v);

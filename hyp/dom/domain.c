@@ -1,6 +1,7 @@
 #include "dom/domain.h"
 
 #include "core/console.h"
+#include "hal/cpu.h"
 #include "core/panic.h"
 #include "mm/frame.h"
 #include "mm/heap.h"
@@ -94,6 +95,23 @@ void domain_shutdown(struct domain *d, unsigned reason)
 			   reason < sizeof(reason_names) / sizeof(reason_names[0]) ? reason_names[reason] : "unknown");
 	if (idle)
 		gone(d);
+}
+
+void domain_pause(struct domain *d) { __atomic_add_fetch(&d->pause_count, 1, __ATOMIC_ACQ_REL); }
+
+int domain_unpause(struct domain *d)
+{
+	unsigned n = __atomic_load_n(&d->pause_count, __ATOMIC_ACQUIRE);
+
+	do {
+		if (n == 0)
+			return -XEN_EINVAL;
+	} while (!__atomic_compare_exchange_n(&d->pause_count, &n, n - 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	/* Its vCPUs wait on whichever pCPUs' queues: let every one look again. */
+	if (n == 1)
+		for (unsigned i = 0; i < d->nr_vcpus; i++)
+			hal_cpu_kick(d->vcpu[i]->pcpu);
+	return 0;
 }
 
 bool domain_vcpu_claim(struct vcpu *v)

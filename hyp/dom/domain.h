@@ -55,8 +55,9 @@ struct domain {
 	struct p2m p2m;
 	unsigned nr_vcpus;
 	struct vcpu *vcpu[DOMAIN_MAX_VCPUS];
-	unsigned vcpus_live; /* vCPUs claimed and not yet retired */
-	bool vcpus_ran;      /* any vCPU ever ran: run times are worth reporting */
+	unsigned vcpus_live;  /* vCPUs claimed and not yet retired */
+	bool vcpus_ran;       /* any vCPU ever ran: run times are worth reporting */
+	unsigned pause_count; /* the control domain's nested pauses: its vCPUs run only at 0 */
 	uint64_t hvm_param[HVM_NR_PARAMS];
 	paddr_t shared_info; /* a frame the domain owns, mapped where it asks */
 	uint64_t shared_gfn; /* where it is mapped, or SHARED_UNMAPPED */
@@ -84,6 +85,13 @@ void domain_vcpu_stop(struct vcpu *v);
 /* Called by a pCPU once it will never run @v again (it stopped, or its domain is shutting down);
  * in a domain that is shutting down, the last retirement destroys it. */
 void domain_vcpu_retire(struct vcpu *v);
+
+/* The control domain's pause and unpause (XEN_DOMCTL_pausedomain/unpausedomain): nested; the
+ * vCPUs stop at their next exit and run again, on every pCPU, once the count is back at 0.
+ * domain_unpause returns -XEN_EINVAL when the domain is not paused. */
+void domain_pause(struct domain *d);
+int domain_unpause(struct domain *d);
+static inline bool domain_paused(const struct domain *d) { return __atomic_load_n(&d->pause_count, __ATOMIC_ACQUIRE); }
 
 /* Frees everything of a domain none of whose vCPUs runs (also for failed builds). */
 void domain_destroy(struct domain *d);

@@ -4,11 +4,18 @@
 
 typedef long (*hcall_fn)(struct vcpu *v, const uint64_t *a, bool *yield);
 
+/* One op per line, by Xen's number. */
+/* clang-format off */
 static const hcall_fn table[] = {
-	[__HYPERVISOR_memory_op] = hcall_memory_op,   [__HYPERVISOR_xen_version] = hcall_xen_version,
-	[__HYPERVISOR_console_io] = hcall_console_io, [__HYPERVISOR_vcpu_op] = hcall_vcpu_op,
-	[__HYPERVISOR_sched_op] = hcall_sched_op,     [__HYPERVISOR_hvm_op] = hcall_hvm_op,
+	[__HYPERVISOR_memory_op] = hcall_memory_op,
+	[__HYPERVISOR_xen_version] = hcall_xen_version,
+	[__HYPERVISOR_console_io] = hcall_console_io,
+	[__HYPERVISOR_vcpu_op] = hcall_vcpu_op,
+	[__HYPERVISOR_sched_op] = hcall_sched_op,
+	[__HYPERVISOR_hvm_op] = hcall_hvm_op,
+	[__HYPERVISOR_domctl] = hcall_domctl,
 };
+/* clang-format on */
 
 static const char *commandline = "";
 

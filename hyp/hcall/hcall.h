@@ -17,4 +17,5 @@ long hcall_xen_version(struct vcpu *v, const uint64_t *a, bool *yield);
 long hcall_hvm_op(struct vcpu *v, const uint64_t *a, bool *yield);
 long hcall_memory_op(struct vcpu *v, const uint64_t *a, bool *yield);
 long hcall_vcpu_op(struct vcpu *v, const uint64_t *a, bool *yield);
+long hcall_domctl(struct vcpu *v, const uint64_t *a, bool *yield);
 long hcall_sched_op(struct vcpu *v, const uint64_t *a, bool *yield);

@@ -107,7 +107,8 @@ struct vcpu *sched_dequeue(unsigned pcpu, bool (*want)(const struct vcpu *v, uns
 	for (;;) {
 		struct vcpu *prev = NULL, *v;
 		spin_lock(&q->lock);
-		for (v = q->head; v && runnable(v) && !want(v, thief); v = v->rq_next)
+		/* Paused domains' vCPUs stay queued, passed over, until they are unpaused. */
+		for (v = q->head; v && runnable(v) && (domain_paused(v->dom) || !want(v, thief)); v = v->rq_next)
 			prev = v;
 		if (v) {
 			if (prev)

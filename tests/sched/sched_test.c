@@ -181,6 +181,18 @@ static void test_sched_retires_stopping_vcpus_instead_of_running_them(void **sta
 	assert_int_equal(retired, 1);
 }
 
+static void test_sched_paused_domain_stays_queued_but_is_not_run(void **state)
+{
+	(void)state;
+	setup_vcpus(SCHED_CREDIT, 1);
+	sched_add(&vc[0], 0);
+	dom.pause_count = 1;
+	assert_null(sched_pick(0));
+	assert_int_equal(retired, 0); /* passed over, not retired */
+	dom.pause_count = 0;
+	assert_ptr_equal(sched_pick(0), &vc[0]);
+}
+
 static void test_sched_params_are_validated(void **state)
 {
 	(void)state;
@@ -225,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_sched_credit_idle_pcpu_steals_work_with_credit),
 		cmocka_unit_test(test_sched_preempts_only_after_a_slice_with_someone_waiting),
 		cmocka_unit_test(test_sched_retires_stopping_vcpus_instead_of_running_them),
+		cmocka_unit_test(test_sched_paused_domain_stays_queued_but_is_not_run),
 		cmocka_unit_test(test_sched_params_are_validated),
 		cmocka_unit_test(test_sched_null_gives_each_vcpu_its_own_pcpu_and_hands_over),
 	};
