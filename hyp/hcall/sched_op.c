@@ -1,4 +1,5 @@
-/* sched_op: yield and shutdown (with Xen's reasons). Block and poll need event channels. */
+/* sched_op: yield, shutdown and remote_shutdown (with Xen's reasons). Block and poll need event
+ * channels, the watchdog a timer. */
 #include "hcall/hcall.h"
 #include "mm/guest_copy.h"
 #include "public/errno.h"
@@ -15,6 +16,26 @@ long hcall_sched_op(struct vcpu *v, const uint64_t *a, bool *yield)
 			return -XEN_EINVAL;
 		domain_shutdown(v->dom, reason);
 		*yield = true;
+		return 0;
+	}
+	case SCHEDOP_remote_shutdown: {
+		/* struct sched_remote_shutdown { domid_t domain_id; unsigned int reason; } */
+		struct {
+			domid_t domain_id;
+			uint16_t pad;
+			uint32_t reason;
+		} r;
+		if (copy_from_guest(&v->ctx, &v->dom->p2m, &r, a[1], sizeof(r)))
+			return -XEN_EFAULT;
+		struct domain *d = domain_by_id(r.domain_id);
+		if (!d)
+			return -XEN_ESRCH;
+		if (!v->dom->privileged)
+			return -XEN_EPERM;
+		if (r.reason > SHUTDOWN_soft_reset)
+			return -XEN_EINVAL;
+		domain_shutdown(d, r.reason);
+		*yield = d == v->dom;
 		return 0;
 	}
 	default: return -XEN_ENOSYS;

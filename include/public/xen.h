@@ -34,10 +34,11 @@ typedef uint16_t domid_t;
 #define CONSOLEIO_read  1
 
 /* sched_op */
-#define SCHEDOP_yield    0
-#define SCHEDOP_block    1
-#define SCHEDOP_shutdown 2
-#define SCHEDOP_poll     3
+#define SCHEDOP_yield           0
+#define SCHEDOP_block           1
+#define SCHEDOP_shutdown        2
+#define SCHEDOP_poll            3
+#define SCHEDOP_remote_shutdown 4
 
 /* struct sched_shutdown { unsigned int reason; } reasons: */
 #define SHUTDOWN_poweroff   0

@@ -129,7 +129,7 @@ long runstate_register(struct vcpu *caller, struct vcpu *v, uint64_t gva)
 
 void domain_shutdown(struct domain *d, unsigned reason)
 {
-	assert_ptr_equal(d, &dom);
+	assert_true(d == &dom || d == &other);
 	shutdowns++;
 	last_reason = reason;
 }
@@ -241,6 +241,33 @@ static void test_sched_op_shutdown_bad_pointer_or_reason_is_refused(void **state
 	assert_int_equal(call(__HYPERVISOR_sched_op, SCHEDOP_shutdown, 0x1000, 0), -XEN_EINVAL);
 	assert_int_equal(shutdowns, 0);
 	assert_int_equal(call(__HYPERVISOR_sched_op, 42, 0, 0), -XEN_ENOSYS);
+}
+
+static void test_sched_op_remote_shutdown_is_the_control_domains(void **state)
+{
+	(void)state;
+	struct {
+		domid_t id;
+		uint16_t pad;
+		uint32_t reason;
+	} r = { 5, 0, SHUTDOWN_reboot };
+	memcpy(guest_mem, &r, sizeof(r));
+	assert_int_equal(call(__HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, 0x1000, 0), -XEN_EPERM);
+	dom.privileged = true;
+	r.id = 9;
+	memcpy(guest_mem, &r, sizeof(r));
+	assert_int_equal(call(__HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, 0x1000, 0), -XEN_ESRCH);
+	r.id = 5;
+	r.reason = 77;
+	memcpy(guest_mem, &r, sizeof(r));
+	assert_int_equal(call(__HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, 0x1000, 0), -XEN_EINVAL);
+	assert_int_equal(shutdowns, 0);
+	r.reason = SHUTDOWN_reboot;
+	memcpy(guest_mem, &r, sizeof(r));
+	assert_int_equal(call(__HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, 0x1000, 0), 0);
+	assert_int_equal(shutdowns, 1);
+	assert_int_equal(last_reason, SHUTDOWN_reboot);
+	assert_int_equal(call(__HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, 0x2ffc, 0), -XEN_EFAULT);
 }
 
 static void test_sched_op_yield_returns_zero_and_yields(void **state)
@@ -517,6 +544,7 @@ int main(void)
 		cmocka_unit_test_setup(test_sched_op_shutdown_reads_reason_from_guest, setup),
 		cmocka_unit_test_setup(test_sched_op_shutdown_bad_pointer_or_reason_is_refused, setup),
 		cmocka_unit_test_setup(test_sched_op_yield_returns_zero_and_yields, setup),
+		cmocka_unit_test_setup(test_sched_op_remote_shutdown_is_the_control_domains, setup),
 		cmocka_unit_test_setup(test_xen_version_reports_4_17_and_page_size, setup),
 		cmocka_unit_test_setup(test_xen_version_extraversion_is_nul_padded_to_16, setup),
 		cmocka_unit_test_setup(test_xen_version_features_for_domu_and_dom0, setup),
