@@ -61,3 +61,61 @@ unsigned gl_vcpu_id(void);
 
 /* SCHEDOP_shutdown with a SHUTDOWN_* reason; never returns. */
 __attribute__((noreturn)) void gl_shutdown(unsigned reason);
+
+/*
+ * Interrupts and timers, as an OS drives them. The world-specific part is small: system register
+ * moves, PSTATE.I, WFI and the IRQ vector. The GIC driver on top (gic.c) is shared: it finds the
+ * GIC in the device tree and programs it through MMIO (gl_read32/gl_write32) and these registers.
+ */
+enum gl_sysreg {
+	GL_ICC_IAR1_EL1,
+	GL_ICC_EOIR1_EL1,
+	GL_ICC_DIR_EL1,
+	GL_ICC_PMR_EL1,
+	GL_ICC_BPR1_EL1,
+	GL_ICC_CTLR_EL1,
+	GL_ICC_SRE_EL1,
+	GL_ICC_IGRPEN1_EL1,
+	GL_ICC_SGI1R_EL1,
+	GL_ICC_RPR_EL1,
+	GL_ICC_HPPIR1_EL1,
+	GL_CNTFRQ_EL0,
+	GL_CNTVCT_EL0,
+	GL_CNTV_CTL_EL0,
+	GL_CNTV_CVAL_EL0,
+	GL_CNTV_TVAL_EL0,
+	GL_CNTPCT_EL0,
+	GL_CNTP_CTL_EL0,
+	GL_CNTP_CVAL_EL0,
+	GL_CNTP_TVAL_EL0,
+};
+uint64_t gl_sysreg_read(enum gl_sysreg r);
+void gl_sysreg_write(enum gl_sysreg r, uint64_t val);
+
+/* PSTATE.I: gl_irq_unmask lets IRQs in (DAIFClr #2), gl_irq_mask keeps them out (DAIFSet #2). */
+void gl_irq_unmask(void);
+void gl_irq_mask(void);
+
+/* WFI: returns once an interrupt is pending (taken first if unmasked), or spuriously. */
+void gl_wfi(void);
+
+/* The IRQ exception at EL1 calls @fn (on the interrupted vCPU's stack, IRQs masked); returning
+ * ERETs to the interrupted code. NULL: an IRQ exception ends the guest as crashed. */
+void gl_irq_vector(void (*fn)(void));
+
+/* The shared GIC driver (gic.c). gl_gic_init finds the GIC in @fdt, sets up the distributor (all
+ * SPIs off, group 1) and this vCPU's interface; gl_gic_cpu_init does the vCPU's part on a secondary.
+ * Return the GIC version (2 or 3), or a negative value when the tree has no usable GIC. */
+int gl_gic_init(const void *fdt);
+int gl_gic_cpu_init(void);
+/* Acknowledge (IAR), end (EOIR; with EOImode 0 this also deactivates), as an OS's handler does. */
+uint32_t gl_gic_ack(void);
+void gl_gic_eoi(uint32_t intid);
+void gl_gic_enable(uint32_t intid, uint8_t prio);  /* SGI/PPI: this vCPU's; SPI: routed to it */
+void gl_gic_disable(uint32_t intid);
+void gl_gic_send_sgi(unsigned vcpu, unsigned sgi); /* to the vCPU with MPIDR affinity 0 = @vcpu */
+uint64_t gl_gic_dist_base(void);                   /* for tests that read registers as an OS does */
+uint64_t gl_gic_redist_base(void);                 /* v3: this vCPU's RD_base; v2: the GICC base */
+
+/* The virtual timer's PPI from the device tree's /timer node (the third interrupt), 27 normally. */
+uint32_t gl_timer_vppi(const void *fdt);

@@ -16,6 +16,7 @@
 #define DOMAIN_CONSOLE_MAX 160 /* one line of guest console output */
 #define SHARED_UNMAPPED    UINT64_MAX
 #define DOMAIN_EVTCHN_PPI  31 /* INTID of the event-channel upcall */
+#define DOMAIN_MMIO_MAX    8  /* emulated MMIO regions */
 
 enum domain_state {
 	DOMAIN_RUNNING,
@@ -29,6 +30,9 @@ enum vcpu_state {
 };
 
 struct domain;
+struct vgic_dist;
+struct vgic_cpu;
+struct vtimer;
 
 struct vcpu {
 	struct hal_vcpu_ctx ctx;
@@ -44,6 +48,8 @@ struct vcpu {
 	bool vcpu_info_registered;
 	uint64_t runstate_gva; /* 0: no runstate area registered */
 	struct vcpu_runstate_info runstate;
+	struct vgic_cpu *vgic;     /* hyp/vgic: its private interrupts and pending list */
+	struct vtimer *vtimer;     /* hyp/vtimer: the virtual and emulated physical timers */
 };
 
 struct domain {
@@ -64,6 +70,13 @@ struct domain {
 	spinlock_t con_lock;
 	unsigned con_len;
 	char con_buf[DOMAIN_CONSOLE_MAX];
+	struct vgic_dist *vgic; /* hyp/vgic: the distributor */
+	struct {
+		uint64_t base, size;
+		int (*fn)(struct vcpu *v, uint64_t offset, unsigned size, bool write, uint64_t *val, void *priv);
+		void *priv;
+	} mmio[DOMAIN_MMIO_MAX]; /* traps/mmio.h */
+	unsigned nr_mmio;
 };
 
 /* Creates domain @id with @nr_vcpus offline vCPUs and an empty p2m. Returns 0, -XEN_EEXIST,

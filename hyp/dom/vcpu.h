@@ -19,3 +19,7 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0);
 /* Hands @v, claimed with domain_vcpu_claim and reset, to the scheduler, preferring @pcpu.
  * Returns the pCPU that will run it (to kick), or -1 if it waits for one (null scheduler). */
 int vcpu_start(struct vcpu *v, unsigned pcpu);
+
+/* Makes @v look at its interrupts soon: a vCPU blocked in WFI becomes runnable, one running on
+ * another pCPU is made to exit there (hal_cpu_kick). Callable from any pCPU. */
+void vcpu_kick(struct vcpu *v);

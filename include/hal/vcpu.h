@@ -2,6 +2,7 @@
  * something traps to EL2, saves it back and returns the exit in architectural terms. */
 #pragma once
 
+#include "hal/gic.h"
 #include "hal/types.h"
 
 /* The guest's EL1 system registers the HAL switches. Values are exactly what the guest (or the
@@ -32,6 +33,15 @@ struct hal_vcpu_ctx {
 	uint64_t fpsr, fpcr;
 	/* The HAL's own per-vCPU state (the sim's guest program); opaque to the core. */
 	void *hal_priv;
+	/* The virtual CPU interface (hal/gic.h): loaded at every entry, saved at every exit. */
+	struct hal_vgic_cpu vgic;
+	/* The EL1 virtual timer the guest drives directly: CNTV_CTL_EL0, CNTV_CVAL_EL0 and this vCPU's
+	 * CNTVOFF_EL2, loaded at every entry and (ctl, cval) saved at every exit, so the core always
+	 * sees the deadline of a vCPU that is not running. A vCPU that is not running has no timer in
+	 * the hardware: the core forwards its deadline with the hypervisor timer. */
+	struct {
+		uint64_t ctl, cval, off;
+	} vtimer;
 };
 
 enum hal_exit_reason {
