@@ -3,6 +3,7 @@
 #include "hcall/hcall.h"
 #include "traps/esr.h"
 #include "traps/inject.h"
+#include "traps/mmio.h"
 #include "vpsci/vpsci.h"
 
 static bool guest_sync(struct vcpu *v, const struct hal_exit *e)
@@ -29,8 +30,9 @@ static bool guest_sync(struct vcpu *v, const struct hal_exit *e)
 		v->ctx.pc += 4;
 		return vpsci_call(v);
 	case ESR_EC_DABT_LOW:
-		/* No emulated device owns any IPA yet: every stage-2 data fault is the guest's bug. */
-		inject_dabt(v, e->far, e->esr & ESR_IL);
+		/* An emulated device's registers, else an access to nothing: the guest's bug. */
+		if (!mmio_handle(v, esr_fault_ipa(e->hpfar, e->far), e->esr, e->far))
+			inject_dabt(v, e->far, e->esr & ESR_IL);
 		return true;
 	case ESR_EC_IABT_LOW: inject_iabt(v, e->far); return true;
 	case ESR_EC_WFX:
