@@ -3,6 +3,7 @@
 #include "core/console.h"
 #include "hal/cpu.h"
 #include "core/panic.h"
+#include "dom/vcpu.h"
 #include "mm/frame.h"
 #include "mm/heap.h"
 #include "public/errno.h"
@@ -93,8 +94,13 @@ void domain_shutdown(struct domain *d, unsigned reason)
 	if (first)
 		con_printf("Domain d%u (%s): shut down (%s)\n", d->id, d->name,
 			   reason < sizeof(reason_names) / sizeof(reason_names[0]) ? reason_names[reason] : "unknown");
-	if (idle)
+	if (idle) {
 		gone(d);
+		return;
+	}
+	/* Sleeping vCPUs are on no queue: woken, they are met and retired; running ones exit now. */
+	for (unsigned i = 0; first && i < d->nr_vcpus; i++)
+		vcpu_kick(d->vcpu[i]);
 }
 
 void domain_pause(struct domain *d) { __atomic_add_fetch(&d->pause_count, 1, __ATOMIC_ACQ_REL); }

@@ -1,5 +1,6 @@
 #include "dom/vcpu.h"
 
+#include "hal/cpu.h"
 #include "sched/sched.h"
 
 void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
@@ -21,3 +22,13 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 }
 
 int vcpu_start(struct vcpu *v, unsigned pcpu) { return sched_add(v, pcpu); }
+
+void vcpu_kick(struct vcpu *v)
+{
+	int woken = sched_wake(v);
+	/* Asleep: queued, its pCPU may be idle. Otherwise it runs or waits somewhere: one that runs
+	 * elsewhere must exit to take the interrupt; on this pCPU the run loop is already outside it. */
+	unsigned cpu = woken >= 0 ? (unsigned)woken : __atomic_load_n(&v->pcpu, __ATOMIC_ACQUIRE);
+	if (cpu != hal_cpu_id())
+		hal_cpu_kick(cpu);
+}

@@ -152,11 +152,40 @@ bool sched_should_preempt(struct vcpu *v, unsigned pcpu)
 
 void sched_put(struct vcpu *v)
 {
+	uint32_t blocking = SCHED_BLOCKING;
+
 	if (kind == SCHED_CREDIT)
 		credit_charge(v, sched_now() - v->sched.picked_at);
 	if (!runnable(v)) {
+		__atomic_store_n(&v->sched.wait, SCHED_AWAKE, __ATOMIC_RELEASE);
 		retire(v);
 		return;
 	}
+	/* Asleep: off every queue; under the null policy it keeps its pCPU for when it wakes. */
+	if (__atomic_compare_exchange_n(&v->sched.wait, &blocking, SCHED_ASLEEP, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE))
+		return;
 	sched_enqueue(v, v->pcpu);
+}
+
+void sched_block(struct vcpu *v)
+{
+	__atomic_store_n(&v->sched.wait, SCHED_BLOCKING, __ATOMIC_RELAXED);
+	/* Against the waker's "interrupt pending, then look at wait": one of us sees the other. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+int sched_wake(struct vcpu *v)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&v->sched.wait, __ATOMIC_RELAXED) == SCHED_AWAKE)
+		return -1;
+	if (__atomic_exchange_n(&v->sched.wait, SCHED_AWAKE, __ATOMIC_ACQ_REL) != SCHED_ASLEEP)
+		return -1;
+	/* Back where it slept (the null policy's own pCPU); affinity may have changed meanwhile. */
+	unsigned cpu = v->pcpu;
+	for (unsigned i = 0; kind == SCHED_CREDIT && !sched_allowed(v, cpu) && i < pcpus; i++)
+		cpu = i;
+	sched_enqueue(v, cpu);
+	return (int)cpu;
 }

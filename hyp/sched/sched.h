@@ -36,5 +36,20 @@ struct vcpu *sched_pick(unsigned pcpu);
 /* True once @v (running on @pcpu) has used its slice while another vCPU waits there. */
 bool sched_should_preempt(struct vcpu *v, unsigned pcpu);
 
-/* Gives @v (just run) back, charging what it ran; retires it as sched_pick would. */
+/* Gives @v (just run) back, charging what it ran; retires it as sched_pick would. A vCPU that
+ * blocked is not queued again until sched_wake. */
 void sched_put(struct vcpu *v);
+
+/* Called by the pCPU running @v (WFI) before it looks at @v's interrupts one last time: from here
+ * a sched_wake cancels the sleep, so a wake-up between that look and sched_put is not lost. */
+void sched_block(struct vcpu *v);
+
+/* Ends @v's sleep, from any pCPU: a vCPU already given back is queued again. Returns the pCPU it
+ * was queued on (to kick), or -1 if it was not asleep (running, queued, or still on its pCPU). */
+int sched_wake(struct vcpu *v);
+
+/* True if @v blocked and has not been woken: its pCPU should give it back. */
+static inline bool sched_blocked(const struct vcpu *v)
+{
+	return __atomic_load_n(&v->sched.wait, __ATOMIC_ACQUIRE) == SCHED_BLOCKING;
+}

@@ -227,6 +227,108 @@ static void test_sched_null_gives_each_vcpu_its_own_pcpu_and_hands_over(void **s
 	assert_ptr_equal(sched_pick(0), &vc[2]);
 }
 
+static void test_sched_blocked_vcpu_is_not_queued_until_woken(void **state)
+{
+	(void)state;
+	setup_vcpus(SCHED_CREDIT, 2);
+	sched_add(&vc[0], 1);
+	struct vcpu *v = sched_pick(1);
+	assert_ptr_equal(v, &vc[0]);
+	sched_block(v);
+	assert_true(sched_blocked(v));
+	sched_put(v);
+	assert_false(sched_blocked(v)); /* asleep now, no longer its pCPU's to give back */
+	assert_null(sched_pick(0));
+	assert_null(sched_pick(1));
+	assert_int_equal(sched_wake(v), 1);  /* queued where it slept */
+	assert_int_equal(sched_wake(v), -1); /* only once */
+	assert_ptr_equal(sched_pick(1), &vc[0]);
+	assert_null(sched_pick(1));
+	assert_int_equal(retired, 0);
+}
+
+static void test_sched_wake_before_put_cancels_the_sleep(void **state)
+{
+	(void)state;
+	setup_vcpus(SCHED_CREDIT, 1);
+	sched_add(&vc[0], 0);
+	struct vcpu *v = sched_pick(0);
+	sched_block(v);
+	/* An interrupt arrives after the last look at the vGIC, before the pCPU gives the vCPU back. */
+	assert_int_equal(sched_wake(v), -1);
+	assert_false(sched_blocked(v));
+	sched_put(v);
+	assert_ptr_equal(sched_pick(0), &vc[0]);
+}
+
+static void test_sched_wake_of_a_running_vcpu_does_not_queue_it_twice(void **state)
+{
+	(void)state;
+	setup_vcpus(SCHED_CREDIT, 1);
+	sched_add(&vc[0], 0);
+	struct vcpu *v = sched_pick(0);
+	assert_int_equal(sched_wake(v), -1);
+	sched_put(v);
+	assert_ptr_equal(sched_pick(0), &vc[0]);
+	assert_null(sched_pick(0));
+}
+
+static void test_sched_sleeping_vcpu_of_a_dead_domain_retires_once_woken(void **state)
+{
+	(void)state;
+	setup_vcpus(SCHED_CREDIT, 1);
+	sched_add(&vc[0], 0);
+	struct vcpu *v = sched_pick(0);
+	sched_block(v);
+	sched_put(v);
+	dom.state = DOMAIN_SHUTDOWN;
+	assert_int_equal(sched_wake(v), 0);
+	assert_null(sched_pick(0));
+	assert_int_equal(retired, 1);
+}
+
+static void test_sched_blocking_vcpu_of_a_dead_domain_retires_at_put(void **state)
+{
+	(void)state;
+	setup_vcpus(SCHED_CREDIT, 1);
+	sched_add(&vc[0], 0);
+	struct vcpu *v = sched_pick(0);
+	sched_block(v);
+	dom.state = DOMAIN_SHUTDOWN;
+	sched_put(v);
+	assert_int_equal(retired, 1);
+	assert_int_equal(sched_wake(v), -1); /* nothing left to queue */
+}
+
+static void test_sched_woken_vcpu_moves_within_its_new_affinity(void **state)
+{
+	(void)state;
+	setup_vcpus(SCHED_CREDIT, 2);
+	sched_add(&vc[0], 0);
+	struct vcpu *v = sched_pick(0);
+	sched_block(v);
+	sched_put(v);
+	assert_int_equal(sched_set_affinity(v, 1u << 1), 0);
+	assert_int_equal(sched_wake(v), 1);
+	assert_null(sched_pick(0));
+	assert_ptr_equal(sched_pick(1), &vc[0]);
+}
+
+static void test_sched_null_sleeping_vcpu_keeps_its_pcpu(void **state)
+{
+	(void)state;
+	setup_vcpus(SCHED_NULL, 1);
+	assert_int_equal(sched_add(&vc[0], 0), 0);
+	assert_int_equal(sched_add(&vc[1], 0), -1);
+	struct vcpu *v = sched_pick(0);
+	sched_block(v);
+	sched_put(v);
+	assert_null(sched_pick(0)); /* the waiter does not get the pCPU of a vCPU in WFI */
+	assert_int_equal(kicks, 0);
+	assert_int_equal(sched_wake(v), 0);
+	assert_ptr_equal(sched_pick(0), &vc[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +342,13 @@ int main(void)
 		cmocka_unit_test(test_sched_paused_domain_stays_queued_but_is_not_run),
 		cmocka_unit_test(test_sched_params_are_validated),
 		cmocka_unit_test(test_sched_null_gives_each_vcpu_its_own_pcpu_and_hands_over),
+		cmocka_unit_test(test_sched_blocked_vcpu_is_not_queued_until_woken),
+		cmocka_unit_test(test_sched_wake_before_put_cancels_the_sleep),
+		cmocka_unit_test(test_sched_wake_of_a_running_vcpu_does_not_queue_it_twice),
+		cmocka_unit_test(test_sched_sleeping_vcpu_of_a_dead_domain_retires_once_woken),
+		cmocka_unit_test(test_sched_blocking_vcpu_of_a_dead_domain_retires_at_put),
+		cmocka_unit_test(test_sched_woken_vcpu_moves_within_its_new_affinity),
+		cmocka_unit_test(test_sched_null_sleeping_vcpu_keeps_its_pcpu),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
