@@ -25,7 +25,8 @@
 
 #define HCR_RW (UL(1) << 31)
 
-/* CNTHCTL_EL2 (E2H == 0): EL1 may read the physical counter; the physical timer stays ours. */
+/* CNTHCTL_EL2 (E2H == 0): EL1 may read the physical counter; its physical timer (EL1PCEN == 0)
+ * traps, for the core to emulate on the hypervisor timer. */
 #define CNTHCTL_EL1PCTEN UL(1)
 
 /* CPTR_EL2 with E2H == 0: RES1 bits only, so TFP == 0 (libfdt.a may use SIMD registers). */
@@ -82,6 +83,14 @@
 #define CTX_FPSR     1000
 #define CTX_FPCR     1008
 #define CTX_HAL_PRIV 1016 /* the host SP while the guest runs */
+#define CTX_VGIC_LR  1024 /* lr[16], then hcr, vmcr, apr[4], nr_lr, misr, eisr, elrsr */
+#define CTX_VGIC_HCR 1152
+#define VGIC_VMCR    4 /* from CTX_VGIC_HCR */
+#define VGIC_APR0    8
+#define VGIC_NR_LR   24
+#define VGIC_MISR    28
+#define VGIC_EISR    32   /* then elrsr */
+#define CTX_VTIMER   1192 /* ctl, cval, off */
 
 /* struct hal_exit and enum hal_exit_reason */
 #define EXIT_SYNC   0

@@ -4,11 +4,13 @@
 
 #include "hal/cpu.h"
 #include "hal/exception.h"
+#include "hal/gic.h"
 #include "hal/platform.h"
 #include "hal/psci.h"
 #include "hal/timer.h"
 #include "public/errno.h"
 #include "arch.h"
+#include "gic.h"
 #include "pcpu.h"
 #include "vcpu.h"
 
@@ -23,7 +25,8 @@ _Static_assert(offsetof(struct hal_frame, hpfar) == FRAME_HPFAR, "vectors.S fram
 _Static_assert(sizeof(struct hal_frame) <= FRAME_SIZE && FRAME_SIZE % 16 == 0, "vectors.S frame size");
 _Static_assert(sizeof(struct pcpu) == 1 << PCPU_SHIFT, "one cache line per CPU");
 
-#define MPIDR_AFF_MASK UL(0xff00ffffff)
+#define MPIDR_AFF_MASK   UL(0xff00ffffff)
+#define CNTHP_CTL_ENABLE UL(1) /* IMASK clear */
 
 extern char start_secondary[] __attribute__((visibility("hidden")));
 
@@ -42,17 +45,27 @@ int hal_cpu_start(unsigned idx, uint64_t mpidr)
 	return hal_psci_errno(hal_psci_call(PSCI_CPU_ON_64, mpidr, (uintptr_t)start_secondary, idx));
 }
 
-/* WFE, woken by hal_cpu_kick's SEV: no interrupt can wake a WFI until a GIC driver sends SGIs.
- * A vCPU's state goes back to its ctx first, so no other CPU ever waits for an idle one. */
+/* No vCPU stays in the hardware while the CPU waits: its state goes back to its ctx (so no other
+ * CPU waits for an idle one), its timer and virtual interface off (so nothing of it interrupts).
+ * WFI wakes on a pending interrupt even with PSTATE.I set, as EL2 always runs; the core then
+ * acknowledges it. Before hal_irq_cpu_init a CPU has no interrupts: WFE, woken by SEV. */
 void hal_cpu_idle(void)
 {
 	vcpu_release();
-	__asm__ volatile("dsb sy\n\twfe" ::: "memory");
+	sysreg_write(cntv_ctl_el0, 0);
+	gic_vcpu_off();
+	if (gic_cpu_ready(pcpu_index()))
+		__asm__ volatile("dsb sy\n\twfi" ::: "memory");
+	else
+		__asm__ volatile("dsb sy\n\twfe" ::: "memory");
 }
 
 void hal_cpu_kick(unsigned cpu)
 {
-	(void)cpu;
+	if (gic_cpu_ready(cpu)) {
+		hal_irq_send_sgi(cpu, HAL_SGI_KICK);
+		return;
+	}
 	__asm__ volatile("dsb ish\n\tsev" ::: "memory");
 }
 
@@ -66,3 +79,14 @@ uint64_t hal_counter_now(void)
 }
 
 uint64_t hal_counter_freq(void) { return sysreg_read(cntfrq_el0); }
+
+void hal_timer_arm(uint64_t deadline)
+{
+	if (deadline == UINT64_MAX) {
+		sysreg_write(cnthp_ctl_el2, 0);
+	} else {
+		sysreg_write(cnthp_cval_el2, deadline);
+		sysreg_write(cnthp_ctl_el2, CNTHP_CTL_ENABLE);
+	}
+	__asm__ volatile("isb" ::: "memory");
+}

@@ -23,7 +23,8 @@ hal_vcpu_enter:
 	str	x1, [sp, #HOST_EXIT]
 	mov	x2, sp
 	str	x2, [x0, #CTX_HAL_PRIV]
-	/* The mark says the ctx's EL1 and FP/SIMD state is still in this CPU (vcpu.c); else load it. */
+	/* The mark says the ctx's EL1 and FP/SIMD state is still in this CPU (vcpu.c); else load it.
+	 * CNTVOFF, ICH_VMCR and ICH_AP1R0 go with it: only the guest changes them while it runs. */
 	mrs	x2, tpidr_el2
 	ldr	x3, [x0, #CTX_FPSR]
 	cmp	x2, x3
@@ -42,7 +43,21 @@ hal_vcpu_enter:
 	ldp	x2, x3, [x0, #CTX_PC]
 	msr	elr_el2, x2
 	msr	spsr_el2, x3
-	mov	sp, x0
+	/* The virtual timer, CVAL before CTL so that an old deadline never fires under the new
+	 * control; then the virtual CPU interface. */
+	add	x4, x0, #CTX_VGIC_HCR
+	ldp	x2, x3, [x4, #(CTX_VTIMER - CTX_VGIC_HCR)]
+	msr	cntv_cval_el0, x3
+	msr	cntv_ctl_el0, x2
+	ldr	w5, gic_v2
+	cbnz	w5, 4f
+	/* The list registers are all empty here (every exit empties those it saves), so only
+	 * [0, nr_lr) are written, and most entries have none. */
+	ldr	w2, [x4]
+	ldr	w3, [x4, #VGIC_NR_LR]
+	cbnz	w3, 5f
+2:	msr	ich_hcr_el2, x2
+3:	mov	sp, x0
 	ldp	x2, x3, [sp, #16]
 	ldp	x4, x5, [sp, #32]
 	ldp	x6, x7, [sp, #48]
@@ -63,14 +78,36 @@ hal_vcpu_enter:
 	/* Never reached: stops straight-line speculation past the ERET. */
 	dsb	nsh
 	isb
+
+	/* GICv2: GICH is MMIO, converted from the HAL's layout in C. */
+4:	mov	x19, x0
+	bl	gicv2_vcpu_load
+	mov	x0, x19
+	b	3b
+
+	/* w3 = nr_lr, clamped to the LRs there are. ICH_LR<n>_EL2 are separate registers: jump into
+	 * an unrolled load (two instructions per LR) that ends with LR 0. */
+5:	ldr	w5, gic_nr_lrs
+	cmp	w3, w5
+	csel	w3, w3, w5, lo
+	adr	x5, 7f
+	sub	x5, x5, x3, lsl #3
+	br	x5
+	.irp	n, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0
+	ldr	x5, [x0, #(CTX_VGIC_LR + 8 * \n)]
+	msr	ich_lr\n\()_el2, x5
+	.endr
+7:	b	2b
 	.size	hal_vcpu_enter, . - hal_vcpu_enter
 
-	.globl	entry_exit
-	.type	entry_exit, %function
-/* From a lower-EL vector: sp = the ctx, x0 = the exit reason, the guest's x0/x1 already saved.
+/*
+ * From a lower-EL vector: sp = the ctx, x0 = the exit reason, the guest's x0/x1 already saved.
  * The EL1 registers saved here are the ones the core reads or rewrites to inject an exception;
- * vcpu.c saves the rest only when another ctx needs this CPU. */
-entry_exit:
+ * vcpu.c saves the rest only when another ctx needs this CPU. The virtual timer and CPU interface
+ * come back too; the timer stays armed in the hardware until another vCPU or idling replaces it.
+ * One body per GIC version, each with its own vector table (vectors.S), so neither tests which.
+ */
+.macro exit_body v2
 	save_x2_x29
 	mrs	x2, elr_el2
 	mrs	x3, spsr_el2
@@ -84,6 +121,24 @@ entry_exit:
 	stp	x2, x3, [sp, #CTX_EL1_ELR]
 	mrs	x2, vbar_el1
 	str	x2, [sp, #CTX_EL1_VBAR]
+	mrs	x2, cntv_ctl_el0
+	mrs	x3, cntv_cval_el0
+	add	x4, sp, #CTX_VGIC_HCR
+	stp	x2, x3, [x4, #(CTX_VTIMER - CTX_VGIC_HCR)]
+.if !\v2
+	/* GICv3. With no list register in use, only what the guest changes by itself comes back:
+	 * VMCR and the active priorities; HCR's EOIcount and the status registers tell nothing the
+	 * core asked for. */
+	mrs	x2, ich_vmcr_el2
+	mrs	x3, ich_ap1r0_el2
+	stp	w2, w3, [x4, #VGIC_VMCR]
+	ldr	w3, [x4, #VGIC_NR_LR]
+	cbnz	w3, exit_save_lrs
+exit_lrs_saved:
+.endif
+.if \v2
+	mov	x19, sp
+.endif
 	ldr	x1, [sp, #CTX_HAL_PRIV]
 	mov	sp, x1
 	ldr	x1, [sp, #HOST_EXIT]
@@ -93,6 +148,10 @@ entry_exit:
 	str	w0, [x1, #EXIT_REASON]
 	stp	x2, x3, [x1, #EXIT_ESR]
 	str	x4, [x1, #EXIT_HPFAR]
+.if \v2
+	mov	x0, x19
+	bl	gicv2_vcpu_save
+.endif
 	ldp	x19, x20, [sp, #16]
 	ldp	x21, x22, [sp, #32]
 	ldp	x23, x24, [sp, #48]
@@ -100,4 +159,41 @@ entry_exit:
 	ldp	x27, x28, [sp, #80]
 	ldp	x29, x30, [sp], #HOST_FRAME
 	ret
+.endm
+
+	.globl	entry_exit
+	.type	entry_exit, %function
+entry_exit:
+	exit_body 0
+	/* w3 = nr_lr, x4 = &ctx.vgic.hcr: HCR and the status registers, then LRs nr_lr - 1 .. 0 read
+	 * and emptied (three instructions per LR), so the next entry, this vCPU's or another's,
+	 * finds them all empty; the interface is off until then. */
+exit_save_lrs:
+	mrs	x2, ich_hcr_el2
+	mrs	x5, ich_misr_el2
+	str	w2, [x4]
+	str	w5, [x4, #VGIC_MISR]
+	mrs	x2, ich_eisr_el2
+	mrs	x5, ich_elrsr_el2
+	stp	w2, w5, [x4, #VGIC_EISR]
+	msr	ich_hcr_el2, xzr
+	ldr	w5, gic_nr_lrs
+	cmp	w3, w5
+	csel	w3, w3, w5, lo
+	add	x3, x3, x3, lsl #1
+	adr	x5, 7f
+	sub	x5, x5, x3, lsl #2
+	br	x5
+	.irp	n, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0
+	mrs	x2, ich_lr\n\()_el2
+	str	x2, [sp, #(CTX_VGIC_LR + 8 * \n)]
+	msr	ich_lr\n\()_el2, xzr
+	.endr
+7:	b	exit_lrs_saved
 	.size	entry_exit, . - entry_exit
+
+	.globl	entry_exit_v2
+	.type	entry_exit_v2, %function
+entry_exit_v2:
+	exit_body 1
+	.size	entry_exit_v2, . - entry_exit_v2

@@ -1,8 +1,9 @@
 /* hal_platform_init: the EL2 world configured from struct platform, final memory map first so
- * the console's registers are mapped, then the console, firmware conduits last. */
+ * the console's registers are mapped, then the console, firmware conduits, then the GIC. */
 #include "hal/platform.h"
 
 #include "firmware.h"
+#include "gic.h"
 #include "mmu.h"
 #include "uart.h"
 
@@ -16,5 +17,8 @@ int hal_platform_init(const struct platform *plat)
 	if (plat->uart.regs.size && (!rc || uart_end <= MMU_EARLY_DEVICE_LIMIT))
 		uart_init(plat->uart.regs.base);
 	firmware_init(plat->psci, plat->semihosting);
+	/* Only over the final map: the early one has no GIC frames above its Device window's end. */
+	if (!rc)
+		gic_init(plat);
 	return rc;
 }

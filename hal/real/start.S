@@ -81,7 +81,13 @@ start_secondary:
 	bl	start_el2_setup
 	/* The MMU goes on before any store: the stack must be cacheable and coherent from the start. */
 	bl	start_enable_mmu
-	mov	x0, x19
+	/* The vector table for the GIC the boot CPU found (gic.c), readable now that the MMU is on. */
+	adrp	x0, gic_vbar
+	ldr	x0, [x0, :lo12:gic_vbar]
+	cbz	x0, 1f
+	msr	vbar_el2, x0
+	isb
+1:	mov	x0, x19
 	bl	start_set_cpu
 	mov	x0, x19
 	bl	start_set_stack

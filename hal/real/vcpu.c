@@ -8,6 +8,7 @@
 
 #include "hal/cpu.h"
 #include "fp.h"
+#include "gic.h"
 #include "pcpu.h"
 
 /*
@@ -38,6 +39,18 @@ _Static_assert(offsetof(struct hal_vcpu_ctx, fp_v) == CTX_FP_V, "fp.S ctx layout
 _Static_assert(offsetof(struct hal_vcpu_ctx, fpsr) == CTX_FPSR, "fp.S ctx layout");
 _Static_assert(offsetof(struct hal_vcpu_ctx, fpcr) == CTX_FPCR, "fp.S ctx layout");
 _Static_assert(offsetof(struct hal_vcpu_ctx, hal_priv) == CTX_HAL_PRIV, "entry.S ctx layout");
+_Static_assert(offsetof(struct hal_vcpu_ctx, vgic.lr) == CTX_VGIC_LR, "entry.S ctx layout");
+_Static_assert(offsetof(struct hal_vcpu_ctx, vgic.hcr) == CTX_VGIC_HCR, "entry.S ctx layout");
+_Static_assert(offsetof(struct hal_vcpu_ctx, vgic.vmcr) == CTX_VGIC_HCR + VGIC_VMCR, "entry.S ctx layout");
+_Static_assert(offsetof(struct hal_vcpu_ctx, vgic.apr) == CTX_VGIC_HCR + VGIC_APR0, "entry.S ctx layout");
+_Static_assert(offsetof(struct hal_vcpu_ctx, vgic.nr_lr) == CTX_VGIC_HCR + VGIC_NR_LR, "entry.S ctx layout");
+_Static_assert(offsetof(struct hal_vcpu_ctx, vgic.misr) == CTX_VGIC_HCR + VGIC_MISR, "entry.S ctx layout");
+_Static_assert(offsetof(struct hal_vcpu_ctx, vgic.eisr) == CTX_VGIC_HCR + VGIC_EISR, "entry.S ctx layout");
+_Static_assert(offsetof(struct hal_vcpu_ctx, vgic.elrsr) == CTX_VGIC_HCR + VGIC_EISR + 4, "entry.S ctx layout");
+_Static_assert(offsetof(struct hal_vcpu_ctx, vtimer.ctl) == CTX_VTIMER, "entry.S ctx layout");
+_Static_assert(offsetof(struct hal_vcpu_ctx, vtimer.cval) == CTX_VTIMER + 8, "entry.S ctx layout");
+_Static_assert(offsetof(struct hal_vcpu_ctx, vtimer.off) == CTX_VTIMER + 16, "entry.S ctx layout");
+_Static_assert(HAL_VGIC_MAX_LRS == 16, "entry.S has sixteen list register slots");
 _Static_assert(offsetof(struct hal_exit, reason) == EXIT_REASON && sizeof(enum hal_exit_reason) == 4, "exit layout");
 _Static_assert(offsetof(struct hal_exit, esr) == EXIT_ESR && offsetof(struct hal_exit, far) == EXIT_ESR + 8,
 	       "entry.S exit layout");
@@ -103,6 +116,14 @@ static void load(const struct hal_vcpu_ctx *c)
 	sysreg_write(csselr_el1, r->csselr);
 	sysreg_write(vtcr_el2, c->vtcr);
 	sysreg_write(vmpidr_el2, c->vmpidr);
+	/* Set only by the core's reset of the ctx (which ends its live mark) and by the guest while it
+	 * runs, saved at every exit: loaded with the rest of the lazy state. GICv2's go in C, with
+	 * the list registers, at every entry. */
+	sysreg_write(cntvoff_el2, c->vtimer.off);
+	if (!gic_v2) {
+		sysreg_write(ich_vmcr_el2, c->vgic.vmcr);
+		sysreg_write(ich_ap1r0_el2, c->vgic.apr[0]);
+	}
 	fp_load(c);
 }
 

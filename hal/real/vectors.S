@@ -12,50 +12,62 @@
 .endm
 
 /* .org fails assembly ("attempt to move .org backwards") if the previous slot overflowed 0x80 bytes. */
-.macro ventry idx, getsp, name
-	.org	vec_table + \idx * 0x80
+.macro ventry table, idx, getsp
+	.org	\table + \idx * 0x80
 	sub	sp, sp, #FRAME_SIZE
 	stp	x0, x1, [sp]
 	\getsp
 	adrp	x1, vec_name_\idx
 	add	x1, x1, :lo12:vec_name_\idx
 	b	vec_common
-	.pushsection .rodata.vec_names, "a"
-vec_name_\idx:
-	.asciz	"\name"
-	.popsection
 .endm
 
 /* A guest ran: SP_EL2 is its ctx (entry.S), so x0/x1 go straight into ctx.x[0..1]. Exceptions
  * from AArch32 (a guest's 32-bit EL0) exit the same way: their syndrome is the core's to judge. */
-.macro vexit idx, reason
-	.org	vec_table + \idx * 0x80
+.macro vexit table, idx, reason, exit
+	.org	\table + \idx * 0x80
 	stp	x0, x1, [sp, #CTX_X0]
 	mov	x0, #\reason
-	b	entry_exit
+	b	\exit
 .endm
 
-	.section .text.vectors, "ax"
+/* One table per GIC version, differing only in the guest exit path they take (entry.S). */
+.macro vtable table, exit
 	.balign	2048
-	.globl	vec_table
-vec_table:
-	ventry	0, sp_el2t, "EL2t sync"
-	ventry	1, sp_el2t, "EL2t IRQ"
-	ventry	2, sp_el2t, "EL2t FIQ"
-	ventry	3, sp_el2t, "EL2t SError"
-	ventry	4, sp_el2h, "EL2h sync"
-	ventry	5, sp_el2h, "EL2h IRQ"
-	ventry	6, sp_el2h, "EL2h FIQ"
-	ventry	7, sp_el2h, "EL2h SError"
-	vexit	8, EXIT_SYNC
-	vexit	9, EXIT_IRQ
-	vexit	10, EXIT_IRQ			/* FIQ: a physical interrupt all the same */
-	vexit	11, EXIT_SERROR
-	vexit	12, EXIT_SYNC
-	vexit	13, EXIT_IRQ
-	vexit	14, EXIT_IRQ
-	vexit	15, EXIT_SERROR
-	.org	vec_table + 0x800
+	.globl	\table
+\table:
+	ventry	\table, 0, sp_el2t
+	ventry	\table, 1, sp_el2t
+	ventry	\table, 2, sp_el2t
+	ventry	\table, 3, sp_el2t
+	ventry	\table, 4, sp_el2h
+	ventry	\table, 5, sp_el2h
+	ventry	\table, 6, sp_el2h
+	ventry	\table, 7, sp_el2h
+	vexit	\table, 8, EXIT_SYNC, \exit
+	vexit	\table, 9, EXIT_IRQ, \exit
+	vexit	\table, 10, EXIT_IRQ, \exit		/* FIQ: a physical interrupt all the same */
+	vexit	\table, 11, EXIT_SERROR, \exit
+	vexit	\table, 12, EXIT_SYNC, \exit
+	vexit	\table, 13, EXIT_IRQ, \exit
+	vexit	\table, 14, EXIT_IRQ, \exit
+	vexit	\table, 15, EXIT_SERROR, \exit
+	.org	\table + 0x800
+.endm
+
+	.section .rodata.vec_names, "a"
+vec_name_0:	.asciz	"EL2t sync"
+vec_name_1:	.asciz	"EL2t IRQ"
+vec_name_2:	.asciz	"EL2t FIQ"
+vec_name_3:	.asciz	"EL2t SError"
+vec_name_4:	.asciz	"EL2h sync"
+vec_name_5:	.asciz	"EL2h IRQ"
+vec_name_6:	.asciz	"EL2h FIQ"
+vec_name_7:	.asciz	"EL2h SError"
+
+	.section .text.vectors, "ax"
+	vtable	vec_table, entry_exit
+	vtable	vec_table_v2, entry_exit_v2
 
 /* x0 = interrupted SP, x1 = vector name; x0/x1 of the interrupted context are at [sp]. */
 vec_common:
