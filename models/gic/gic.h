@@ -36,6 +36,7 @@ enum gic_status {
 	GIC_BAD_FRAME,  /* a frame this GIC version does not have, or a CPU past the model's */
 	GIC_UNDEFINED,  /* a system register that is not implemented, not accessible at that EL, or the
 			   wrong direction (MRS of a write-only one): the instruction is UNDEFINED */
+	GIC_TRAP_EL2,   /* an EL1 access that traps to EL2 (ICC_SGI*R_EL1 while gic_set_virtual is on) */
 };
 
 enum gic_frame {
