@@ -1,11 +1,19 @@
-/* The device tree a DomU boots with, written with libfdt: its memory, vCPUs, command line and
- * the hypervisor node that tells Linux it runs on Xen. The devices issue grows it. */
+/* The device tree a DomU boots with, written with libfdt: its memory, vCPUs, command line, its
+ * GIC and generic timer, and the hypervisor node that tells Linux it runs on Xen. */
 #pragma once
 
 #include "dt/dt.h"
 
-#define DT_GUEST_MAX_VCPUS 8
-#define DT_GUEST_MAX_BANKS 8
+#define DT_GUEST_MAX_VCPUS   8
+#define DT_GUEST_MAX_BANKS   8
+#define DT_GUEST_GIC_PHANDLE 1
+
+/* The timer PPIs every guest is told about (the binding's order: secure and non-secure physical,
+ * virtual, hypervisor), as PPI numbers: INTIDs 29, 30, 27, 26. */
+#define DT_GUEST_TIMER_PPI_SEC  13
+#define DT_GUEST_TIMER_PPI_PHYS 14
+#define DT_GUEST_TIMER_PPI_VIRT 11
+#define DT_GUEST_TIMER_PPI_HYP  10
 
 struct dt_guest_bank {
 	ipa_t base;
@@ -19,6 +27,13 @@ struct dt_guest {
 	const char *bootargs; /* may be NULL */
 	ipa_t initrd;         /* linux,initrd-start/-end when initrd_size is not 0 */
 	uint64_t initrd_size;
+	/* Version 0: no interrupt controller (and no timer) in the tree. */
+	struct {
+		unsigned version;            /* 2 or 3 */
+		struct dt_guest_bank dist;   /* GICD */
+		struct dt_guest_bank redist; /* v3: every vCPU's GICR frames */
+		struct dt_guest_bank cpuif;  /* v2: GICC */
+	} gic;
 };
 
 /* Writes the tree into @buf. Returns its size, -XEN_ENOSPC if @size is too small, or -XEN_EINVAL
