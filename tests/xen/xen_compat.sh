@@ -2,7 +2,8 @@
 # Xen 4.17 compatibility check: boots one guest image as Dom0 under //:hyp_arm64 and under Debian's
 # Xen 4.17 arm64 hypervisor, in the same QEMU recipe with the same device tree, and requires the
 # guest to print the same verdicts under both.
-# Usage: xen_compat.sh GIC_VERSION GUEST_IMAGE [REQUIRED_LINE...]
+# Usage: xen_compat.sh [--vcpus=N] GIC_VERSION GUEST_IMAGE [REQUIRED_LINE...]
+#   --vcpus=N: Dom0 gets N vCPUs (dom0_max_vcpus=N, default 1) on the machine's 2 CPUs.
 #   GUEST_IMAGE: workspace-relative, e.g. guests/hcalltest/hcalltest_arm64.bin; its name up to
 #   "_arm64" is the prefix of the guest's own lines ("hcalltest: ...").
 #   REQUIRED_LINE: guest lines (without any console prefix) that must appear under both.
@@ -15,6 +16,12 @@
 # script's own symlink into the source tree, so the test is tagged "external" (never cached).
 set -euo pipefail
 
+vcpus=1
+case "${1:-}" in --vcpus=*)
+	vcpus=${1#--vcpus=}
+	shift
+	;;
+esac
 gic=$1 guest_rel=$2
 shift 2
 self=$(readlink -f "${BASH_SOURCE[0]}")
@@ -35,7 +42,7 @@ qemu=(qemu-system-aarch64 -cpu cortex-a57 -smp 2 -m 1G -nographic -nic none)
 # The anchor recipe of FACTS.md with a small Dom0. Halcyon reads xen,xen-bootargs too; it also needs
 # to power the machine off once Dom0 is gone and to report the outcome as QEMU's exit status, which
 # Xen does on its own ("Hardware Dom0 halted: halting machine" -> PSCI SYSTEM_OFF).
-xen_args="console=dtuart dtuart=/pl011@9000000 dom0_mem=64M dom0_max_vcpus=1"
+xen_args="console=dtuart dtuart=/pl011@9000000 dom0_mem=64M dom0_max_vcpus=$vcpus"
 
 fail() {
 	echo "FAIL (GICv$gic, $name as Dom0): $*"

@@ -1,11 +1,15 @@
-/* The guest's own exceptions: data aborts a test asked to catch are recorded and skipped, anything
- * else is reported on the console and ends the guest. Also the stack protector's hooks. */
+/* The guest's own exceptions: IRQs go to the handler a test set, data aborts a test asked to catch
+ * are recorded and skipped, anything else is reported on the console and ends the guest. Also the
+ * stack protector's hooks. */
 #include "lib/guest.h"
 #include "public/xen.h"
 
 #define ESR_EC(esr)       (((esr) >> 26) & 0x3f)
 #define EC_DABT_CUR       0x25
 #define SLOT_CUR_SPX_SYNC 4
+#define SLOT_CUR_SPX_IRQ  5
+
+extern void (*gl_irq_handler)(void); /* irq.c */
 
 #define sysreg_read(reg)                                                                                               \
 	({                                                                                                             \
@@ -27,6 +31,13 @@ void gl_exception(unsigned slot)
 	static const char *const kind[] = { "sync", "IRQ", "FIQ", "SError" };
 	uint64_t esr = sysreg_read(esr_el1), far = sysreg_read(far_el1), elr = sysreg_read(elr_el1);
 	struct gl_abort *c = __atomic_load_n(&catcher, __ATOMIC_RELAXED);
+	void (*irq)(void) = __atomic_load_n(&gl_irq_handler, __ATOMIC_ACQUIRE);
+
+	/* The vector saved what C clobbers and IRQs stay masked while it runs: the handler may return. */
+	if (slot == SLOT_CUR_SPX_IRQ && irq) {
+		irq();
+		return;
+	}
 
 	if (slot == SLOT_CUR_SPX_SYNC && ESR_EC(esr) == EC_DABT_CUR && c) {
 		if (!c->taken)
