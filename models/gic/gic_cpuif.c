@@ -75,7 +75,7 @@ uint32_t gic_cpu_hppir(const struct gic *g, unsigned cpu, int group)
 	uint32_t r = select(g, cpu, group, &id);
 	const struct gic_irq *irq;
 
-	if (r != id)
+	if (r != id || id == GIC_SPURIOUS)
 		return r;
 	irq = gic_irq_c(g, cpu, id);
 	if (g->version == GIC_V2 && irq->sgi_src)
@@ -90,7 +90,7 @@ uint32_t gic_cpu_ack(struct gic *g, unsigned cpu, int group)
 	struct gic_irq *irq;
 	uint8_t gp;
 
-	if (r != id)
+	if (r != id || id == GIC_SPURIOUS)
 		return r;
 	if (!gic_cpu_signals(g, cpu, id))
 		return GIC_SPURIOUS;
