@@ -31,16 +31,6 @@ void hal_cpu_idle(void) { sim_wfi(); }
 
 void hal_cpu_relax(void) { sim_yield(); }
 
-void hal_cpu_kick(unsigned cpu)
-{
-	/* As an IPI would: a CPU asleep in WFI becomes runnable; one running is unaffected. */
-	for (unsigned i = 0; i < sim_cpu_count(); i++) {
-		struct sim_cpu *c = sim_cpu_at(i);
-		if (c->logical == cpu && c->state == SIM_CPU_WFI)
-			c->state = SIM_CPU_ON;
-	}
-}
-
 uint64_t hal_counter_now(void) { return sim_now(); }
 
 uint64_t hal_counter_freq(void) { return SIM_COUNTER_HZ; }

@@ -10,6 +10,8 @@
 #define PSTATE_M_EL1T      0x4ull
 #define PSTATE_EL1H_MASKED 0x3c5ull /* what exception entry leaves: EL1h, DAIF masked */
 
+#define VEC_SYNC          0x000u
+#define VEC_IRQ           0x080u
 #define VEC_CUR_SP0       0x000u
 #define VEC_CUR_SPX       0x200u
 #define VEC_LOW_A64       0x400u
@@ -17,19 +19,31 @@
 
 unsigned sim_vcpu_el(const struct sim_vcpu *v) { return (unsigned)(v->ctx->pstate >> 2) & 3u; }
 
-void sim_vcpu_take_el1(struct sim_vcpu *v, uint64_t esr, const uint64_t *far)
+/* Exception entry to EL1 at the vector of @kind (0x000 synchronous, 0x080 IRQ) for the current
+ * mode's group: ELR/SPSR_EL1 saved, EL1h with DAIF masked. */
+static void enter_el1(struct sim_vcpu *v, unsigned kind)
 {
 	struct hal_vcpu_ctx *c = v->ctx;
 	uint64_t mode = c->pstate & PSTATE_M_MASK;
 
-	c->el1.esr = esr;
-	if (far)
-		c->el1.far = *far;
 	c->el1.elr = c->pc;
 	c->el1.spsr = c->pstate;
-	c->pc = c->el1.vbar + (mode == PSTATE_M_EL0T ? VEC_LOW_A64 : mode == PSTATE_M_EL1T ? VEC_CUR_SP0 : VEC_CUR_SPX);
+	c->pc = c->el1.vbar + kind +
+		(mode == PSTATE_M_EL0T   ? VEC_LOW_A64
+		 : mode == PSTATE_M_EL1T ? VEC_CUR_SP0
+					 : VEC_CUR_SPX);
 	c->pstate = PSTATE_EL1H_MASKED;
 }
+
+void sim_vcpu_take_el1(struct sim_vcpu *v, uint64_t esr, const uint64_t *far)
+{
+	v->ctx->el1.esr = esr;
+	if (far)
+		v->ctx->el1.far = *far;
+	enter_el1(v, VEC_SYNC);
+}
+
+void sim_vcpu_take_irq_el1(struct sim_vcpu *v) { enter_el1(v, VEC_IRQ); }
 
 void sim_vcpu_fault(struct sim_vcpu *v, const struct mmu_fault *f)
 {

@@ -6,6 +6,7 @@
 
 #include "bus.h"
 #include "hal/mmu.h"
+#include "irq.h"
 #include "program.h"
 #include "s2.h"
 #include "vcpu.h"
@@ -28,6 +29,7 @@ struct sim_vcpu *sim_vcpu_begin(void)
 	sim_vcpu_charge(v, 1);
 	if (v->ctx->pc == base + SIM_IMAGE_TEXT_SIZE)
 		v->ctx->pc = base;
+	sim_vcpu_interrupts(v);
 	return v;
 }
 
@@ -196,7 +198,9 @@ static bool exec_wfi(struct sim_vcpu *v, const void *arg)
 {
 	(void)arg;
 	if (!(v->ctx->hcr & HCR_TWI)) {
-		sim_yield();
+		/* The pCPU sleeps until the GIC signals an interrupt, virtual or physical, masked or
+		 * not; the next instruction boundary then takes it (or the guest sees it pending). */
+		sim_wfi();
 		return true;
 	}
 	sim_vcpu_trap(v, SIM_ESR(SIM_EC_WFX) | ISS_WFI_AA64, 0, 0);

@@ -29,9 +29,14 @@ void sim_insn_set_reg(unsigned n, uint64_t val);
 /* HVC #@imm: traps to EL2 with the arguments in the registers; returns once past it. */
 void sim_insn_hvc(uint16_t imm);
 
-/* WFI: a trap to EL2 when HCR_EL2.TWI is set; otherwise it completes at the next scheduling
- * point, as an implementation may wake at any time (there is no interrupt source to wait for). */
+/* WFI: a trap to EL2 (EC 0x01) when HCR_EL2.TWI is set; otherwise the pCPU sleeps until an
+ * interrupt is pending for it (virtual or physical, whatever PSTATE.I says), and completes. */
 void sim_insn_wfi(void);
+
+/* MSR DAIFSet / DAIFClr, #@imm (D A I F in bits 3..0): PSTATE's mask bits, never trapped. An IRQ
+ * pending and now unmasked is taken before the next instruction. */
+void sim_insn_daifset(unsigned imm);
+void sim_insn_daifclr(unsigned imm);
 
 /* MRS/MSR of the EL1 registers the library uses; writes take effect on the next access. */
 enum sim_sysreg {
@@ -47,7 +52,36 @@ enum sim_sysreg {
 	SIM_SPSR_EL1,
 	SIM_TPIDR_EL1,
 	SIM_MPIDR_EL1, /* reads VMPIDR_EL2, as a guest does; writes are ignored */
+	/* The GIC's CPU interface: with HCR_EL2.IMO set, the virtual one (ICV_*) of the pCPU's GIC
+	 * model; ICC_SGI1R_EL1 traps to EL2 (EC 0x18). UNDEFINED at EL1 on a GICv2 machine. */
+	SIM_ICC_IAR1_EL1,
+	SIM_ICC_EOIR1_EL1,
+	SIM_ICC_DIR_EL1,
+	SIM_ICC_PMR_EL1,
+	SIM_ICC_BPR1_EL1,
+	SIM_ICC_CTLR_EL1,
+	SIM_ICC_SRE_EL1,
+	SIM_ICC_IGRPEN1_EL1,
+	SIM_ICC_SGI1R_EL1,
+	SIM_ICC_RPR_EL1,
+	SIM_ICC_HPPIR1_EL1,
+	/* The generic timer, with CNTHCTL_EL2 as Halcyon sets it (EL1PCTEN 1, EL1PCEN 0): CNTFRQ,
+	 * the counters and the virtual timer are the guest's own; the CNTP_* registers trap to EL2
+	 * (EC 0x18) for the core to emulate. */
+	SIM_CNTFRQ_EL0,
+	SIM_CNTVCT_EL0,
+	SIM_CNTV_CTL_EL0,
+	SIM_CNTV_CVAL_EL0,
+	SIM_CNTV_TVAL_EL0,
+	SIM_CNTPCT_EL0,
+	SIM_CNTP_CTL_EL0,
+	SIM_CNTP_CVAL_EL0,
+	SIM_CNTP_TVAL_EL0,
 };
+#define SIM_SYSREG_FIRST_IRQ SIM_ICC_IAR1_EL1
+/* The interrupt and timer registers move through x0 (MRS x0 / MSR x0): a trap's ISS names Rt 0,
+ * and the core completes a trapped MRS by writing x0. An access the architecture makes UNDEFINED
+ * (an MSR to a counter, a GICv3 register on a GICv2) takes an undefined-instruction exception. */
 uint64_t sim_insn_mrs(enum sim_sysreg r);
 void sim_insn_msr(enum sim_sysreg r, uint64_t val);
 

@@ -27,12 +27,15 @@ static uint64_t *reg(struct hal_vcpu_ctx *c, enum sim_sysreg r)
 	case SIM_SPSR_EL1: return &c->el1.spsr;
 	case SIM_TPIDR_EL1: return &c->el1.tpidr_el1;
 	case SIM_MPIDR_EL1: return &c->vmpidr;
+	default: break;
 	}
 	sim_stop(SIM_STOP_ERROR, 1, "a guest named system register %d, which the sim does not have", (int)r);
 }
 
 uint64_t sim_insn_mrs(enum sim_sysreg r)
 {
+	if (r >= SIM_SYSREG_FIRST_IRQ)
+		return sim_insn_irq_sysreg(r, true, 0);
 	struct sim_vcpu *v = sim_vcpu_begin();
 	uint64_t val = *reg(v->ctx, r);
 
@@ -42,6 +45,10 @@ uint64_t sim_insn_mrs(enum sim_sysreg r)
 
 void sim_insn_msr(enum sim_sysreg r, uint64_t val)
 {
+	if (r >= SIM_SYSREG_FIRST_IRQ) {
+		sim_insn_irq_sysreg(r, false, val);
+		return;
+	}
 	struct sim_vcpu *v = sim_vcpu_begin();
 
 	if (r != SIM_MPIDR_EL1)

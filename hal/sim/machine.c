@@ -8,6 +8,7 @@
 #include "bus.h"
 #include "console.h"
 #include "hal/mmu.h"
+#include "irq.h"
 #include "program.h"
 #include "ram.h"
 #include "s2.h"
@@ -58,6 +59,7 @@ int sim_machine_create(const struct platform *plat, const struct sim_config *cfg
 	}
 	m.ncpus = plat->cpu_count;
 	for (unsigned i = 0; i < m.ncpus; i++) {
+		m.cpus[i].index = i;
 		m.cpus[i].mpidr = plat->cpu_mpidr[i];
 		m.cpus[i].running = &m.cpus[i].fiber;
 		sim_mmu_init(&m.cpus[i].mmu);
@@ -77,6 +79,10 @@ int sim_machine_create(const struct platform *plat, const struct sim_config *cfg
 		sim_machine_destroy();
 		return -1;
 	}
+	if (sim_irq_create(plat, err, errlen)) {
+		sim_machine_destroy();
+		return -1;
+	}
 	return 0;
 }
 
@@ -85,6 +91,7 @@ void sim_machine_destroy(void)
 	sim_vcpu_release_all();
 	for (unsigned i = 0; i < m.ncpus; i++)
 		sim_fiber_destroy(&m.cpus[i].fiber);
+	sim_irq_destroy();
 	sim_bus_reset();
 	sim_ram_reset();
 	m.ncpus = 0;
@@ -136,6 +143,11 @@ void sim_wfi(void)
 
 	if (!c)
 		return;
+	/* An interrupt already pending is a wake-up event: the WFI completes at once. */
+	if (sim_irq_wakes(c)) {
+		sim_yield();
+		return;
+	}
 	c->state = SIM_CPU_WFI;
 	sim_fiber_switch(c->running, &m.host);
 }
@@ -162,6 +174,7 @@ void sim_cpu_power_on(struct sim_cpu *c, uint64_t context)
 {
 	c->state = SIM_CPU_ON;
 	c->context = context;
+	c->irq_ready = false; /* its GIC CPU interface is the new run's to bring up */
 }
 
 void sim_cpu_power_off(void)
@@ -235,12 +248,20 @@ static void step(struct sim_cpu *c)
 	sim_bus_tick();
 }
 
-/* Nothing can run. Once interrupt sources exist, the next one due would wake its CPU here (with
- * virtual time jumping to it); with none, the machine has nothing left to do. */
+/* Nothing can run: virtual time jumps to the next timer deadline, whose interrupt may wake a CPU
+ * (the loop looks again; a deadline that wakes no one leads to the next). With no timer armed
+ * the machine has nothing left to do. */
 static void all_asleep(void)
 {
+	uint64_t next = sim_irq_next_deadline();
 	bool any_wfi = false;
 
+	if (next != UINT64_MAX) {
+		if (m.cfg.until && next > m.cfg.until)
+			next = m.cfg.until;
+		m.now = next > m.now ? next : m.now;
+		return;
+	}
 	for (unsigned i = 0; i < m.ncpus; i++)
 		any_wfi |= m.cpus[i].state == SIM_CPU_WFI;
 	snprintf(m.res.reason, sizeof(m.res.reason), "%s", any_wfi ? "all CPUs idle" : "all CPUs off");
@@ -284,6 +305,7 @@ int sim_machine_run(const void *dtb, size_t len, struct sim_result *res)
 			finish(SIM_STOP_TIME, 0);
 			break;
 		}
+		sim_irq_advance(m.now);
 		struct sim_cpu *c = pick();
 		if (c)
 			step(c);

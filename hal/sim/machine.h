@@ -30,6 +30,7 @@ enum sim_cpu_state {
 };
 
 struct sim_cpu {
+	unsigned index; /* in the tree's order: the GIC's and the timers' CPU number */
 	uint64_t mpidr;
 	unsigned logical; /* hal_cpu_id(): the context id CPU_ON carried; 0 for the boot CPU */
 	enum sim_cpu_state state;
@@ -42,13 +43,14 @@ struct sim_cpu {
 	struct sim_fiber *running;
 	struct sim_vcpu *vcpu; /* the vCPU entered, NULL in the hypervisor */
 	struct mmu_cpu mmu;    /* its MMU and TLB, walking over the machine's RAM */
+	bool irq_ready;        /* hal_irq_cpu_init ran since power-on: interrupts can wake it */
 };
 
 enum sim_stop_kind {
 	SIM_STOP_EXIT,  /* hal_exit */
 	SIM_STOP_PANIC, /* hal_panic_stop */
 	SIM_STOP_OFF,   /* PSCI SYSTEM_OFF / SYSTEM_RESET */
-	SIM_STOP_IDLE,  /* every CPU asleep or off, nothing pending */
+	SIM_STOP_IDLE,  /* every CPU asleep or off, nothing pending, no timer armed */
 	SIM_STOP_TIME,  /* the configured virtual time limit */
 	SIM_STOP_ERROR, /* the HAL contract was broken; the reason says how */
 };

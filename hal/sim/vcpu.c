@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hal/mmu.h"
+#include "irq.h"
 #include "program.h"
 #include "public/errno.h"
 #include "s2.h"
@@ -89,6 +90,33 @@ void sim_vcpu_trap(struct sim_vcpu *v, uint64_t esr, uint64_t far, uint64_t hpfa
 	*v->exit = (struct hal_exit){ .reason = HAL_EXIT_SYNC, .esr = esr, .far = far, .hpfar = hpfar };
 	leave(v);
 	sim_fiber_switch(&v->fiber, &v->cpu->fiber);
+}
+
+#define PSTATE_I (1ull << 7)
+
+void sim_vcpu_interrupts(struct sim_vcpu *v)
+{
+	for (;;) {
+		struct gic *g = sim_gic();
+		unsigned cpu = v->cpu->index;
+		uint64_t p = v->ctx->pc;
+
+		if (gic_irq_line(g, cpu) || gic_fiq_line(g, cpu)) {
+			/* The instruction at the pc has not executed: ELR_EL2 points at it. */
+			*v->exit = (struct hal_exit){ .reason = HAL_EXIT_IRQ };
+			leave(v);
+			sim_fiber_switch(&v->fiber, &v->cpu->fiber);
+		} else if (gic_virq_line(g, cpu) && !(v->ctx->pstate & PSTATE_I)) {
+			sim_vcpu_charge(v, 1);
+			sim_vcpu_take_irq_el1(v);
+		} else {
+			return;
+		}
+		/* Back at the interrupted instruction, unless the core or a handler moved the pc:
+		 * then the guest runs from there until it comes back. */
+		if (v->ctx->pc != p)
+			sim_vcpu_await(v, p);
+	}
 }
 
 void sim_vcpu_abandon(struct sim_vcpu *v)
@@ -197,6 +225,7 @@ void hal_vcpu_enter(struct hal_vcpu_ctx *ctx, struct hal_exit *exit)
 	/* The exit just handled and this return to the guest: a whole step, so that a guest which traps
 	 * at once, again and again, still lets virtual time run out. */
 	sim_vcpu_charge(v, SIM_GUEST_INSNS_PER_STEP);
+	sim_irq_vcpu_load(c, ctx);
 	for (;;) {
 		if (!v->fiber_live) {
 			if (sim_fiber_create(&v->fiber, vcpu_main))
@@ -207,9 +236,10 @@ void hal_vcpu_enter(struct hal_vcpu_ctx *ctx, struct hal_exit *exit)
 		c->running = &v->fiber;
 		sim_fiber_switch(&c->fiber, &v->fiber);
 		if (!v->restart)
-			return;
+			break;
 		forget_program(v);
 	}
+	sim_irq_vcpu_save(c, ctx);
 }
 
 bool hal_vcpu_va_to_ipa(struct hal_vcpu_ctx *ctx, uint64_t va, bool write, ipa_t *ipa)

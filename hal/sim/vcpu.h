@@ -11,6 +11,7 @@
 #define SIM_EC_UNKNOWN  0x00u
 #define SIM_EC_WFX      0x01u
 #define SIM_EC_HVC64    0x16u
+#define SIM_EC_SYS64    0x18u /* MSR, MRS or system instruction trapped */
 #define SIM_EC_PC_ALIGN 0x22u
 #define SIM_EC_DABT_LOW 0x24u
 #define SIM_EC_DABT_CUR 0x25u
@@ -72,11 +73,24 @@ unsigned sim_vcpu_el(const struct sim_vcpu *v);
  * with DAIF masked. */
 void sim_vcpu_take_el1(struct sim_vcpu *v, uint64_t esr, const uint64_t *far);
 
+/* An IRQ exception taken at EL1 (a virtual IRQ the GIC signals while PSTATE.I is clear): as
+ * sim_vcpu_take_el1 at the IRQ vector (VBAR_EL1 + 0x280 from EL1h), ESR_EL1 untouched. */
+void sim_vcpu_take_irq_el1(struct sim_vcpu *v);
+
+/* Takes what the GIC signals at an instruction boundary, before the instruction at the pc: a
+ * physical IRQ or FIQ (routed to EL2 by HCR_EL2.IMO/FMO) exits with HAL_EXIT_IRQ; a virtual IRQ
+ * with PSTATE.I clear runs the guest's IRQ vector. Returns once neither is pending (or masked). */
+void sim_vcpu_interrupts(struct sim_vcpu *v);
+
 /* Delivers a fault the MMU model reported: to EL2 as a vCPU exit, or to the guest's EL1. */
 void sim_vcpu_fault(struct sim_vcpu *v, const struct mmu_fault *f);
 
 /* A fetch of the 4 bytes at @va: true with the PA, false once the fault is delivered. */
 bool sim_vcpu_fetch(struct sim_vcpu *v, uint64_t va, uint64_t *pa);
+
+/* MRS (@read) or MSR of an interrupt or timer register (insn_irq.c), through x0: returns what
+ * the MRS left in x0. */
+uint64_t sim_insn_irq_sysreg(enum sim_sysreg r, bool read, uint64_t val);
 
 /* Frees every vCPU's sim state (the machine is going away with the core's domains). */
 void sim_vcpu_release_all(void);

@@ -9,6 +9,8 @@
 #define FDT_MAGIC         0xd00dfeedu
 #define EC_DABT_CUR       0x25u
 #define SLOT_CUR_SPX_SYNC 0x200u
+#define SLOT_KIND_MASK    0x180u
+#define SLOT_KIND_IRQ     0x080u
 
 struct gl_sim_cpu *gl_sim_cpu(void) { return sim_insn_runtime(); }
 
@@ -22,6 +24,14 @@ static void on_exception(unsigned slot, struct sim_frame *f)
 	static const char *const kind[] = { "sync", "IRQ", "FIQ", "SError" };
 	struct gl_abort *c = gl_sim_cpu()->catch;
 
+	if ((slot & SLOT_KIND_MASK) == SLOT_KIND_IRQ) {
+		/* gl_irq_vector left a host function pointer in guest RAM, as lib/real a guest one. */
+		uint64_t fn = gl_read64(gl_sim_cpu()->image + GL_SIM_IRQ_FN);
+		if (fn) {
+			((void (*)(void))(uintptr_t)fn)();
+			return;
+		}
+	}
 	if (slot == SLOT_CUR_SPX_SYNC && ((f->esr >> 26) & 0x3f) == EC_DABT_CUR && c) {
 		if (!c->taken)
 			*c = (struct gl_abort){ .taken = true, .esr = f->esr, .far = f->far };

@@ -7,12 +7,14 @@
 #include "lib/guest.h"
 
 /* Where the library keeps its things in the program's image (from hal/sim's SIM_IMAGE_RUNTIME on):
- * the vector table; the arena's fill level (a word of guest RAM, as lib/real's .bss); gl_cpu_on's
+ * the vector table; the arena's fill level and gl_irq_vector's handler (words of guest RAM, as
+ * lib/real's .bss, so every vCPU of the image shares them); gl_cpu_on's
  * table of secondary functions by vCPU and the image its vCPUs start at (see gl_sim_secondary); one page per
  * vCPU for what the hypervisor reads (console text, the shutdown reason), which must be guest
  * memory; and gl_alloc's arena, the size of lib/real's. */
 #define GL_SIM_VECTORS      0x2000u
 #define GL_SIM_ARENA_USED   0x2800u
+#define GL_SIM_IRQ_FN       0x2808u
 #define GL_SIM_SECONDARY_FN 0x2a00u
 #define GL_SIM_SECONDARY    0x2c00u
 #define GL_SIM_BOUNCE       0x3000u

@@ -26,6 +26,15 @@ void harness_reset(void)
 	harness_plat.mem[0] = (struct plat_region){ pa_init(HARNESS_RAM_BASE), HARNESS_RAM_SIZE };
 	harness_plat.mem_count = 1;
 	harness_plat.uart.regs = (struct plat_region){ pa_init(HARNESS_UART), 0x1000 };
+	harness_plat.gic.version = 3;
+	harness_plat.gic.dist = (struct plat_region){ pa_init(HARNESS_GICD), 0x10000 };
+	harness_plat.gic.redist[0] = (struct plat_region){ pa_init(HARNESS_GICR), 4 * 0x20000 };
+	harness_plat.gic.redist_count = 1;
+	harness_plat.gic.maint_intid = 25;
+	harness_plat.timer.sec_phys = 29;
+	harness_plat.timer.ns_phys = 30;
+	harness_plat.timer.virt = 27;
+	harness_plat.timer.hyp = 26;
 	harness_plat.psci = PLAT_PSCI_SMC;
 	harness_console_len = 0;
 	harness_fdt = pa_init(0);

@@ -9,8 +9,11 @@
 #define HARNESS_RAM_BASE 0x40000000ull
 #define HARNESS_RAM_SIZE (16ull << 20)
 #define HARNESS_UART     0x09000000ull
+#define HARNESS_GICD     0x08000000ull /* GICv3 as QEMU's virt */
+#define HARNESS_GICR     0x080a0000ull
 
-/* 4 CPUs with MPIDRs 0, 1, 2 and 0x100, the RAM above, the PL011, PSCI over SMC. */
+/* 4 CPUs with MPIDRs 0, 1, 2 and 0x100, the RAM above, the PL011, a GICv3 with QEMU's timer PPIs,
+ * PSCI over SMC. */
 extern struct platform harness_plat;
 extern char harness_console[4096];
 extern size_t harness_console_len;

@@ -102,6 +102,12 @@ static bool wfi_core(struct hal_vcpu_ctx *c, const struct hal_exit *e)
 	if (EC(e->esr) == 0x01) {
 		c->pc += 4;
 		c->hcr &= ~(1ull << 13); /* TWI off: the next WFI stays in the guest */
+		/* ... and sleeps until an interrupt is pending: a virtual one, which PSTATE.I masks but
+		 * which still wakes the WFI. */
+		c->vgic.hcr = HAL_VGIC_HCR_EN;
+		c->vgic.vmcr = 0xffu << 24 | 1u << 1; /* VPMR open, VENG1 */
+		c->vgic.lr[0] = HAL_LR_PENDING | HAL_LR_GROUP1 | 0xa0ull << HAL_LR_PRIO_SHIFT | 27;
+		c->vgic.nr_lr = 1;
 	}
 	return !is_done(c, e);
 }
