@@ -234,6 +234,7 @@ enum gic_status gic_icc_write(struct gic *g, unsigned cpu, enum gic_sysreg reg, 
 	case GIC_ICC_CTLR_EL1: c->ctlr = (uint32_t)val & (V3_CTLR_CBPR | V3_CTLR_EOIMODE); break;
 	case GIC_ICC_IGRPEN0_EL1: c->grpen[0] = val & 1; break;
 	case GIC_ICC_IGRPEN1_EL1: c->grpen[1] = val & 1; break;
+	case GIC_ICC_SRE_EL1: break;
 	default: return GIC_UNDEFINED;
 	}
 	return GIC_OK;
