@@ -4,9 +4,9 @@
 
 #include "dom/domain.h"
 
-#define VGIC_MAX_INTID  1020u /* SPIs end below the special INTIDs */
-#define VGIC_MAX_SPIS   (VGIC_MAX_INTID - 32u)
-#define VGIC_PRIV_IRQS  32u   /* SGIs 0-15, PPIs 16-31: banked per vCPU */
+#define VGIC_MAX_INTID 1020u /* SPIs end below the special INTIDs */
+#define VGIC_MAX_SPIS  (VGIC_MAX_INTID - 32u)
+#define VGIC_PRIV_IRQS 32u /* SGIs 0-15, PPIs 16-31: banked per vCPU */
 
 /* What a domain's guest sees: the front end and where it lives in the guest's IPA space. */
 struct vgic_config {
