@@ -212,8 +212,11 @@ static void flush_slow(struct vcpu *v)
 
 void vgic_flush(struct vcpu *v)
 {
-	/* The null-hypercall path: nothing listed means no LR to load and nothing to arm. */
-	if (__builtin_expect(!__atomic_load_n(&v->vgic->nr_listed, __ATOMIC_ACQUIRE), 1))
+	struct vgic_cpu *c = v->vgic;
+
+	/* The null-hypercall path: nothing listed means no LR to load and nothing to arm (and a
+	 * domain built without a vGIC has nothing either). */
+	if (__builtin_expect(!c || !__atomic_load_n(&c->nr_listed, __ATOMIC_ACQUIRE), 1))
 		return;
 	flush_slow(v);
 }
