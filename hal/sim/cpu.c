@@ -4,6 +4,7 @@
 #include "hal/exit.h"
 #include "hal/psci.h"
 #include "hal/timer.h"
+#include "irq.h"
 #include "machine.h"
 #include "public/errno.h"
 
@@ -27,7 +28,17 @@ int hal_cpu_start(unsigned idx, uint64_t mpidr)
 	return hal_psci_errno(hal_psci_call(PSCI_CPU_ON_64, mpidr, sim_secondary_entry(), idx));
 }
 
-void hal_cpu_idle(void) { sim_wfi(); }
+/* The last vCPU's virtual timer goes off first, as hal/real's does: the core forwards the
+ * deadlines of vCPUs that are not running with its own timer. WFI wakes on any pending physical
+ * interrupt (EL2 never takes them asynchronously here); the core then acknowledges it. */
+void hal_cpu_idle(void)
+{
+	struct sim_cpu *c = sim_current();
+
+	if (c)
+		sim_irq_idle(c);
+	sim_wfi();
+}
 
 void hal_cpu_relax(void) { sim_yield(); }
 

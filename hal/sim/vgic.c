@@ -163,12 +163,15 @@ void sim_irq_vcpu_save(struct sim_cpu *c, struct hal_vcpu_ctx *ctx)
 	struct timer *t = sim_timer();
 	unsigned cpu = c->index;
 
+	/* The timer stays loaded, as hal/real leaves it: its interrupt, if it fired, is still pending
+	 * for the core to acknowledge; the next entry or hal_cpu_idle replaces it. */
 	ctx->vtimer.ctl = timer_read(t, cpu, TIMER_VIRT, TIMER_REG_CTL);
 	ctx->vtimer.cval = timer_read(t, cpu, TIMER_VIRT, TIMER_REG_CVAL);
-	timer_write(t, cpu, TIMER_VIRT, TIMER_REG_CTL, 0);
 	gic_set_virtual(sim_gic(), cpu, false);
 	if (gic_version(sim_gic()) == GIC_V3)
 		save_v3(cpu, &ctx->vgic);
 	else
 		save_v2(cpu, &ctx->vgic);
 }
+
+void sim_irq_idle(struct sim_cpu *c) { timer_write(sim_timer(), c->index, TIMER_VIRT, TIMER_REG_CTL, 0); }
