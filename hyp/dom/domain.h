@@ -48,8 +48,8 @@ struct vcpu {
 	bool vcpu_info_registered;
 	uint64_t runstate_gva; /* 0: no runstate area registered */
 	struct vcpu_runstate_info runstate;
-	struct vgic_cpu *vgic;     /* hyp/vgic: its private interrupts and pending list */
-	struct vtimer *vtimer;     /* hyp/vtimer: the virtual and emulated physical timers */
+	struct vgic_cpu *vgic; /* hyp/vgic: its private interrupts and pending list */
+	struct vtimer *vtimer; /* hyp/vtimer: the virtual and emulated physical timers */
 };
 
 struct domain {
@@ -71,6 +71,7 @@ struct domain {
 	unsigned con_len;
 	char con_buf[DOMAIN_CONSOLE_MAX];
 	struct vgic_dist *vgic; /* hyp/vgic: the distributor */
+	uint64_t cntvoff;       /* hyp/vtimer: the counter at creation, every vCPU's CNTVOFF_EL2 */
 	struct {
 		uint64_t base, size;
 		int (*fn)(struct vcpu *v, uint64_t offset, unsigned size, bool write, uint64_t *val, void *priv);

@@ -4,32 +4,32 @@
 
 #include "hal/types.h"
 
-struct timer {
+struct swtimer {
 	uint64_t deadline; /* system counter ticks */
 	void (*fn)(void *data);
 	void *data;
-	struct timer *next;
+	struct swtimer *next;
 	int cpu;    /* the queue it waits on, -1 if none */
 	int firing; /* the pCPU running fn right now, -1 if none */
 };
 
 /* A timer that waits on no queue yet. */
-void timer_init(struct timer *t, void (*fn)(void *data), void *data);
+void swtimer_init(struct swtimer *t, void (*fn)(void *data), void *data);
 
 /* (Re)arms @t to fire at @deadline on this pCPU, wherever it waited before. A deadline already
- * past fires at the next timer_expire. Callable from a timer's own callback. */
-void timer_set(struct timer *t, uint64_t deadline);
+ * past fires at the next swtimer_expire. Callable from a timer's own callback. */
+void swtimer_set(struct swtimer *t, uint64_t deadline);
 
 /* Disarms @t; once it returns, @t's callback is not running (unless the caller is that callback)
  * and will not run, so @t may be freed. */
-void timer_cancel(struct timer *t);
+void swtimer_cancel(struct swtimer *t);
 
 /* True while @t waits on a queue. */
-bool timer_armed(const struct timer *t);
+bool swtimer_armed(const struct swtimer *t);
 
 /* The hypervisor timer's interrupt on this pCPU: runs every expired callback, then arms the
  * hardware timer for the earliest one left (or disarms it). */
-void timer_expire(void);
+void swtimer_expire(void);
 
 /* Forgets every queue (boot, tests). */
-void timer_reset(void);
+void swtimer_reset(void);

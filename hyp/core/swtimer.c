@@ -1,34 +1,34 @@
-#include "core/timer.h"
+#include "core/swtimer.h"
 
 #include "core/spinlock.h"
 #include "hal/cpu.h"
 #include "hal/platform.h"
 #include "hal/timer.h"
 
-struct timer_queue {
+struct swtimer_queue {
 	spinlock_t lock;
-	struct timer *head; /* sorted by deadline, earliest first */
-	uint64_t armed;     /* what the hardware timer holds */
+	struct swtimer *head; /* sorted by deadline, earliest first */
+	uint64_t armed;       /* what the hardware timer holds */
 };
 
-static struct timer_queue queues[PLAT_MAX_CPUS];
+static struct swtimer_queue queues[PLAT_MAX_CPUS];
 
-void timer_reset(void)
+void swtimer_reset(void)
 {
 	__builtin_memset(queues, 0, sizeof(queues));
 	for (unsigned i = 0; i < PLAT_MAX_CPUS; i++)
 		queues[i].armed = UINT64_MAX;
 }
 
-void timer_init(struct timer *t, void (*fn)(void *data), void *data)
+void swtimer_init(struct swtimer *t, void (*fn)(void *data), void *data)
 {
-	*t = (struct timer){ .fn = fn, .data = data, .cpu = -1, .firing = -1 };
+	*t = (struct swtimer){ .fn = fn, .data = data, .cpu = -1, .firing = -1 };
 }
 
-bool timer_armed(const struct timer *t) { return __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE) >= 0; }
+bool swtimer_armed(const struct swtimer *t) { return __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE) >= 0; }
 
 /* The head's deadline, or none, into this pCPU's hardware timer when it changed. Queue lock held. */
-static void program(struct timer_queue *q)
+static void program(struct swtimer_queue *q)
 {
 	uint64_t want = q->head ? q->head->deadline : UINT64_MAX;
 
@@ -39,16 +39,16 @@ static void program(struct timer_queue *q)
 }
 
 /* Takes @t off whatever queue holds it. */
-static void unlink(struct timer *t)
+static void unlink(struct swtimer *t)
 {
 	for (;;) {
 		int cpu = __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE);
 		if (cpu < 0)
 			return;
-		struct timer_queue *q = &queues[cpu];
+		struct swtimer_queue *q = &queues[cpu];
 		spin_lock(&q->lock);
 		if (t->cpu == cpu) {
-			struct timer **pp = &q->head;
+			struct swtimer **pp = &q->head;
 			while (*pp != t)
 				pp = &(*pp)->next;
 			*pp = t->next;
@@ -61,14 +61,14 @@ static void unlink(struct timer *t)
 	}
 }
 
-void timer_set(struct timer *t, uint64_t deadline)
+void swtimer_set(struct swtimer *t, uint64_t deadline)
 {
 	unsigned cpu = hal_cpu_id();
-	struct timer_queue *q = &queues[cpu];
+	struct swtimer_queue *q = &queues[cpu];
 
 	unlink(t);
 	spin_lock(&q->lock);
-	struct timer **pp = &q->head;
+	struct swtimer **pp = &q->head;
 	while (*pp && (*pp)->deadline <= deadline)
 		pp = &(*pp)->next;
 	t->deadline = deadline;
@@ -79,7 +79,7 @@ void timer_set(struct timer *t, uint64_t deadline)
 	spin_unlock(&q->lock);
 }
 
-void timer_cancel(struct timer *t)
+void swtimer_cancel(struct swtimer *t)
 {
 	unlink(t);
 	int self = (int)hal_cpu_id(), f;
@@ -87,13 +87,13 @@ void timer_cancel(struct timer *t)
 		hal_cpu_relax();
 }
 
-void timer_expire(void)
+void swtimer_expire(void)
 {
 	unsigned cpu = hal_cpu_id();
-	struct timer_queue *q = &queues[cpu];
+	struct swtimer_queue *q = &queues[cpu];
 
 	spin_lock(&q->lock);
-	for (struct timer *t; (t = q->head) && t->deadline <= hal_counter_now();) {
+	for (struct swtimer *t; (t = q->head) && t->deadline <= hal_counter_now();) {
 		q->head = t->next;
 		__atomic_store_n(&t->cpu, -1, __ATOMIC_RELEASE);
 		__atomic_store_n(&t->firing, (int)cpu, __ATOMIC_RELEASE);
