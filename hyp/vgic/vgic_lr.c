@@ -89,22 +89,27 @@ static void migrate(struct domain *d, struct vgic_irq **mig, unsigned n, struct 
 	}
 }
 
-void vgic_sync(struct vcpu *v)
+static __attribute__((noinline)) void sync_slow(struct vcpu *v)
 {
-	struct hal_vgic_cpu *hw = &v->ctx.vgic;
-
-	if (__builtin_expect(!hw->nr_lr, 1))
-		return;
 	struct domain *d = v->dom;
 	struct vgic_cpu *c = v->vgic;
 	struct vgic_irq *mig[MIGRATE_MAX];
+
 	spin_lock(&c->lock);
 	/* EOI maintenance (eisr) needs no case of its own: an LR the guest finished is invalid, and
 	 * a level line still high makes its interrupt pending again below. */
-	fold_all(d, c, hw);
+	fold_all(d, c, &v->ctx.vgic);
 	unsigned n = prune(d, c, mig);
 	spin_unlock(&c->lock);
 	migrate(d, mig, n, v);
+}
+
+void vgic_sync(struct vcpu *v)
+{
+	/* Kept apart from sync_slow so the common exit with no LR loaded costs a load and a branch. */
+	if (__builtin_expect(!v->ctx.vgic.nr_lr, 1))
+		return;
+	sync_slow(v);
 }
 
 /* Active ones first (the guest must be able to deactivate them), then by priority, then INTID. */
@@ -156,7 +161,7 @@ static uint64_t lr_encode(struct domain *d, struct vgic_irq *irq)
 	return lr;
 }
 
-static void flush_slow(struct vcpu *v)
+static __attribute__((noinline)) void flush_slow(struct vcpu *v)
 {
 	struct domain *d = v->dom;
 	struct vgic_cpu *c = v->vgic;
@@ -216,9 +221,9 @@ void vgic_flush(struct vcpu *v)
 
 	/* The null-hypercall path: nothing listed means no LR to load and nothing to arm (and a
 	 * domain built without a vGIC has nothing either). */
-	if (__builtin_expect(!c || !__atomic_load_n(&c->nr_listed, __ATOMIC_ACQUIRE), 1))
+	if (__builtin_expect(!c || !__atomic_load_n(&c->nr_listed, __ATOMIC_RELAXED), 1))
 		return;
-	flush_slow(v);
+	flush_slow(v); /* its lock orders what the injector wrote before the count */
 }
 
 /* The running priority the active priorities registers imply: the lowest group with a bit set. */
