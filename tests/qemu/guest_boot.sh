@@ -5,7 +5,8 @@
 # MiB each, their kernel module the image, loaded at 0x50000000 + (i - 1) * 16 MiB; the run must end
 # with QEMU exiting 0 within 60 s. COUNT "dom0" boots the image once as Dom0 instead (Xen's boot
 # protocol: a multiboot,kernel module directly under /chosen, dom0_mem=MIB M, mapped 1:1).
-# --vcpus=N gives each DomU N vCPUs (cpus = <N>; default 1) for guests that start secondaries.
+# --vcpus=N gives each DomU N vCPUs (cpus = <N>; default 1), or Dom0 dom0_max_vcpus=N, for guests
+# that start secondaries.
 set -u
 
 vcpus=1
@@ -36,7 +37,7 @@ fdtput -t s "$dtb" /chosen bootargs "poweroff_when_idle semihosting"
 loaders=()
 if [ "$count" = dom0 ]; then
 	mod=/chosen/module@50000000
-	fdtput -t s "$dtb" /chosen bootargs "poweroff_when_idle semihosting dom0_mem=${mib}M"
+	fdtput -t s "$dtb" /chosen bootargs "poweroff_when_idle semihosting dom0_mem=${mib}M dom0_max_vcpus=$vcpus"
 	fdtput -t u "$dtb" /chosen "#address-cells" 2
 	fdtput -t u "$dtb" /chosen "#size-cells" 2
 	fdtput -c "$dtb" "$mod"
