@@ -16,11 +16,12 @@
 #include "guests/sim/programs.h"
 #include "public/xen.h"
 
-#define EC(esr)   ((unsigned)((esr) >> 26) & 0x3f)
-#define RAM_SIZE  (16ull << 20)
-#define TREE_IPA  (FIX_IPA + (2ull << 20))
-#define CON_LIMIT 4096
-#define ECHO_OP   77
+#define EC(esr)       ((unsigned)((esr) >> 26) & 0x3f)
+#define RAM_SIZE      (16ull << 20)
+#define TREE_IPA      (FIX_IPA + (2ull << 20))
+#define CON_LIMIT     4096
+#define ECHO_OP       77
+#define TRAPPED_VALUE 0x42
 
 static char con[CON_LIMIT];
 static size_t con_len;
@@ -84,6 +85,12 @@ static bool fake_core(struct hal_vcpu_ctx *c, const struct hal_exit *e)
 	case 0x24:
 		aborts++;
 		fix_inject_dabt(c, e->far);
+		return true;
+	case 0x18:
+		/* A trapped MRS/MSR (CNTP_*): reads answer the Rt the syndrome names. */
+		if (e->esr & 1)
+			c->x[(e->esr >> 5) & 31] = TRAPPED_VALUE;
+		c->pc += 4;
 		return true;
 	default: return false;
 	}
@@ -187,6 +194,79 @@ static void test_alloc_gives_guest_ram_and_smccc_uses_hvc_0(void **state)
 	assert_int_equal(shutdown_reason, SHUTDOWN_crash);
 }
 
+/* The library's interrupt calls: a pending virtual IRQ waits while PSTATE.I is set, is taken by
+ * gl_irq_vector's function once gl_irq_unmask clears it, and the timer registers answer. */
+static uint64_t irq_seen[8];
+static unsigned nirq;
+
+static void irq_fn(void)
+{
+	uint32_t iar = (uint32_t)gl_sysreg_read(GL_ICC_IAR1_EL1);
+	irq_seen[nirq++ % 8] = iar;
+	gl_sysreg_write(GL_ICC_EOIR1_EL1, iar);
+}
+
+static uint64_t lib_seen[8];
+
+static void irqlib_main(const void *fdt)
+{
+	(void)fdt;
+	gl_irq_vector(irq_fn);
+	gl_sysreg_read(GL_CNTVCT_EL0);
+	lib_seen[0] = nirq; /* masked: nothing yet */
+	gl_irq_unmask();
+	gl_sysreg_read(GL_CNTVCT_EL0);
+	lib_seen[1] = nirq;
+	gl_irq_mask();
+	lib_seen[2] = gl_sysreg_read(GL_CNTP_CTL_EL0); /* trapped: the core's value */
+	gl_sysreg_write(GL_CNTV_TVAL_EL0, 100);
+	gl_sysreg_write(GL_CNTV_CTL_EL0, 3); /* enabled, masked: ISTATUS without an interrupt */
+	while (!(gl_sysreg_read(GL_CNTV_CTL_EL0) & 4))
+		;
+	lib_seen[3] = gl_sysreg_read(GL_CNTFRQ_EL0);
+	gl_printf("irqlib done\n");
+}
+
+static void irqlib_entry(uint64_t image, uint64_t x0) { gl_sim_start(irqlib_main, image, x0); }
+
+static void irqlib_prepare(void)
+{
+	guest_tree();
+	fix.ctx.vgic.hcr = HAL_VGIC_HCR_EN;
+	fix.ctx.vgic.vmcr = 0xffu << 24 | 1u << 1;
+	fix.ctx.vgic.lr[0] = HAL_LR_PENDING | HAL_LR_GROUP1 | 0x80ull << HAL_LR_PRIO_SHIFT | 31;
+	fix.ctx.vgic.nr_lr = 1;
+}
+
+static void test_irq_calls_take_a_virtual_irq_only_once_unmasked(void **state)
+{
+	static const struct sim_program irqlib[] = { { "irqlib", irqlib_entry } };
+	char out[CON_LIMIT];
+	struct sim_result r;
+
+	(void)state;
+	fix_reset(irqlib, 1);
+	harness_plat.mem[0].size = 64ull << 20;
+	con_len = 0;
+	shutdown_reason = -1;
+	nirq = 0;
+	fix.blocks = (unsigned)(RAM_SIZE >> 21);
+	fix.program = "irqlib";
+	fix.x0 = TREE_IPA;
+	fix.prepare = irqlib_prepare;
+	fix.handle = fake_core;
+	assert_int_equal(fix_run(&r), 0);
+	con[con_len] = '\0';
+	snprintf(out, sizeof(out), "%s", con);
+	assert_non_null(strstr(out, "(d1) irqlib done\n"));
+	assert_int_equal(lib_seen[0], 0);
+	assert_int_equal(lib_seen[1], 1);
+	assert_int_equal(irq_seen[0], 31);
+	assert_int_equal(lib_seen[2], TRAPPED_VALUE);
+	assert_int_equal(lib_seen[3], SIM_COUNTER_HZ);
+	assert_int_equal(shutdown_reason, SHUTDOWN_poweroff);
+}
+
 static void test_same_seed_same_output(void **state)
 {
 	char a[CON_LIMIT], b[CON_LIMIT];
@@ -204,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_memtest_passes_on_the_sim),
 		cmocka_unit_test(test_same_seed_same_output),
 		cmocka_unit_test(test_alloc_gives_guest_ram_and_smccc_uses_hvc_0),
+		cmocka_unit_test(test_irq_calls_take_a_virtual_irq_only_once_unmasked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -449,6 +449,72 @@ static void test_vcpu_irq_icc_registers_reach_the_vcpus_virtual_interface(void *
 	assert_int_equal(saved.lr[0] & HAL_LR_VINTID_MASK, VINTID);
 }
 
+/* --- GICv2: the guest's GICC is the pCPU's GICV frame, mapped by stage 2 --- */
+
+#define V2_GICV   0x08040000ull
+#define GICC_IPA  (FIX_IPA + (2ull << 20)) /* the page after the fixture's block, in its L3 table */
+#define GICC_IAR  0x0c
+#define GICC_EOIR 0x10
+
+static void use_v2(void)
+{
+	harness_plat.gic.version = 2;
+	harness_plat.gic.redist_count = 0;
+	harness_plat.gic.dist = (struct plat_region){ pa_init(0x08000000), 0x10000 };
+	harness_plat.gic.cpuif = (struct plat_region){ pa_init(0x08010000), 0x10000 };
+	harness_plat.gic.hyp = (struct plat_region){ pa_init(0x08030000), 0x10000 };
+	harness_plat.gic.vcpu = (struct plat_region){ pa_init(V2_GICV), 0x10000 };
+}
+
+static void v2_prog(uint64_t image, uint64_t x0)
+{
+	(void)image, (void)x0;
+	sim_insn_vectors(VECTORS, skip_handler);
+	sim_insn_msr(SIM_VBAR_EL1, VECTORS);
+	uint64_t iar = sim_insn_load(GICC_IPA + GICC_IAR, 4, 0, false);
+	note(iar);
+	sim_insn_store(GICC_IPA + GICC_EOIR, iar, 4, 1, false);
+	sim_insn_mrs(SIM_ICC_IAR1_EL1); /* no system-register interface on a GICv2 */
+	hvc(DONE);
+}
+
+static const uint64_t v2_lr1 = HAL_LR_PENDING | 0xc0ull << HAL_LR_PRIO_SHIFT | 28;
+
+static void prepare_v2(void)
+{
+	fix_s2_page(GICC_IPA, V2_GICV);
+	fix.ctx.vgic.hcr = HAL_VGIC_HCR_EN;
+	fix.ctx.vgic.vmcr = 0xffu << 24 | 1u << 0; /* VPMR open, VENG0: group 0, as on GICv2 */
+	fix.ctx.vgic.lr[0] = HAL_LR_PENDING | 0xa0ull << HAL_LR_PRIO_SHIFT | VINTID;
+	fix.ctx.vgic.lr[1] = v2_lr1;
+	fix.ctx.vgic.nr_lr = 2;
+}
+
+static const struct sim_program v2p[] = { { "v2", v2_prog } };
+
+static void test_vcpu_irq_gicv2_guest_acks_through_the_gicv_frame(void **state)
+{
+	struct sim_result r;
+
+	(void)state;
+	reset(v2p, 1);
+	use_v2();
+	nundef = 0;
+	fix.program = "v2";
+	fix.handle = save_core;
+	fix.prepare = prepare_v2;
+	assert_int_equal(fix_run(&r), 0);
+	assert_int_equal(fix.nexits, 1);
+	assert_int_equal(seen[0], VINTID);
+	/* EOI deactivated LR 0; LR 1, never touched, came back in ICH_LR_EL2's encoding as it went. */
+	assert_int_equal(saved.lr[0] & HAL_LR_STATE_MASK, 0);
+	assert_int_equal(saved.lr[0] & HAL_LR_VINTID_MASK, VINTID);
+	assert_int_equal(saved.lr[1], v2_lr1);
+	assert_int_equal(saved.elrsr & 3, 1);
+	assert_int_equal(nundef, 1);
+	assert_int_equal(undef_esr, 1ull << 25);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -458,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_vcpu_irq_virtual_timer_is_the_guests_and_follows_it_across_exits),
 		cmocka_unit_test(test_vcpu_irq_guest_wfi_sleeps_until_its_timer_fires_then_exits),
 		cmocka_unit_test(test_vcpu_irq_icc_registers_reach_the_vcpus_virtual_interface),
+		cmocka_unit_test(test_vcpu_irq_gicv2_guest_acks_through_the_gicv_frame),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
