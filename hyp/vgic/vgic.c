@@ -239,12 +239,8 @@ void vgic_vcpu_reset(struct vcpu *v)
 	if (!c)
 		return;
 	spin_lock(&c->lock);
-	if (hw->nr_lr) {
-		/* Whatever it held was lost with the reset; SPIs return to software state untouched. */
-		for (unsigned i = 0; i < hw->nr_lr && i < HAL_VGIC_MAX_LRS; i++)
-			if (c->lr_irq[i])
-				c->lr_irq[i]->lr = -1;
-	}
+	/* Normally synced already; if not, what its LRs held goes back to software state intact. */
+	vgic_lrs_fold(v);
 	drop_private(c);
 	for (unsigned i = 0; i < VGIC_PRIV_IRQS; i++) {
 		struct vgic_irq *irq = &c->priv[i];

@@ -44,6 +44,7 @@ struct vgic_cpu {
 	unsigned nr_listed; /* read without the lock by the fast paths */
 	struct vgic_irq *head;
 	struct vgic_irq *lr_irq[HAL_VGIC_MAX_LRS]; /* what each of ctx.vgic.lr[0..nr_lr) holds */
+	uint64_t lr_sent[HAL_VGIC_MAX_LRS];        /* and the value flush wrote there */
 	struct vcpu *v;
 	bool asleep; /* v3 GICR_WAKER.ProcessorSleep */
 	struct vgic_irq priv[VGIC_PRIV_IRQS];
@@ -80,6 +81,10 @@ void vgic_unlink(struct vgic_cpu *c, struct vgic_irq *irq);
 /* @irq's state changed (irq->lock held; released here): put it on its target's list if it now
  * has something to deliver, and make that vCPU look (unless it is @self, already in the hypervisor). */
 void vgic_queue(struct domain *d, struct vgic_irq *irq, struct vcpu *self);
+
+/* Reads @v's loaded LRs back into their interrupts and leaves none loaded; LRs the ctx lost (a
+ * reset cleared it) count as the guest left them untouched. v->vgic->lock held. */
+void vgic_lrs_fold(struct vcpu *v);
 
 /* Routing: recomputes irq->target from ITARGETSR/IROUTER. dist->lock and irq->lock held. */
 void vgic_route(struct domain *d, struct vgic_irq *irq);

@@ -58,6 +58,22 @@ static void fold_all(struct domain *d, struct vgic_cpu *c, struct hal_vgic_cpu *
 	hw->hcr &= ~(HAL_VGIC_HCR_UIE | HAL_VGIC_HCR_NPIE);
 }
 
+void vgic_lrs_fold(struct vcpu *v)
+{
+	struct vgic_cpu *c = v->vgic;
+
+	fold_all(v->dom, c, &v->ctx.vgic);
+	for (unsigned i = 0; i < HAL_VGIC_MAX_LRS; i++) {
+		struct vgic_irq *irq = c->lr_irq[i];
+		if (!irq)
+			continue;
+		spin_lock(&irq->lock);
+		fold(v->dom, irq, c->lr_sent[i]);
+		spin_unlock(&irq->lock);
+		c->lr_irq[i] = NULL;
+	}
+}
+
 /* Takes off @c's list what has nothing left to show, and what now belongs to another vCPU (into
  * @mig, for vgic_queue once c->lock is dropped). c->lock held, no LR loaded. */
 static unsigned prune(struct domain *d, struct vgic_cpu *c, struct vgic_irq **mig)
@@ -196,7 +212,7 @@ static __attribute__((noinline)) void flush_slow(struct vcpu *v)
 	for (unsigned i = 0; i < nr; i++) {
 		struct vgic_irq *irq = best[i];
 		spin_lock(&irq->lock);
-		hw->lr[i] = lr_encode(d, irq);
+		hw->lr[i] = c->lr_sent[i] = lr_encode(d, irq);
 		irq->lr = (int8_t)i;
 		spin_unlock(&irq->lock);
 		c->lr_irq[i] = irq;

@@ -41,6 +41,11 @@ static void irq_on(uint32_t intid, uint8_t prio)
 	fake_write32(v0, base + 0x100 + intid / 32 * 4, 1u << (intid % 32));
 }
 
+static void irouter_to(uint32_t intid, uint64_t aff)
+{
+	assert_int_equal(fake_mmio(v0, GICD + 0x6000 + 8 * intid, 8, true, &aff), 0);
+}
+
 static uint32_t lr_id(const struct vcpu *v, unsigned i) { return (uint32_t)(v->ctx.vgic.lr[i] & 0x3ff); }
 static uint64_t lr_state(const struct vcpu *v, unsigned i) { return v->ctx.vgic.lr[i] & HAL_LR_STATE_MASK; }
 
@@ -89,6 +94,27 @@ static void test_vgic_vcpu_reset_leaves_en_no_lrs_and_minimum_binary_points(void
 	assert_int_equal((v0->ctx.vgic.vmcr >> 21) & 7, 8 - fake_prio_bits - 1); /* VBPR0 */
 	assert_int_equal((v0->ctx.vgic.vmcr >> 18) & 7, 8 - fake_prio_bits);     /* VBPR1 */
 	assert_int_equal(v0->ctx.vgic.vmcr >> 24, 0);
+}
+
+static void test_vgic_vcpu_reset_keeps_spis_it_held_pending(void **state)
+{
+	(void)state;
+	irq_on(40, 0x80);
+	irq_on(41, 0x80);
+	vgic_inject(&fake_dom, NULL, 40);
+	vgic_flush(v0);
+	vgic_vcpu_reset(v0); /* its LRs never synced: 40 goes back to the distributor pending */
+	fake_guest_enable(v0);
+	vgic_inject(&fake_dom, NULL, 41);
+	vgic_flush(v0);
+	memset(&v0->ctx, 0, sizeof(v0->ctx)); /* vcpu_reset clears the ctx before calling in */
+	vgic_vcpu_reset(v0);
+	fake_guest_enable(v0);
+	irouter_to(41, 1); /* not in any LR any more: moves to v1 at once */
+	assert_int_equal(v1->vgic->nr_listed, 1);
+	unsigned seen[1024] = { 0 };
+	assert_int_equal(fake_drain(v0, seen), 1);
+	assert_int_equal(seen[40], 1);
 }
 
 static void test_vgic_flush_with_nothing_pending_loads_no_lr(void **state)
@@ -506,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_vgic_init_rejects_bad_config_returns_einval),
 		cmocka_unit_test_setup_teardown(test_vgic_vcpu_reset_leaves_en_no_lrs_and_minimum_binary_points, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_vgic_vcpu_reset_keeps_spis_it_held_pending, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vgic_flush_with_nothing_pending_loads_no_lr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vgic_inject_edge_spi_appears_in_one_lr_then_leaves, setup,
 						teardown),
