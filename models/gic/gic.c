@@ -65,14 +65,28 @@ static bool phys_line(const struct gic *g, unsigned cpu, bool fiq)
 	return is_fiq == fiq;
 }
 
+void gic_dirty(struct gic *g, unsigned cpu, unsigned intid)
+{
+	if (intid < GIC_NR_PRIV)
+		g->phys_dirty |= 1u << cpu;
+	else
+		gic_dirty_all(g);
+}
+
+void gic_dirty_all(struct gic *g) { g->phys_dirty = (uint32_t)((1ull << g->ncpus) - 1); }
+
 /* Every state change ends here: the maintenance PPI follows ICH_MISR, then each CPU's four lines are
- * recomputed and the embedder told of those that moved. */
+ * recomputed (the physical ones only where something they depend on moved: they cost a scan of every
+ * INTID) and the embedder told of those that moved. */
 void gic_update(struct gic *g)
 {
 	for (unsigned c = 0; c < g->ncpus; c++) {
 		struct gic_cpu *cpu = &g->cpu[c];
-		bool m = (cpu->v.hcr & HCR_EN) && gic_v_misr(g, c);
+		bool m;
 
+		if (!(g->virt_dirty & (1u << c)))
+			continue;
+		m = (cpu->v.hcr & HCR_EN) && gic_v_misr(g, c);
 		if (m != cpu->maint) {
 			cpu->maint = m;
 			gic_irq_set_line(g, c, GIC_MAINT_INTID, m);
@@ -80,19 +94,24 @@ void gic_update(struct gic *g)
 	}
 	for (unsigned c = 0; c < g->ncpus; c++) {
 		struct gic_cpu *cpu = &g->cpu[c];
-		bool now[4] = {
-			phys_line(g, c, false),
-			phys_line(g, c, true),
-			gic_v_line(g, c, true),
-			gic_v_line(g, c, false),
-		};
+		bool now[4];
 
+		memcpy(now, cpu->lines, sizeof(now));
+		if (g->phys_dirty & (1u << c)) {
+			now[GIC_LINE_IRQ] = phys_line(g, c, false);
+			now[GIC_LINE_FIQ] = phys_line(g, c, true);
+		}
+		if (g->virt_dirty & (1u << c)) {
+			now[GIC_LINE_VIRQ] = gic_v_line(g, c, true);
+			now[GIC_LINE_VFIQ] = gic_v_line(g, c, false);
+		}
 		if (!memcmp(now, cpu->lines, sizeof(now)))
 			continue;
 		memcpy(cpu->lines, now, sizeof(now));
 		if (g->ops.lines_changed)
 			g->ops.lines_changed(g->ops.opaque, c);
 	}
+	g->phys_dirty = g->virt_dirty = 0;
 }
 
 bool gic_irq_line(const struct gic *g, unsigned cpu) { return cpu < g->ncpus && g->cpu[cpu].lines[GIC_LINE_IRQ]; }
@@ -186,6 +205,10 @@ enum gic_status gic_mmio_read(struct gic *g, enum gic_frame frame, unsigned cpu,
 	*val = 0;
 	if (st != GIC_OK)
 		return st;
+	if (frame == GIC_FRAME_GICC)
+		g->phys_dirty |= 1u << cpu; /* acknowledge */
+	if (frame == GIC_FRAME_GICH || frame == GIC_FRAME_GICV)
+		g->virt_dirty |= 1u << cpu;
 	switch (frame) {
 	case GIC_FRAME_GICD: st = gic_dist_read(g, cpu, off, size, val); break;
 	case GIC_FRAME_GICR_RD: st = gic_redist_read(g, cpu, false, off, size, val); break;
@@ -210,6 +233,14 @@ enum gic_status gic_mmio_write(struct gic *g, enum gic_frame frame, unsigned cpu
 		return st;
 	if (size < 8)
 		val &= (1ull << (8 * size)) - 1;
+	/* Distributor settings reach every CPU; a redistributor's or CPU interface's, its own. GICH and
+	 * GICV touch physical state only through HW deactivation, which marks it itself. */
+	if (frame == GIC_FRAME_GICD)
+		gic_dirty_all(g);
+	else if (frame == GIC_FRAME_GICR_RD || frame == GIC_FRAME_GICR_SGI || frame == GIC_FRAME_GICC)
+		g->phys_dirty |= 1u << cpu;
+	else
+		g->virt_dirty |= 1u << cpu;
 	switch (frame) {
 	case GIC_FRAME_GICD: st = gic_dist_write(g, cpu, off, size, val); break;
 	case GIC_FRAME_GICR_RD: st = gic_redist_write(g, cpu, false, off, size, val); break;
@@ -259,12 +290,16 @@ enum gic_status gic_sysreg_read(struct gic *g, unsigned cpu, unsigned el, enum g
 	*val = 0;
 	if (st != GIC_OK)
 		return st;
-	if (virt)
+	if (virt) {
+		g->virt_dirty |= 1u << cpu;
 		st = gic_icv_read(g, cpu, reg, val);
-	else if (is_el1_icc(reg))
+	} else if (is_el1_icc(reg)) {
+		g->phys_dirty |= 1u << cpu;
 		st = gic_icc_read(g, cpu, reg, val);
-	else
+	} else {
+		g->virt_dirty |= 1u << cpu;
 		st = gic_ich_read(g, cpu, reg, val);
+	}
 	if (st != GIC_OK)
 		*val = 0;
 	gic_update(g);
@@ -278,12 +313,16 @@ enum gic_status gic_sysreg_write(struct gic *g, unsigned cpu, unsigned el, enum 
 
 	if (st != GIC_OK)
 		return st;
-	if (virt)
+	if (virt) {
+		g->virt_dirty |= 1u << cpu;
 		st = gic_icv_write(g, cpu, reg, val);
-	else if (is_el1_icc(reg))
+	} else if (is_el1_icc(reg)) {
+		g->phys_dirty |= 1u << cpu;
 		st = gic_icc_write(g, cpu, reg, val);
-	else
+	} else {
+		g->virt_dirty |= 1u << cpu;
 		st = gic_ich_write(g, cpu, reg, val);
+	}
 	gic_update(g);
 	return st;
 }

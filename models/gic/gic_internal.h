@@ -100,7 +100,9 @@ struct gic {
 	enum gic_version version;
 	unsigned ncpus, nr_irqs, nr_lrs, vpri_bits;
 	struct gic_ops ops;
-	uint32_t dctlr; /* GICD_CTLR: EnableGrp0 [0], EnableGrp1 [1] */
+	uint32_t dctlr;      /* GICD_CTLR: EnableGrp0 [0], EnableGrp1 [1] */
+	uint32_t phys_dirty; /* CPUs whose physical lines may have moved: only they are rescanned */
+	uint32_t virt_dirty; /* CPUs whose virtual interface was accessed */
 	struct gic_irq spi[GIC_MAX_SPIS];
 	struct gic_cpu cpu[GIC_MAX_CPUS];
 };
@@ -109,6 +111,9 @@ enum { GIC_LINE_IRQ, GIC_LINE_FIQ, GIC_LINE_VIRQ, GIC_LINE_VFIQ };
 
 /* gic.c */
 void gic_update(struct gic *g);
+/* Physical state seen by @cpu changed (all CPUs for an SPI or a distributor setting). */
+void gic_dirty(struct gic *g, unsigned cpu, unsigned intid);
+void gic_dirty_all(struct gic *g);
 
 /* gic_irq.c: the state machine. @cpu is the viewing CPU (its bank of SGIs and PPIs). */
 struct gic_irq *gic_irq(struct gic *g, unsigned cpu, unsigned intid);

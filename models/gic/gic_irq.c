@@ -26,6 +26,7 @@ void gic_irq_set_pending(struct gic *g, unsigned cpu, unsigned intid, bool on)
 	if (g->version == GIC_V2 && intid < GIC_NR_SGI)
 		return;
 	irq->latch = on;
+	gic_dirty(g, cpu, intid);
 }
 
 void gic_irq_set_line(struct gic *g, unsigned cpu, unsigned intid, bool level)
@@ -35,6 +36,7 @@ void gic_irq_set_line(struct gic *g, unsigned cpu, unsigned intid, bool level)
 	if (irq->edge && level && !irq->line)
 		irq->latch = true;
 	irq->line = level;
+	gic_dirty(g, cpu, intid);
 }
 
 uint64_t gic_mpidr_aff(uint64_t mpidr) { return mpidr & 0xff00ffffffull; }
@@ -99,6 +101,7 @@ unsigned gic_irq_activate(struct gic *g, unsigned cpu, unsigned intid)
 		irq->latch = false;
 	}
 	irq->active = true;
+	gic_dirty(g, cpu, intid);
 	return src;
 }
 
@@ -107,6 +110,7 @@ void gic_irq_deactivate(struct gic *g, unsigned cpu, unsigned intid)
 	if (intid >= g->nr_irqs)
 		return;
 	gic_irq(g, cpu, intid)->active = false;
+	gic_dirty(g, cpu, intid);
 }
 
 /* @group: 0 or 1, the SGI is forwarded only if the target configured it in that group; -1 for v2's
@@ -121,4 +125,5 @@ void gic_send_sgi(struct gic *g, unsigned src, unsigned dst, unsigned sgi, int g
 		irq->sgi_src |= (uint16_t)(1u << src);
 	else
 		irq->latch = true;
+	gic_dirty(g, dst, sgi);
 }
