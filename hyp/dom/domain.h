@@ -33,6 +33,7 @@ struct domain;
 struct vgic_dist;
 struct vgic_cpu;
 struct vtimer;
+struct evtchn_dom;
 
 struct vcpu {
 	struct hal_vcpu_ctx ctx;
@@ -78,6 +79,7 @@ struct domain {
 		void *priv;
 	} mmio[DOMAIN_MMIO_MAX]; /* traps/mmio.h */
 	unsigned nr_mmio;
+	struct evtchn_dom *evtchn; /* hyp/evtchn: the port table */
 };
 
 /* Creates domain @id with @nr_vcpus offline vCPUs and an empty p2m. Returns 0, -XEN_EEXIST,

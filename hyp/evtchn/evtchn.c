@@ -1,0 +1,189 @@
+#include "evtchn/evtchn_int.h"
+
+#include "hal/mmu.h"
+#include "mm/heap.h"
+#include "public/errno.h"
+#include "vgic/vgic.h"
+
+spinlock_t evtchn_link_lock = SPINLOCK_INIT;
+
+void evtchn_lock_pair(struct domain *a, struct domain *b)
+{
+	if (a == b) {
+		spin_lock(&a->evtchn->lock);
+		return;
+	}
+	struct domain *lo = a->id < b->id ? a : b, *hi = a->id < b->id ? b : a;
+	spin_lock(&lo->evtchn->lock);
+	spin_lock(&hi->evtchn->lock);
+}
+
+void evtchn_unlock_pair(struct domain *a, struct domain *b)
+{
+	spin_unlock(&a->evtchn->lock);
+	if (a != b)
+		spin_unlock(&b->evtchn->lock);
+}
+
+struct evtchn_port *evtchn_port(struct evtchn_dom *e, evtchn_port_t port)
+{
+	if (port >= __atomic_load_n(&e->nr_valid, __ATOMIC_ACQUIRE))
+		return NULL;
+	return &e->bucket[port / EVTCHN_BUCKET_PORTS][port % EVTCHN_BUCKET_PORTS];
+}
+
+long evtchn_get_free_port(struct evtchn_dom *e)
+{
+	for (unsigned p = 1; p < e->nr_valid; p++)
+		if (e->bucket[p / EVTCHN_BUCKET_PORTS][p % EVTCHN_BUCKET_PORTS].state == ECS_FREE)
+			return p;
+	if (e->nr_valid >= EVTCHN_2L_NR_CHANNELS)
+		return -XEN_ENOSPC;
+	struct evtchn_port *b = heap_alloc(EVTCHN_BUCKET_PORTS * sizeof(*b));
+	if (!b)
+		return -XEN_ENOMEM;
+	unsigned first = e->nr_valid;
+	e->bucket[first / EVTCHN_BUCKET_PORTS] = b;
+	/* Readers check the bound without the lock (evtchn_port): the bucket must be seen first. */
+	__atomic_store_n(&e->nr_valid, first + EVTCHN_BUCKET_PORTS, __ATOMIC_RELEASE);
+	return first;
+}
+
+int evtchn_domain_init(struct domain *d)
+{
+	struct evtchn_dom *e = heap_alloc(sizeof(*e));
+
+	if (!e)
+		return -XEN_ENOMEM;
+	long port = evtchn_get_free_port(e); /* the first bucket; port 0 is never handed out */
+	if (port < 0) {
+		heap_free(e);
+		return -XEN_ENOMEM;
+	}
+	e->bucket[0][0].state = ECS_RESERVED;
+	d->evtchn = e;
+	return 0;
+}
+
+/* shared_info's bitmaps, changed by the guest concurrently: every update is one atomic RMW. */
+static struct shared_info *shared(struct domain *d) { return hal_pa_to_va(d->shared_info); }
+
+static bool test_and_set(uint64_t *w, uint64_t bit) { return __atomic_fetch_or(w, bit, __ATOMIC_SEQ_CST) & bit; }
+
+/* The selector bit of @word and the upcall of @v; the PPI only on the upcall's 0 -> 1 edge, as the
+ * guest clears it before scanning. A vCPU without a vcpu_info (not yet registered) gets only the
+ * pending bit: it finds it when it registers one. */
+static void mark_word(struct domain *d, unsigned vcpu, unsigned word)
+{
+	if (vcpu >= d->nr_vcpus)
+		return;
+	struct vcpu *v = d->vcpu[vcpu];
+	paddr_t pa = { __atomic_load_n(&v->vcpu_info.pa, __ATOMIC_ACQUIRE) };
+	if (!pa_addr(pa))
+		return;
+	struct vcpu_info *vi = hal_pa_to_va(pa);
+	if (test_and_set(&vi->evtchn_pending_sel, 1ull << word))
+		return;
+	if (__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST))
+		return;
+	if (d->vgic)
+		vgic_inject(d, v, DOMAIN_EVTCHN_PPI);
+}
+
+void evtchn_set_pending(struct domain *d, unsigned vcpu, evtchn_port_t port)
+{
+	struct shared_info *s = shared(d);
+	unsigned w = port / 64;
+	uint64_t bit = 1ull << (port % 64);
+
+	if (test_and_set(&s->evtchn_pending[w], bit))
+		return; /* already pending: the guest has not consumed the last one yet */
+	if (__atomic_load_n(&s->evtchn_mask[w], __ATOMIC_SEQ_CST) & bit)
+		return;
+	mark_word(d, vcpu, w);
+}
+
+void evtchn_unmask_port(struct domain *d, unsigned vcpu, evtchn_port_t port)
+{
+	struct shared_info *s = shared(d);
+	unsigned w = port / 64;
+	uint64_t bit = 1ull << (port % 64);
+
+	/* Order matters as in set_pending: clear the mask, then look at pending. */
+	if ((__atomic_fetch_and(&s->evtchn_mask[w], ~bit, __ATOMIC_SEQ_CST) & bit) &&
+	    (__atomic_load_n(&s->evtchn_pending[w], __ATOMIC_SEQ_CST) & bit))
+		mark_word(d, vcpu, w);
+}
+
+void evtchn_free_port(struct domain *d, evtchn_port_t port, struct domain *peer)
+{
+	struct evtchn_port *p = evtchn_port(d->evtchn, port);
+
+	switch (p->state) {
+	case ECS_VIRQ: d->evtchn->virq_port[evtchn_virq_is_global(p->virq) ? 0 : p->vcpu][p->virq] = 0; break;
+	case ECS_INTERDOMAIN: {
+		/* The peer's end waits again for a binding from us: Xen's rule. */
+		struct evtchn_port *r = peer && peer->evtchn ? evtchn_port(peer->evtchn, p->rport) : NULL;
+		if (r) {
+			r->state = ECS_UNBOUND;
+			r->rdom = d->id;
+			r->rport = 0;
+		}
+		break;
+	}
+	default: break;
+	}
+	*p = (struct evtchn_port){ .state = ECS_FREE };
+	/* A later binding of this port must not inherit an old event. */
+	__atomic_fetch_and(&shared(d)->evtchn_pending[port / 64], ~(1ull << (port % 64)), __ATOMIC_SEQ_CST);
+}
+
+void evtchn_close_all(struct domain *d)
+{
+	struct evtchn_dom *e = d->evtchn;
+
+	for (evtchn_port_t port = 1; port < __atomic_load_n(&e->nr_valid, __ATOMIC_ACQUIRE); port++) {
+		spin_lock(&e->lock);
+		struct evtchn_port *p = evtchn_port(e, port);
+		bool used = p->state != ECS_FREE;
+		struct domain *peer = p->state == ECS_INTERDOMAIN ? domain_by_id(p->rdom) : d;
+		spin_unlock(&e->lock);
+		if (!used)
+			continue;
+		/* Links change only under the link lock we hold: the peer read above stays the peer. */
+		evtchn_lock_pair(d, peer);
+		evtchn_free_port(d, port, peer);
+		evtchn_unlock_pair(d, peer);
+	}
+}
+
+void evtchn_domain_destroy(struct domain *d)
+{
+	struct evtchn_dom *e = d->evtchn;
+
+	if (!e)
+		return;
+	spin_lock(&evtchn_link_lock);
+	evtchn_close_all(d);
+	spin_lock(&e->lock);
+	__atomic_store_n(&d->evtchn, NULL, __ATOMIC_RELEASE);
+	spin_unlock(&e->lock);
+	spin_unlock(&evtchn_link_lock);
+	for (unsigned i = 0; i < EVTCHN_BUCKETS; i++)
+		heap_free(e->bucket[i]);
+	heap_free(e);
+}
+
+void evtchn_send_virq(struct vcpu *v, unsigned virq)
+{
+	struct domain *d = v->dom;
+	struct evtchn_dom *e = d->evtchn;
+
+	if (!e || virq >= NR_VIRQS)
+		return;
+	spin_lock(&e->lock);
+	evtchn_port_t port = e->virq_port[evtchn_virq_is_global(virq) ? 0 : v->id][virq];
+	if (port)
+		evtchn_set_pending(d, evtchn_port(e, port)->vcpu, port);
+	spin_unlock(&e->lock);
+}
