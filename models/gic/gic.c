@@ -39,8 +39,10 @@ struct gic *gic_create(const struct gic_config *cfg, const struct gic_ops *ops)
 		cpu->bpr[0] = gic_bpr_min(0, GIC_PRI_BITS);
 		cpu->bpr[1] = gic_bpr_min(1, GIC_PRI_BITS);
 		cpu->waker_sleep = true;
-		cpu->v.vmcr = (uint32_t)gic_bpr_min(0, vpre) << VMCR_VBPR0_SHIFT | (uint32_t)gic_bpr_min(1, vpre)
-										       << VMCR_VBPR1_SHIFT;
+		cpu->v.vmcr = (uint32_t)gic_bpr_min(0, vpre) << VMCR_VBPR0_SHIFT;
+		cpu->v.vmcr |= (uint32_t)gic_bpr_min(1, vpre) << VMCR_VBPR1_SHIFT;
+		if (g->version == GIC_V3)
+			cpu->v.vmcr |= VMCR_VFIQEN;
 	}
 	return g;
 }

@@ -286,6 +286,10 @@ void gic_v_write_vmcr(struct gic *g, unsigned cpu, uint32_t vmcr)
 {
 	uint32_t keep = VMCR_VENG0 | VMCR_VENG1 | VMCR_VACKCTL | VMCR_VFIQEN | VMCR_VCBPR | VMCR_VEOIM;
 
+	/* Without the legacy interface (ICC_SRE_EL1.SRE fixed at 1) VAckCtl is RES0 and VFIQEn RES1. */
+	if (g->version == GIC_V3)
+		vmcr = (vmcr & ~VMCR_VACKCTL) | VMCR_VFIQEN;
+
 	g->cpu[cpu].v.vmcr = (vmcr & keep) | (uint32_t)((vmcr >> VMCR_VPMR_SHIFT) & vprio_mask(g)) << VMCR_VPMR_SHIFT |
 			     clamp_vbpr(g, vmcr >> VMCR_VBPR0_SHIFT, 0) << VMCR_VBPR0_SHIFT |
 			     clamp_vbpr(g, vmcr >> VMCR_VBPR1_SHIFT, 1) << VMCR_VBPR1_SHIFT;

@@ -169,12 +169,22 @@ static void test_icv_pmr_bpr_igrpen_and_ctlr_are_views_of_vmcr(void **state)
 	assert_int_equal(t_sr(g, 0, 2, GIC_ICC_CTLR_EL1) & 3, 0);
 }
 
+static void test_vmcr_reset_has_minimum_binary_points_and_vfiqen(void **state)
+{
+	struct gic *g = t_gic(GIC_V3);
+
+	(void)state;
+	assert_int_equal(t_sr(g, 1, 2, GIC_ICH_VMCR_EL2), 2u << 21 | 3u << 18 | 8);
+	gic_destroy(g);
+}
+
 static void test_vmcr_clamps_binary_points_and_masks_vpmr(void **state)
 {
+	/* VAckCtl [2] is RES0 and VFIQEn [3] RES1 without the legacy interface. */
 	t_sw(*state, 0, 2, GIC_ICH_VMCR_EL2, 0xffffffff);
-	assert_int_equal(t_sr(*state, 0, 2, GIC_ICH_VMCR_EL2), 0xf8u << 24 | 7u << 21 | 7u << 18 | 0x21f);
+	assert_int_equal(t_sr(*state, 0, 2, GIC_ICH_VMCR_EL2), 0xf8u << 24 | 7u << 21 | 7u << 18 | 0x21b);
 	t_sw(*state, 0, 2, GIC_ICH_VMCR_EL2, 0);
-	assert_int_equal(t_sr(*state, 0, 2, GIC_ICH_VMCR_EL2), 2u << 21 | 3u << 18);
+	assert_int_equal(t_sr(*state, 0, 2, GIC_ICH_VMCR_EL2), 2u << 21 | 3u << 18 | 8);
 }
 
 static void test_veoimode0_eoi_drops_and_deactivates(void **state)
@@ -407,6 +417,7 @@ int main(void)
 		T(test_icc_at_el1_is_physical_unless_virtual),
 		T(test_sgi_generation_from_a_guest_traps_to_el2),
 		T(test_icv_pmr_bpr_igrpen_and_ctlr_are_views_of_vmcr),
+		T(test_vmcr_reset_has_minimum_binary_points_and_vfiqen),
 		T(test_vmcr_clamps_binary_points_and_masks_vpmr),
 		T(test_veoimode0_eoi_drops_and_deactivates),
 		T(test_veoimode1_eoi_only_drops_and_dir_deactivates),
