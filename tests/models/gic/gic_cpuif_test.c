@@ -280,6 +280,35 @@ static void test_cbpr_makes_bpr1_read_bpr0_plus_one_and_ignore_writes(void **sta
 	assert_int_equal(t_sr(*state, 0, 2, GIC_ICC_BPR1_EL1), 6);
 }
 
+static void test_cbpr_gives_group1_the_group0_binary_point_for_preemption(void **state)
+{
+	struct gic *g = *state;
+
+	t_v3_irq(g, 0, 40, 1, 0x40);
+	t_v3_irq(g, 0, 41, 1, 0x20);
+	/* With CBPR, Group 1 preempts by BPR0 (BPR1 at its minimum is ignored): BPR0 7 makes every
+	 * priority group priority 0, so nothing preempts; BPR0 5 keeps [7:6], so 0x20 preempts 0x40. */
+	t_sw(g, 0, 2, GIC_ICC_BPR1_EL1, 3);
+	t_sw(g, 0, 2, GIC_ICC_BPR0_EL1, 7);
+	t_sw(g, 0, 2, GIC_ICC_CTLR_EL1, 1);
+	gic_set_line(g, 0, 40, true);
+	assert_int_equal(iar1(g, 0), 40);
+	assert_int_equal(t_sr(g, 0, 2, GIC_ICC_RPR_EL1), 0); /* [7:8]: every priority is group 0 */
+	gic_set_line(g, 0, 41, true);
+	assert_false(gic_irq_line(g, 0));
+	eoi1(g, 0, 40);
+	gic_set_line(g, 0, 40, false);
+	assert_int_equal(iar1(g, 0), 41);
+	eoi1(g, 0, 41);
+	gic_set_line(g, 0, 41, false);
+	t_sw(g, 0, 2, GIC_ICC_BPR0_EL1, 5);
+	gic_set_line(g, 0, 40, true);
+	assert_int_equal(iar1(g, 0), 40);
+	assert_int_equal(t_sr(g, 0, 2, GIC_ICC_RPR_EL1), 0x40);
+	gic_set_line(g, 0, 41, true);
+	assert_int_equal(iar1(g, 0), 41);
+}
+
 /* --- EOImode and groups --- */
 
 static void test_eoimode1_eoi_drops_priority_and_dir_deactivates(void **state)
@@ -471,6 +500,7 @@ int main(void)
 		T(test_binary_point_decides_preemption_by_group_priority),
 		T(test_bpr_writes_clamp_to_the_minimum),
 		T(test_cbpr_makes_bpr1_read_bpr0_plus_one_and_ignore_writes),
+		T(test_cbpr_gives_group1_the_group0_binary_point_for_preemption),
 		T(test_eoimode1_eoi_drops_priority_and_dir_deactivates),
 		T(test_dir_with_eoimode0_deactivates_nothing),
 		T(test_eoi_with_nothing_active_changes_nothing),

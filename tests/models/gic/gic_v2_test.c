@@ -424,6 +424,50 @@ static void test_v2_virtual_group0_is_vfiq_only_with_vfiqen(void **state)
 	assert_true(gic_vfiq_line(g, 0));
 }
 
+static void test_v2_reserved_space_of_every_frame_is_raz_wi(void **state)
+{
+	static const struct {
+		enum gic_frame f;
+		uint64_t off;
+	} raz[] = {
+		{ D, 0x00c }, { D, 0x040 }, { D, 0xd00 }, { D, 0xf04 }, { D, 0xf30 },  { D, 0xfcc },
+		{ C, 0x02c }, { C, 0x0d4 }, { C, 0x0e0 }, { C, 0x0f8 }, { C, 0x1004 }, { H, 0x00c },
+		{ H, 0x024 }, { H, 0x034 }, { H, 0x0f4 }, { H, 0x200 }, { V, 0x0d8 },  { V, 0x1ffc },
+	};
+
+	for (unsigned i = 0; i < sizeof(raz) / sizeof(raz[0]); i++) {
+		t_wr(*state, raz[i].f, 0, raz[i].off, 0xffffffff);
+		assert_int_equal(t_rd(*state, raz[i].f, 0, raz[i].off), 0);
+	}
+}
+
+static void test_v2_byte_access_is_for_byte_registers_only(void **state)
+{
+	uint64_t v;
+
+	assert_int_equal(gic_mmio_read(*state, D, 0, 0x800 + 33, 1, &v), GIC_OK);
+	assert_int_equal(gic_mmio_read(*state, D, 0, 0xf10 + 3, 1, &v), GIC_OK);
+	assert_int_equal(gic_mmio_read(*state, D, 0, 0xf20 + 1, 1, &v), GIC_OK);
+	assert_int_equal(gic_mmio_write(*state, D, 0, 0xf00, 1, 0), GIC_BAD_SIZE);
+	assert_int_equal(gic_mmio_read(*state, D, 0, 0x4, 1, &v), GIC_BAD_SIZE);
+	assert_int_equal(gic_mmio_read(*state, D, 0, 0x800, 2, &v), GIC_BAD_SIZE);
+	assert_int_equal(gic_mmio_read(*state, D, 0, 0xf20, 8, &v), GIC_BAD_SIZE);
+}
+
+static void test_v2_distributor_group_enables_gate_forwarding(void **state)
+{
+	struct gic *g = *state;
+
+	irq(g, 0, 40, 0x80);
+	gic_set_line(g, 0, 40, true);
+	assert_true(gic_irq_line(g, 0));
+	t_wr(g, D, 0, 0x0, 2); /* Group 0 off */
+	assert_false(gic_irq_line(g, 0));
+	assert_int_equal(t_rd(g, C, 0, GICC_IAR), 1023);
+	t_wr(g, D, 0, 0x0, 1);
+	assert_true(gic_irq_line(g, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -451,6 +495,9 @@ int main(void)
 		T(test_v2_gicv_dir_deactivates_with_eoimode),
 		T(test_v2_maintenance_on_eoi_through_gich),
 		T(test_v2_virtual_group0_is_vfiq_only_with_vfiqen),
+		T(test_v2_reserved_space_of_every_frame_is_raz_wi),
+		T(test_v2_byte_access_is_for_byte_registers_only),
+		T(test_v2_distributor_group_enables_gate_forwarding),
 #undef T
 	};
 
