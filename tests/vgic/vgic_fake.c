@@ -1,4 +1,5 @@
 /* Fakes around the vGIC for its unit tests, and a model of the guest's side of the LRs. */
+#include <sched.h>
 #include <stdlib.h>
 
 #include "tests/vgic/vgic_fake.h"
@@ -13,7 +14,7 @@ int fake_mmio_rc;
 
 void *heap_alloc(size_t size) { return calloc(1, size); }
 void heap_free(void *p) { free(p); }
-void hal_cpu_relax(void) {}
+void hal_cpu_relax(void) { sched_yield(); /* the lock holder may be a preempted thread */ }
 unsigned hal_vgic_lrs(void) { return fake_lrs; }
 unsigned hal_vgic_prio_bits(void) { return fake_prio_bits; }
 
@@ -26,7 +27,7 @@ void hal_irq_deactivate(uint32_t intid)
 void vcpu_kick(struct vcpu *v)
 {
 	assert_true(v->id < FAKE_MAX_V);
-	fake_kicks[v->id]++;
+	__atomic_fetch_add(&fake_kicks[v->id], 1, __ATOMIC_RELAXED); /* from any thread in the SMP test */
 }
 
 int mmio_register(struct domain *d, ipa_t base, uint64_t size, mmio_fn fn, void *priv)
