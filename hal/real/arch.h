@@ -92,6 +92,11 @@
 #define VGIC_EISR    32   /* then elrsr */
 #define CTX_VTIMER   1192 /* ctl, cval, off */
 
+/* GICv2 GICH registers entry.S touches (gic_v2.c has the rest). */
+#define GICH_HCR  0x000
+#define GICH_VMCR 0x008
+#define GICH_APR  0x0f0
+
 /* struct hal_exit and enum hal_exit_reason */
 #define EXIT_SYNC   0
 #define EXIT_IRQ    1

@@ -79,8 +79,15 @@ hal_vcpu_enter:
 	dsb	nsh
 	isb
 
-	/* GICv2: GICH is MMIO, converted from the HAL's layout in C. */
-4:	mov	x19, x0
+	/* GICv2: GICH is MMIO. Without list registers only GICH_HCR; with them, C converts them
+	 * from the HAL's layout. */
+4:	ldr	w3, [x4, #VGIC_NR_LR]
+	cbnz	w3, 6f
+	ldr	x5, gic_gich
+	ldr	w2, [x4]
+	str	w2, [x5, #GICH_HCR]
+	b	3b
+6:	mov	x19, x0
 	bl	gicv2_vcpu_load
 	mov	x0, x19
 	b	3b
@@ -137,6 +144,13 @@ hal_vcpu_enter:
 exit_lrs_saved:
 .endif
 .if \v2
+	/* GICv2: VMCR and GICH_APR the same way through GICH; the rest in C after the switch to the
+	 * host stack, and only with list registers in use (x20 = nr_lr, x19 = the ctx). */
+	ldr	x5, gic_gich
+	ldr	w2, [x5, #GICH_VMCR]
+	ldr	w3, [x5, #GICH_APR]
+	stp	w2, w3, [x4, #VGIC_VMCR]
+	ldr	w20, [x4, #VGIC_NR_LR]
 	mov	x19, sp
 .endif
 	ldr	x1, [sp, #CTX_HAL_PRIV]
@@ -149,8 +163,10 @@ exit_lrs_saved:
 	stp	x2, x3, [x1, #EXIT_ESR]
 	str	x4, [x1, #EXIT_HPFAR]
 .if \v2
+	cbz	w20, 1f
 	mov	x0, x19
 	bl	gicv2_vcpu_save
+1:
 .endif
 	ldp	x19, x20, [sp, #16]
 	ldp	x21, x22, [sp, #32]

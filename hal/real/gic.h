@@ -3,6 +3,7 @@
 #pragma once
 
 #include "hal/platform.h"
+#include "arch.h"
 #include "hal/vcpu.h"
 
 /* Set once by gic_init, read by entry.S on every guest entry (non-zero: GICv2). */
@@ -19,9 +20,15 @@ void gic_init(const struct platform *plat);
 /* True once hal_irq_cpu_init ran on pCPU @cpu: kicks become SGIs and idling a WFI. */
 bool gic_cpu_ready(unsigned cpu);
 
-/* The pieces of hal_vcpu_enter that live in C on GICv2 (GICH is MMIO): entry.S calls them. */
+/* GICv2's GICH base, for entry.S. */
+extern uint64_t gic_gich;
+
+/* The pieces of hal_vcpu_enter that live in C on GICv2 (GICH is MMIO): entry.S calls them when
+ * list registers are in use (they load and save LRs, HCR and the status registers), vcpu.c with the
+ * rest of the lazily switched state (VMCR, APR). */
 void gicv2_vcpu_load(const struct hal_vcpu_ctx *ctx);
 void gicv2_vcpu_save(struct hal_vcpu_ctx *ctx);
+void gicv2_vcpu_load_lazy(const struct hal_vcpu_ctx *ctx);
 
 /* No vCPU on this pCPU any more: virtual CPU interface off, every list register empty. */
 void gic_vcpu_off(void);
@@ -29,9 +36,6 @@ void gic_vcpu_off(void);
 /* Per-version drivers behind gic.c. */
 void gicv3_init(const struct platform *plat);
 void gicv3_cpu_init(unsigned cpu, const struct platform *plat);
-uint32_t gicv3_ack(void);
-void gicv3_eoi(uint32_t intid);
-void gicv3_deactivate(uint32_t intid);
 void gicv3_enable(uint32_t intid, bool on);
 void gicv3_config_spi(uint32_t intid, bool edge, uint64_t mpidr);
 void gicv3_send_sgi(uint64_t mpidr, unsigned sgi);
@@ -48,6 +52,29 @@ void gicv2_config_spi(uint32_t intid, bool edge, unsigned cpu);
 void gicv2_send_sgi(unsigned cpu, unsigned sgi);
 uint32_t gicv2_vtr(void);
 void gicv2_vcpu_off(void);
+
+/* The GICv3 CPU interface's three on the interrupt path, inline there. The DSB keeps the handler's
+ * reads of device state after the acknowledgement; the ISBs make EOI and deactivation take effect
+ * before the next instruction (re-enabling a source, returning to a guest). */
+static inline uint32_t gicv3_ack(void)
+{
+	uint32_t intid = (uint32_t)sysreg_read(icc_iar1_el1) & 0xffffff;
+
+	__asm__ volatile("dsb sy" ::: "memory");
+	return intid;
+}
+
+static inline void gicv3_eoi(uint32_t intid)
+{
+	sysreg_write(icc_eoir1_el1, intid);
+	__asm__ volatile("isb" ::: "memory");
+}
+
+static inline void gicv3_deactivate(uint32_t intid)
+{
+	sysreg_write(icc_dir_el1, intid);
+	__asm__ volatile("isb" ::: "memory");
+}
 
 /* MMIO at the identity-mapped device addresses (mmu.c maps the GIC's frames). */
 static inline uint32_t mmio_read32(uint64_t a) { return *(volatile uint32_t *)(uintptr_t)a; }

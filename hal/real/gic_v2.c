@@ -28,13 +28,11 @@
 /* EnableGrp0 | EnableGrp1 | EOImode (bit 9: EOImodeNS in the Non-secure view, EOImodeS otherwise). */
 #define GICC_CTLR_VALUE ((1u << 0) | (1u << 1) | (1u << 9))
 
-#define GICH_HCR   0x000
+/* GICH_HCR, GICH_VMCR and GICH_APR are in arch.h, for entry.S. */
 #define GICH_VTR   0x004
-#define GICH_VMCR  0x008
 #define GICH_MISR  0x010
 #define GICH_EISR0 0x020
 #define GICH_ELRSR 0x030
-#define GICH_APR   0x0f0
 #define GICH_LR    0x100
 
 /* GICH_LR fields. */
@@ -52,6 +50,7 @@
 #define IRQ_PRIO_DEFAULT 0xa0u
 
 static uint64_t dist, cpuif, hyp;
+uint64_t gic_gich;
 /* The GIC's CPU interface number of each pCPU (GICD_ITARGETSR0 read on it), for SGIs and routing. */
 static uint8_t cpu_mask[REAL_MAX_CPUS];
 /* The source CPU of the SGI each pCPU last acknowledged, per SGI: its EOI must name it again. */
@@ -62,6 +61,7 @@ void gicv2_init(const struct platform *plat)
 	dist = pa_addr(plat->gic.dist.base);
 	cpuif = pa_addr(plat->gic.cpuif.base);
 	hyp = pa_addr(plat->gic.hyp.base);
+	gic_gich = hyp;
 	unsigned lines = ((mmio_read32(dist + GICD_TYPER) & 0x1f) + 1) * 32;
 
 	mmio_write32(dist + GICD_CTLR, 0);
@@ -175,19 +175,22 @@ void gicv2_vcpu_load(const struct hal_vcpu_ctx *ctx)
 
 	for (unsigned i = 0; i < n; i++)
 		mmio_write32(hyp + GICH_LR + 4 * i, lr_to_v2(g->lr[i]));
-	mmio_write32(hyp + GICH_VMCR, g->vmcr & V2_VMCR_MASK);
-	mmio_write32(hyp + GICH_APR, g->apr[0]);
 	mmio_write32(hyp + GICH_HCR, g->hcr);
 }
 
+void gicv2_vcpu_load_lazy(const struct hal_vcpu_ctx *ctx)
+{
+	mmio_write32(hyp + GICH_VMCR, ctx->vgic.vmcr & V2_VMCR_MASK);
+	mmio_write32(hyp + GICH_APR, ctx->vgic.apr[0]);
+}
+
+/* entry.S saved VMCR and APR already. */
 void gicv2_vcpu_save(struct hal_vcpu_ctx *ctx)
 {
 	struct hal_vgic_cpu *g = &ctx->vgic;
 	unsigned n = g->nr_lr < gic_nr_lrs ? g->nr_lr : gic_nr_lrs;
 
 	g->hcr = mmio_read32(hyp + GICH_HCR);
-	g->vmcr = mmio_read32(hyp + GICH_VMCR) & V2_VMCR_MASK;
-	g->apr[0] = mmio_read32(hyp + GICH_APR);
 	g->misr = mmio_read32(hyp + GICH_MISR);
 	g->eisr = mmio_read32(hyp + GICH_EISR0);
 	g->elrsr = mmio_read32(hyp + GICH_ELRSR);

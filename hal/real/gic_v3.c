@@ -124,27 +124,6 @@ void gicv3_cpu_init(unsigned cpu, const struct platform *plat)
 	__asm__ volatile("isb" ::: "memory");
 }
 
-uint32_t gicv3_ack(void)
-{
-	uint32_t intid = (uint32_t)sysreg_read(icc_iar1_el1) & 0xffffff;
-
-	/* Reads of the INTID must not be reordered with the handler's reads of device state. */
-	__asm__ volatile("dsb sy" ::: "memory");
-	return intid;
-}
-
-void gicv3_eoi(uint32_t intid)
-{
-	sysreg_write(icc_eoir1_el1, intid);
-	__asm__ volatile("isb" ::: "memory");
-}
-
-void gicv3_deactivate(uint32_t intid)
-{
-	sysreg_write(icc_dir_el1, intid);
-	__asm__ volatile("isb" ::: "memory");
-}
-
 void gicv3_enable(uint32_t intid, bool on)
 {
 	unsigned reg = on ? GICD_ISENABLER : GICD_ICENABLER;

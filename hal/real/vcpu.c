@@ -117,10 +117,11 @@ static void load(const struct hal_vcpu_ctx *c)
 	sysreg_write(vtcr_el2, c->vtcr);
 	sysreg_write(vmpidr_el2, c->vmpidr);
 	/* Set only by the core's reset of the ctx (which ends its live mark) and by the guest while it
-	 * runs, saved at every exit: loaded with the rest of the lazy state. GICv2's go in C, with
-	 * the list registers, at every entry. */
+	 * runs, saved at every exit: loaded with the rest of the lazy state. */
 	sysreg_write(cntvoff_el2, c->vtimer.off);
-	if (!gic_v2) {
+	if (gic_v2) {
+		gicv2_vcpu_load_lazy(c);
+	} else {
 		sysreg_write(ich_vmcr_el2, c->vgic.vmcr);
 		sysreg_write(ich_ap1r0_el2, c->vgic.apr[0]);
 	}
