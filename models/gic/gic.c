@@ -55,24 +55,39 @@ unsigned gic_ncpus(const struct gic *g) { return g->ncpus; }
 
 unsigned gic_nr_irqs(const struct gic *g) { return g->nr_irqs; }
 
-static bool phys_line(const struct gic *g, unsigned cpu, bool fiq)
+/* The physical IRQ and FIQ lines of @cpu: its highest-priority pending interrupt, if it beats the
+ * priority mask and the running priority, on the line of its group (Group 0 is FIQ on v3, and on v2
+ * only while GICC_CTLR.FIQEn is set). */
+static void phys_lines(const struct gic *g, unsigned cpu, bool *irq, bool *fiq)
 {
 	unsigned id = gic_hppi(g, cpu);
 	bool is_fiq;
 
+	*irq = *fiq = false;
 	if (id == GIC_SPURIOUS || !gic_cpu_signals(g, cpu, id))
-		return false;
-	/* Group 0 is FIQ on v3; on v2 only while GICC_CTLR.FIQEn is set. */
+		return;
 	is_fiq = !gic_irq_c(g, cpu, id)->group1 && (g->version == GIC_V3 || (g->cpu[cpu].ctlr & (1u << 3)));
-	return is_fiq == fiq;
+	*(is_fiq ? fiq : irq) = true;
 }
 
 void gic_dirty(struct gic *g, unsigned cpu, unsigned intid)
 {
-	if (intid < GIC_NR_PRIV)
+	const struct gic_irq *irq;
+	unsigned n = intid - GIC_NR_PRIV;
+
+	if (intid < GIC_NR_PRIV) {
 		g->phys_dirty |= 1u << cpu;
+		return;
+	}
+	irq = gic_irq_c(g, cpu, intid);
+	if (irq->enabled && !irq->active && gic_irq_pending(irq))
+		g->spi_live[n / 64] |= 1ull << (n % 64);
 	else
-		gic_dirty_all(g);
+		g->spi_live[n / 64] &= ~(1ull << (n % 64));
+	/* Its targets as routed now: a change of routing is a distributor write, which marks all. */
+	for (unsigned c = 0; c < g->ncpus; c++)
+		if (gic_irq_targets(g, c, intid))
+			g->phys_dirty |= 1u << c;
 }
 
 void gic_dirty_all(struct gic *g) { g->phys_dirty = (uint32_t)((1ull << g->ncpus) - 1); }
@@ -99,10 +114,8 @@ void gic_update(struct gic *g)
 		bool now[4];
 
 		memcpy(now, cpu->lines, sizeof(now));
-		if (g->phys_dirty & (1u << c)) {
-			now[GIC_LINE_IRQ] = phys_line(g, c, false);
-			now[GIC_LINE_FIQ] = phys_line(g, c, true);
-		}
+		if (g->phys_dirty & (1u << c))
+			phys_lines(g, c, &now[GIC_LINE_IRQ], &now[GIC_LINE_FIQ]);
 		if (g->virt_dirty & (1u << c)) {
 			now[GIC_LINE_VIRQ] = gic_v_line(g, c, true);
 			now[GIC_LINE_VFIQ] = gic_v_line(g, c, false);

@@ -117,6 +117,7 @@ static void field_write(struct gic *g, unsigned cpu, uint64_t base, unsigned int
 			irq->edge = v & 2;
 		break;
 	}
+	gic_dirty(g, cpu, intid);
 }
 
 /* The register's base offset and first INTID for an access at @off of @size bytes, or GIC_BAD_SIZE. */

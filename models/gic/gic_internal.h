@@ -103,6 +103,8 @@ struct gic {
 	uint32_t dctlr;      /* GICD_CTLR: EnableGrp0 [0], EnableGrp1 [1] */
 	uint32_t phys_dirty; /* CPUs whose physical lines may have moved: only they are rescanned */
 	uint32_t virt_dirty; /* CPUs whose virtual interface was accessed */
+	/* SPIs that are enabled, pending and not active: the only ones gic_hppi has to look at. */
+	uint64_t spi_live[GIC_MAX_SPIS / 64 + 1];
 	struct gic_irq spi[GIC_MAX_SPIS];
 	struct gic_cpu cpu[GIC_MAX_CPUS];
 };
@@ -111,7 +113,8 @@ enum { GIC_LINE_IRQ, GIC_LINE_FIQ, GIC_LINE_VIRQ, GIC_LINE_VFIQ };
 
 /* gic.c */
 void gic_update(struct gic *g);
-/* Physical state seen by @cpu changed (all CPUs for an SPI or a distributor setting). */
+/* @intid's state changed, as @cpu sees it: the CPUs it can be signalled to rescan. Every change to an
+ * interrupt's enable, pending or active state must end here. */
 void gic_dirty(struct gic *g, unsigned cpu, unsigned intid);
 void gic_dirty_all(struct gic *g);
 

@@ -66,24 +66,42 @@ bool gic_irq_targets(const struct gic *g, unsigned cpu, unsigned intid)
 	return gic_mpidr_aff(g->cpu[cpu].mpidr) == (irq->route & 0xff00ffffffull);
 }
 
+/* Whether @intid, known enabled, pending and inactive, is a candidate for @cpu that beats @best_prio. */
+static bool candidate(const struct gic *g, unsigned cpu, unsigned id, unsigned best_prio)
+{
+	const struct gic_irq *irq = gic_irq_c(g, cpu, id);
+	unsigned grp = irq->group1;
+
+	if (irq->prio >= best_prio || !(g->dctlr & (1u << grp)) || !g->cpu[cpu].grpen[grp])
+		return false;
+	return gic_irq_targets(g, cpu, id);
+}
+
 unsigned gic_hppi(const struct gic *g, unsigned cpu)
 {
-	const struct gic_cpu *c = &g->cpu[cpu];
 	unsigned best = GIC_SPURIOUS;
 	unsigned best_prio = 0x100;
 
-	if (g->version == GIC_V3 && c->waker_sleep)
+	if (g->version == GIC_V3 && g->cpu[cpu].waker_sleep)
 		return GIC_SPURIOUS;
-	for (unsigned id = 0; id < g->nr_irqs; id++) {
-		const struct gic_irq *irq = gic_irq_c(g, cpu, id);
-		unsigned grp = irq->group1;
+	for (unsigned id = 0; id < GIC_NR_PRIV; id++) {
+		const struct gic_irq *irq = &g->cpu[cpu].priv[id];
 
-		if (!irq->enabled || irq->active || !gic_irq_pending(irq) || irq->prio >= best_prio)
-			continue;
-		if (!(g->dctlr & (1u << grp)) || !c->grpen[grp] || !gic_irq_targets(g, cpu, id))
-			continue;
-		best = id;
-		best_prio = irq->prio;
+		if (irq->enabled && !irq->active && gic_irq_pending(irq) && candidate(g, cpu, id, best_prio)) {
+			best = id;
+			best_prio = irq->prio;
+		}
+	}
+	/* SPIs in INTID order, so the lowest INTID keeps a tie. */
+	for (unsigned w = 0; w < (g->nr_irqs - GIC_NR_PRIV + 63) / 64; w++) {
+		for (uint64_t live = g->spi_live[w]; live; live &= live - 1) {
+			unsigned id = GIC_NR_PRIV + w * 64 + (unsigned)__builtin_ctzll(live);
+
+			if (candidate(g, cpu, id, best_prio)) {
+				best = id;
+				best_prio = g->spi[id - GIC_NR_PRIV].prio;
+			}
+		}
 	}
 	return best;
 }
