@@ -222,8 +222,14 @@ static __attribute__((noinline)) void flush_slow(struct vcpu *v)
 	hw->hcr &= ~(HAL_VGIC_HCR_UIE | HAL_VGIC_HCR_NPIE);
 	if (total > nr) {
 		/* More wait than fit: come back when the LRs run low, or when none is left pending
-		 * (active ones the guest keeps would otherwise hold the underflow off). */
-		hw->hcr |= HAL_VGIC_HCR_UIE;
+		 * (active ones the guest keeps would otherwise hold the underflow off). Never arm a
+		 * cause that already holds: the guest would not run at all. */
+		if (nr >= 2)
+			hw->hcr |= HAL_VGIC_HCR_UIE;
+		else
+			for (unsigned i = 0; i < nr; i++)
+				if (!(hw->lr[i] & HAL_LR_HW))
+					hw->lr[i] |= HAL_LR_EOI;
 		if (any_pending)
 			hw->hcr |= HAL_VGIC_HCR_NPIE;
 	}

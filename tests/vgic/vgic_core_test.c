@@ -8,11 +8,10 @@
 
 static struct vcpu *v0 = &fake_vcpu[0], *v1 = &fake_vcpu[1];
 
+/* With the LR count and priority bits as they are (4 and 5 unless a test changes them). */
 static int setup(void **state)
 {
 	(void)state;
-	fake_lrs = 4;
-	fake_prio_bits = 5;
 	fake_domain(2, 3, 64);
 	fake_write32(v0, GICD + 0x000, 0x12);       /* ARE | EnableGrp1 */
 	fake_write32(v0, GICD + 0xc08, 0xaaaaaaaa); /* SPIs 32-95 edge-triggered */
@@ -28,6 +27,8 @@ static int teardown(void **state)
 {
 	(void)state;
 	fake_teardown();
+	fake_lrs = 4;
+	fake_prio_bits = 5;
 	return 0;
 }
 
@@ -238,6 +239,34 @@ static void test_vgic_more_pending_than_lrs_refills_on_underflow(void **state)
 	fake_cycle(v0);
 	assert_int_equal(v0->ctx.vgic.nr_lr, 0);
 	assert_false(v0->ctx.vgic.hcr & (HAL_VGIC_HCR_UIE | HAL_VGIC_HCR_NPIE));
+}
+
+static void test_vgic_overflow_with_one_or_two_lrs_never_arms_a_cause_that_already_holds(void **state)
+{
+	(void)state;
+	for (unsigned lrs = 1; lrs <= 2; lrs++) {
+		fake_teardown();
+		fake_lrs = lrs;
+		setup(NULL);
+		for (unsigned i = 0; i < 5; i++) {
+			irq_on(32 + i, (uint8_t)(0x10 * i));
+			vgic_inject(&fake_dom, NULL, 32 + i);
+		}
+		unsigned seen[1024] = { 0 };
+		/* fake_cycle checks no maintenance holds at entry; every exit the guest needs comes. */
+		for (unsigned taken = 0, round = 0; taken < 5; round++) {
+			assert_true(round < 50);
+			fake_cycle(v0);
+			uint32_t id = fake_guest_ack(v0);
+			assert_int_not_equal(id, HAL_IRQ_SPURIOUS);
+			seen[id]++;
+			taken++;
+			fake_guest_eoi(v0, id);
+			assert_true(fake_maintenance(v0) || taken == 5 || v0->ctx.vgic.nr_lr > 1);
+		}
+		for (unsigned i = 0; i < 5; i++)
+			assert_int_equal(seen[32 + i], 1);
+	}
 }
 
 static void test_vgic_active_lrs_held_by_guest_still_let_pending_through_npie(void **state)
@@ -541,6 +570,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_vgic_lrs_filled_in_priority_order_with_underflow_armed, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_vgic_more_pending_than_lrs_refills_on_underflow, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_vgic_overflow_with_one_or_two_lrs_never_arms_a_cause_that_already_holds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vgic_active_lrs_held_by_guest_still_let_pending_through_npie,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vgic_level_interrupt_pending_again_while_line_high, setup,
