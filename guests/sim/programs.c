@@ -3,6 +3,7 @@
 #include "guests/lib/sim/runtime.h"
 
 void hcalltest_main(const void *fdt);
+void irqtest_main(const void *fdt);
 void memtest_main(const void *fdt);
 void shutdowner_main(const void *fdt);
 void smptest_main(const void *fdt);
@@ -10,6 +11,7 @@ void spinner_a_main(const void *fdt);
 void spinner_b_main(const void *fdt);
 
 static void hcalltest(uint64_t image, uint64_t x0) { gl_sim_start(hcalltest_main, image, x0); }
+static void irqtest(uint64_t image, uint64_t x0) { gl_sim_start(irqtest_main, image, x0); }
 static void memtest(uint64_t image, uint64_t x0) { gl_sim_start(memtest_main, image, x0); }
 static void shutdowner(uint64_t image, uint64_t x0) { gl_sim_start(shutdowner_main, image, x0); }
 static void smptest(uint64_t image, uint64_t x0) { gl_sim_start(smptest_main, image, x0); }
@@ -18,6 +20,7 @@ static void spinner_b(uint64_t image, uint64_t x0) { gl_sim_start(spinner_b_main
 
 const struct sim_program sim_guest_programs[] = {
 	{ "hcalltest", hcalltest },
+	{ "irqtest", irqtest },
 	{ "memtest", memtest },
 	{ "shutdowner", shutdowner },
 	{ "smptest", smptest },
