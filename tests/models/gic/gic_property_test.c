@@ -166,10 +166,113 @@ static void test_lines_always_match_the_registers_and_every_change_is_reported(v
 	gic_destroy(g);
 }
 
+/* --- GICv2: the same check over banked registers, ITARGETSR masks and per-source SGIs --- */
+
+static unsigned ref_hppi_v2(struct gic *g, unsigned cpu)
+{
+	uint32_t on[2], pend[2], act[2];
+	unsigned best = 1023, best_prio = 0x100;
+
+	if (!(t_rd(g, GIC_FRAME_GICD, cpu, 0) & 1) || !(t_rd(g, GIC_FRAME_GICC, cpu, 0) & 1))
+		return 1023;
+	for (unsigned r = 0; r < 2; r++) {
+		on[r] = t_rd(g, GIC_FRAME_GICD, cpu, 0x100 + 4 * r);
+		pend[r] = t_rd(g, GIC_FRAME_GICD, cpu, 0x200 + 4 * r);
+		act[r] = t_rd(g, GIC_FRAME_GICD, cpu, 0x300 + 4 * r);
+	}
+	for (unsigned id = 0; id < 64; id++) {
+		uint64_t p = 0, tgt = 0;
+
+		if (!(on[id / 32] >> (id % 32) & 1) || !(pend[id / 32] >> (id % 32) & 1) ||
+		    (act[id / 32] >> (id % 32) & 1))
+			continue;
+		assert_int_equal(gic_mmio_read(g, GIC_FRAME_GICD, cpu, 0x400 + id, 1, &p), GIC_OK);
+		assert_int_equal(gic_mmio_read(g, GIC_FRAME_GICD, cpu, 0x800 + id, 1, &tgt), GIC_OK);
+		if (p >= best_prio || !(tgt & (1u << cpu)))
+			continue;
+		best = id;
+		best_prio = (unsigned)p;
+	}
+	return best;
+}
+
+static void step_v2(struct gic *g)
+{
+	unsigned cpu = rnd(T_NCPUS);
+	unsigned spi = 32 + rnd(8);
+	unsigned ppi = 16 + rnd(16);
+	uint32_t iar;
+
+	switch (rnd(12)) {
+	case 0: gic_set_line(g, cpu, spi, rnd(2)); break;
+	case 1: gic_set_line(g, cpu, ppi, rnd(2)); break;
+	case 2: gic_pulse(g, cpu, spi); break;
+	case 3:
+		iar = t_rd(g, GIC_FRAME_GICC, cpu, 0x0c);
+		if (rnd(4))
+			t_wr(g, GIC_FRAME_GICC, cpu, 0x10, iar);
+		break;
+	case 4: t_wr(g, GIC_FRAME_GICC, cpu, 0x10, rnd(64) | rnd(4) << 10); break;
+	case 5: t_wr(g, GIC_FRAME_GICC, cpu, 0x04, rnd(256)); break;
+	case 6: t_wr(g, GIC_FRAME_GICD, cpu, 0x100 + 4 * rnd(2) + 0x80 * rnd(2), 1u << rnd(32)); break;
+	case 7: assert_int_equal(gic_mmio_write(g, GIC_FRAME_GICD, cpu, 0x800 + spi, 1, rnd(16)), GIC_OK); break;
+	case 8: t_wr(g, GIC_FRAME_GICD, cpu, 0xf00, rnd(3) << 24 | rnd(16) << 16 | rnd(16)); break;
+	case 9: t_wr(g, GIC_FRAME_GICD, cpu, 0x200 + 4 * rnd(2) + 0x80 * rnd(2), 1u << rnd(32)); break;
+	case 10: t_wr(g, GIC_FRAME_GICD, cpu, 0x300 + 4 * rnd(2) + 0x80 * rnd(2), 1u << rnd(32)); break;
+	case 11: t_wr(g, GIC_FRAME_GICD, cpu, 0xf10 + 0x10 * rnd(2) + 4 * rnd(4), rnd(16) << (8 * rnd(4))); break;
+	}
+}
+
+static void test_v2_lines_always_match_the_registers(void **state)
+{
+	struct gic *g = t_gic(GIC_V2);
+	bool irq[T_NCPUS] = { false };
+	unsigned seen[T_NCPUS] = { 0 };
+
+	(void)state;
+	t_wr(g, GIC_FRAME_GICD, 0, 0, 1);
+	for (unsigned c = 0; c < T_NCPUS; c++) {
+		t_wr(g, GIC_FRAME_GICC, c, 0x00, 1);
+		t_wr(g, GIC_FRAME_GICC, c, 0x04, 0xff);
+		for (unsigned i = 0; i < 32; i++)
+			assert_int_equal(gic_mmio_write(g, GIC_FRAME_GICD, c, 0x400 + i, 1, rnd(32) << 3), GIC_OK);
+		t_wr(g, GIC_FRAME_GICD, c, 0x100, 0xffffffff);
+	}
+	for (unsigned i = 32; i < 40; i++) {
+		assert_int_equal(gic_mmio_write(g, GIC_FRAME_GICD, 0, 0x400 + i, 1, rnd(32) << 3), GIC_OK);
+		assert_int_equal(gic_mmio_write(g, GIC_FRAME_GICD, 0, 0x800 + i, 1, 1 + rnd(15)), GIC_OK);
+	}
+	t_wr(g, GIC_FRAME_GICD, 0, 0x104, 0xff);
+	t_wr(g, GIC_FRAME_GICD, 0, 0xc08, 0xa0a0);
+	for (unsigned s = 0; s < STEPS; s++) {
+		step_v2(g);
+		for (unsigned c = 0; c < T_NCPUS; c++) {
+			bool i = gic_irq_line(g, c);
+			unsigned id = ref_hppi_v2(g, c);
+			bool want = false;
+
+			assert_int_equal(t_rd(g, GIC_FRAME_GICC, c, 0x18) & 0x3ff, id);
+			if (id != 1023) {
+				uint64_t p = 0;
+
+				assert_int_equal(gic_mmio_read(g, GIC_FRAME_GICD, c, 0x400 + id, 1, &p), GIC_OK);
+				want = p < t_rd(g, GIC_FRAME_GICC, c, 0x04) && p < t_rd(g, GIC_FRAME_GICC, c, 0x14);
+			}
+			if (i != want)
+				fail_msg("v2 step %u cpu %u: irq %d", s, c, i);
+			if (i != irq[c] && t_changes[c] == seen[c])
+				fail_msg("v2 step %u cpu %u: a line moved without lines_changed", s, c);
+			irq[c] = i, seen[c] = t_changes[c];
+		}
+	}
+	gic_destroy(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lines_always_match_the_registers_and_every_change_is_reported),
+		cmocka_unit_test(test_v2_lines_always_match_the_registers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
