@@ -1,6 +1,7 @@
 /* The boot path both worlds share: discover the machine, bring up every CPU, idle. */
 #include "core/bootargs.h"
 #include "core/console.h"
+#include "core/irq.h"
 #include "core/panic.h"
 #include "core/run.h"
 #include "core/version.h"
@@ -135,7 +136,7 @@ static unsigned build_domains(struct domain **doms, const struct boot_domain **f
 		domid_t id = boot.dom[i].dom0 ? 0 : next++;
 		if (boot.dom[i].dom0)
 			dom0_params(&boot.dom[i]);
-		if (dom_build(&boot.dom[i], id, &doms[n]) == 0)
+		if (dom_build(&boot.dom[i], id, &plat, &doms[n]) == 0)
 			from[n++] = &boot.dom[i];
 	}
 	return n;
@@ -175,6 +176,7 @@ HAL_NORETURN void hyp_start(paddr_t fdt_pa)
 	if (!put_boot_cpu_first(&plat, hal_cpu_mpidr()))
 		panic("boot CPU %#llx is not in /cpus", (unsigned long long)hal_cpu_mpidr());
 
+	irq_init(&plat);
 	init_memory(fdt);
 	struct domain *doms[BOOT_MAX_DOMAINS];
 	const struct boot_domain *from[BOOT_MAX_DOMAINS];

@@ -7,6 +7,7 @@
 #include "mm/frame.h"
 #include "mm/heap.h"
 #include "public/errno.h"
+#include "vgic/vgic.h"
 
 #define SZ_2M          (2ull << 20)
 #define IMAGE_MAGIC    0x644d5241u /* "ARM\x64" at offset 56 */
@@ -178,7 +179,36 @@ static int load(struct domain *d, const struct boot_domain *bd, struct dt_guest 
 	return -XEN_ENOMEM;
 }
 
-int dom_build(const struct boot_domain *bd, domid_t id, struct domain **out)
+/* The domain's GIC, of the host's version: Dom0's where the host's is (1:1, as its RAM), a DomU's
+ * at Xen's guest addresses. On GICv2 the host's GICV frame becomes the guest's GICC, so the guest
+ * acknowledges and ends its interrupts without a trap. */
+static int gic(struct domain *d, const struct platform *plat, bool dom0, struct dt_guest *g)
+{
+	struct vgic_config cfg = { .version = plat->gic.version };
+	uint64_t redist_size = (uint64_t)d->nr_vcpus * 0x20000;
+
+	cfg.nr_spis = dom0 ? DOM0_NR_SPIS : GUEST_NR_SPIS;
+	cfg.dist = ipa_init(dom0 ? pa_addr(plat->gic.dist.base) : GUEST_GICD_BASE);
+	if (cfg.version == 3) {
+		if (dom0 && (!plat->gic.redist_count || plat->gic.redist[0].size < redist_size))
+			return -XEN_EINVAL; /* more vCPUs than the host has redistributors for */
+		cfg.redist = ipa_init(dom0 ? pa_addr(plat->gic.redist[0].base) : GUEST_GICR_BASE);
+	} else {
+		cfg.cpuif = ipa_init(dom0 ? pa_addr(plat->gic.cpuif.base) : GUEST_GICC_BASE);
+	}
+	int rc = vgic_domain_init(d, &cfg);
+	if (!rc && cfg.version == 2)
+		rc = p2m_map(&d->p2m, cfg.cpuif, plat->gic.vcpu.base, GUEST_GICC_SIZE, P2M_MMIO);
+	if (rc)
+		return rc;
+	g->gic.version = cfg.version;
+	g->gic.dist = (struct dt_guest_bank){ cfg.dist, cfg.version == 3 ? 0x10000 : 0x1000 };
+	g->gic.redist = (struct dt_guest_bank){ cfg.redist, redist_size };
+	g->gic.cpuif = (struct dt_guest_bank){ cfg.cpuif, GUEST_GICC_SIZE };
+	return 0;
+}
+
+int dom_build(const struct boot_domain *bd, domid_t id, const struct platform *plat, struct domain **out)
 {
 	uint64_t ram = align_up(bd->mem_kib << 10, PAGE_SIZE), entry = 0, dtb = 0;
 	struct dt_guest g = { .vcpus = bd->vcpus, .bootargs = bd->bootargs };
@@ -200,6 +230,8 @@ int dom_build(const struct boot_domain *bd, domid_t id, struct domain **out)
 		return rc;
 	}
 	rc = bd->dom0 ? populate_dom0(d, ram, &g) : populate_domu(d, ram, &g);
+	if (!rc)
+		rc = gic(d, plat, bd->dom0, &g);
 	if (!rc)
 		rc = load(d, bd, &g, &entry, &dtb);
 	if (rc) {

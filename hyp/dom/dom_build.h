@@ -7,7 +7,14 @@
 
 #define GUEST_RAM0_BASE 0x40000000ull /* Xen's DomU memory map */
 #define GUEST_RAM0_SIZE 0xc0000000ull
+#define GUEST_GICD_BASE 0x03001000ull
+#define GUEST_GICC_BASE 0x03002000ull /* GICv2: where the host's GICV frame is mapped */
+#define GUEST_GICC_SIZE 0x2000ull
+#define GUEST_GICR_BASE 0x03020000ull /* GICv3: 128 KiB per vCPU */
+#define GUEST_NR_SPIS   32u
+#define DOM0_NR_SPIS    256u /* QEMU virt's GIC has 256; enough for any device Dom0 is given */
 
 /* Returns 0 with the domain created (vCPU 0 reset, not started) or a negative Xen errno, having
- * printed why and left nothing allocated. */
-int dom_build(const struct boot_domain *bd, domid_t id, struct domain **out);
+ * printed why and left nothing allocated. @plat is the host: its GIC is the model for the domain's
+ * (Dom0 sees it where it is, at its version; DomUs at Xen's guest addresses). */
+int dom_build(const struct boot_domain *bd, domid_t id, const struct platform *plat, struct domain **out);

@@ -1,12 +1,16 @@
 #include "dom/domain.h"
 
 #include "core/console.h"
+#include "core/irq.h"
 #include "hal/cpu.h"
+#include "hal/timer.h"
 #include "core/panic.h"
 #include "dom/vcpu.h"
 #include "mm/frame.h"
 #include "mm/heap.h"
 #include "public/errno.h"
+#include "vgic/vgic.h"
+#include "vtimer/vtimer.h"
 
 static spinlock_t domains_lock = SPINLOCK_INIT;
 static struct domain *domains[DOMAIN_MAX];
@@ -31,6 +35,8 @@ int domain_create(domid_t id, const char *name, unsigned nr_vcpus, struct domain
 		return rc;
 	}
 	d->shared_gfn = SHARED_UNMAPPED;
+	/* Its vCPUs' virtual count starts near 0 here, as Xen's CNTVOFF makes it. */
+	d->cntvoff = hal_counter_now();
 	/* The event-channel upcall, as Xen presets it for every arm domain (Xen's DomU layout: PPI 31). */
 	d->hvm_param[HVM_PARAM_CALLBACK_IRQ] =
 	    HVM_PARAM_CALLBACK_TYPE_PPI << 56 | HVM_PARAM_CALLBACK_TYPE_PPI_FLAG_LOW_LEVEL << 8 | DOMAIN_EVTCHN_PPI;
@@ -48,13 +54,17 @@ int domain_create(domid_t id, const char *name, unsigned nr_vcpus, struct domain
 			return -XEN_ENOMEM;
 		}
 		v->dom = d;
+		d->vcpu[d->nr_vcpus++] = v;
+		if (vtimer_vcpu_init(v)) {
+			domain_destroy(d);
+			return -XEN_ENOMEM;
+		}
 		v->id = i;
 		/* Its identity from the start: PSCI finds a vCPU that never ran by this MPIDR. */
 		v->ctx.vmpidr = (1ull << 31) | i;
 		/* Legacy slots: only vCPU 0 has one in shared_info on arm; the others must register. */
 		v->vcpu_info = i < XEN_LEGACY_MAX_VCPUS ? d->shared_info : pa_init(0);
 		v->runstate.state = RUNSTATE_offline;
-		d->vcpu[d->nr_vcpus++] = v;
 	}
 	spin_lock(&domains_lock);
 	if (domains[id]) {
@@ -167,6 +177,12 @@ void domain_destroy(struct domain *d)
 {
 	if (d->vcpus_ran)
 		print_run_times(d);
+	irq_release(d);
+	/* Timers first: none of their callbacks may inject into what is freed next. */
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		vtimer_vcpu_destroy(d->vcpu[i]);
+	if (d->vgic)
+		vgic_domain_destroy(d);
 	for (unsigned i = 0; i < d->nr_vcpus; i++) {
 		if (d->vcpu[i]->vcpu_info_registered)
 			frame_put(d->vcpu[i]->vcpu_info);

@@ -2,6 +2,8 @@
 
 #include "hal/cpu.h"
 #include "sched/sched.h"
+#include "vgic/vgic.h"
+#include "vtimer/vtimer.h"
 
 void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 {
@@ -19,6 +21,11 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 	c->vtcr = v->dom->p2m.geo.vtcr;
 	/* MPIDR as the guest reads it: bit 31 RES1, affinity level 0 = vCPU id (up to 8 vCPUs). */
 	c->vmpidr = (1ull << 31) | v->id;
+	/* Its interrupt interface and timers too, where the domain has them. */
+	if (v->vgic)
+		vgic_vcpu_reset(v);
+	if (v->vtimer)
+		vtimer_vcpu_reset(v);
 }
 
 int vcpu_start(struct vcpu *v, unsigned pcpu) { return sched_add(v, pcpu); }

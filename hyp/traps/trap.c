@@ -1,10 +1,31 @@
 #include "traps/trap.h"
 
+#include "core/irq.h"
 #include "hcall/hcall.h"
 #include "traps/esr.h"
 #include "traps/inject.h"
+#include "sched/sched.h"
 #include "traps/mmio.h"
+#include "traps/sysreg.h"
+#include "vgic/vgic.h"
 #include "vpsci/vpsci.h"
+
+#define WFX_TI_WFE 1u /* ISS.TI[0]: WFE (or WFET), not WFI */
+
+/* WFI sleeps until an interrupt is pending for the vCPU; WFE yields the pCPU (no event sources are
+ * emulated, so a spinning guest is let go of at once). Either way the instruction completes. */
+static bool wait(struct vcpu *v, uint64_t esr)
+{
+	v->ctx.pc += 4;
+	if (esr_iss(esr) & WFX_TI_WFE)
+		return false;
+	sched_block(v);
+	/* After sched_block: an injection from now on wakes the vCPU even before it is given back. */
+	if (!vgic_vcpu_pending(v))
+		return false;
+	sched_wake(v);
+	return true;
+}
 
 static bool guest_sync(struct vcpu *v, const struct hal_exit *e)
 {
@@ -35,12 +56,10 @@ static bool guest_sync(struct vcpu *v, const struct hal_exit *e)
 			inject_dabt(v, e->far, e->esr & ESR_IL);
 		return true;
 	case ESR_EC_IABT_LOW: inject_iabt(v, e->far); return true;
-	case ESR_EC_WFX:
-		/* Nothing can wake a blocked vCPU before the vGIC exists: WFI/WFE yield the pCPU. */
-		v->ctx.pc += 4;
-		return false;
+	case ESR_EC_WFX: return wait(v, e->esr);
+	case ESR_EC_SYSREG: sysreg_trap(v, e->esr); return true;
 	default:
-		/* Trapped system registers and anything unexpected: the guest's problem, never ours. */
+		/* Anything unexpected: the guest's problem, never ours. */
 		inject_undef(v);
 		return true;
 	}
@@ -50,7 +69,11 @@ bool trap_handle(struct vcpu *v, const struct hal_exit *exit)
 {
 	switch (exit->reason) {
 	case HAL_EXIT_SYNC: return guest_sync(v, exit);
-	case HAL_EXIT_IRQ: return false;
+	case HAL_EXIT_IRQ:
+		/* Every pending interrupt taken; then the vCPU goes on unless its slice is used up and
+		 * another waits (v->pcpu is where it runs). */
+		irq_handle(v);
+		return !sched_should_preempt(v, v->pcpu);
 	case HAL_EXIT_SERROR:
 	default: domain_shutdown(v->dom, SHUTDOWN_crash); return false;
 	}

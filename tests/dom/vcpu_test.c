@@ -10,11 +10,26 @@
 
 #include "dom/vcpu.h"
 #include "sched/sched.h"
+#include "vgic/vgic.h"
+#include "vtimer/vtimer.h"
 
 static struct domain dom;
 static struct vcpu vc;
 static int wake_result;
-static unsigned wakes, kicks, last_kick, self_cpu;
+static unsigned wakes, kicks, last_kick, self_cpu, vgic_resets, vtimer_resets;
+
+void vgic_vcpu_reset(struct vcpu *v)
+{
+	assert_ptr_equal(v, &vc);
+	assert_int_equal(v->ctx.pc, 0x40080000); /* after the ctx was rewritten, not before */
+	vgic_resets++;
+}
+void vtimer_vcpu_reset(struct vcpu *v)
+{
+	assert_ptr_equal(v, &vc);
+	assert_int_equal(v->ctx.pc, 0x40080000);
+	vtimer_resets++;
+}
 
 int sched_wake(struct vcpu *v)
 {
@@ -46,7 +61,7 @@ static int setup(void **state)
 	memset(&vc, 0, sizeof(vc));
 	vc.dom = &dom;
 	wake_result = -1;
-	wakes = kicks = 0;
+	wakes = kicks = vgic_resets = vtimer_resets = 0;
 	self_cpu = 0;
 	return 0;
 }
@@ -102,6 +117,18 @@ static void test_vcpu_reset_gives_xens_power_on_state(void **state)
 	assert_int_equal(vc.ctx.vttbr, 3ull << 48 | 0x80000000);
 	assert_int_equal(vc.ctx.vmpidr, 1ull << 31 | 5);
 	assert_ptr_equal(vc.ctx.hal_priv, &priv);
+	assert_int_equal(vgic_resets, 0); /* a domain without a vGIC or timers yet */
+	assert_int_equal(vtimer_resets, 0);
+}
+
+static void test_vcpu_reset_resets_its_vgic_interface_and_timers(void **state)
+{
+	(void)state;
+	vc.vgic = (struct vgic_cpu *)&vc; /* only compared against NULL */
+	vc.vtimer = (struct vtimer *)&vc;
+	vcpu_reset(&vc, 0x40080000, 0);
+	assert_int_equal(vgic_resets, 1);
+	assert_int_equal(vtimer_resets, 1);
 }
 
 int main(void)
@@ -111,6 +138,7 @@ int main(void)
 		cmocka_unit_test_setup(test_vcpu_kick_of_a_vcpu_running_elsewhere_makes_it_exit, setup),
 		cmocka_unit_test_setup(test_vcpu_kick_on_its_own_pcpu_sends_nothing, setup),
 		cmocka_unit_test_setup(test_vcpu_reset_gives_xens_power_on_state, setup),
+		cmocka_unit_test_setup(test_vcpu_reset_resets_its_vgic_interface_and_timers, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

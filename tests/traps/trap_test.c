@@ -8,13 +8,76 @@
 #include <cmocka.h>
 
 #include "dom/vcpu.h"
+#include "core/irq.h"
 #include "hcall/hcall.h"
+#include "sched/sched.h"
 #include "traps/esr.h"
+#include "traps/mmio.h"
+#include "traps/sysreg.h"
 #include "traps/trap.h"
+#include "vgic/vgic.h"
 
 static struct domain dom;
 static struct vcpu vc;
-static unsigned hcalls, psci_calls, shutdowns;
+static unsigned hcalls, psci_calls, shutdowns, sysregs, blocks, wakes, mmio_reads;
+static bool irq_pending, slice_used;
+static unsigned irq_handled;
+
+void irq_handle(struct vcpu *running)
+{
+	assert_ptr_equal(running, &vc);
+	irq_handled++;
+}
+
+bool sched_should_preempt(struct vcpu *v, unsigned pcpu)
+{
+	assert_ptr_equal(v, &vc);
+	assert_int_equal(pcpu, vc.pcpu);
+	return slice_used;
+}
+static uint64_t last_sysreg_esr;
+
+void sysreg_trap(struct vcpu *v, uint64_t esr)
+{
+	assert_ptr_equal(v, &vc);
+	sysregs++;
+	last_sysreg_esr = esr;
+}
+
+void sched_block(struct vcpu *v)
+{
+	assert_ptr_equal(v, &vc);
+	blocks++;
+	v->sched.wait = SCHED_BLOCKING;
+}
+
+int sched_wake(struct vcpu *v)
+{
+	assert_ptr_equal(v, &vc);
+	wakes++;
+	v->sched.wait = SCHED_AWAKE;
+	return -1;
+}
+
+bool vgic_vcpu_pending(struct vcpu *v)
+{
+	assert_ptr_equal(v, &vc);
+	/* The sleep must be announced before the last look, or a wake-up in between is lost. */
+	assert_int_equal(v->sched.wait, SCHED_BLOCKING);
+	return irq_pending;
+}
+
+static int device(struct vcpu *v, uint64_t offset, unsigned size, bool write, uint64_t *val, void *priv)
+{
+	(void)v;
+	(void)offset;
+	(void)size;
+	(void)priv;
+	assert_false(write);
+	mmio_reads++;
+	*val = 0x42;
+	return 0;
+}
 
 bool vpsci_call(struct vcpu *v)
 {
@@ -41,7 +104,12 @@ static int setup(void **state)
 {
 	(void)state;
 	memset(&vc, 0, sizeof(vc));
+	memset(&dom, 0, sizeof(dom));
 	vc.dom = &dom;
+	sysregs = blocks = wakes = mmio_reads = 0;
+	irq_pending = slice_used = false;
+	irq_handled = 0;
+	vc.pcpu = 1;
 	vc.ctx.pc = 0x40080004;
 	vc.ctx.pstate = 0x3c5;
 	vc.ctx.el1.vbar = 0x40100000;
@@ -113,11 +181,53 @@ static void test_trap_stage2_data_abort_injects_dabt_with_far(void **state)
 	assert_int_equal(vc.ctx.el1.elr, 0x40080004);
 }
 
-static void test_trap_wfi_skips_instruction_and_yields(void **state)
+static void test_trap_wfi_with_nothing_pending_blocks_the_vcpu(void **state)
 {
 	(void)state;
 	struct hal_exit e = sync_exit(ESR_EC_WFX, 0);
 	assert_false(trap_handle(&vc, &e));
+	assert_int_equal(blocks, 1);
+	assert_int_equal(wakes, 0);
+	assert_int_equal(vc.sched.wait, SCHED_BLOCKING);
+	assert_int_equal(vc.ctx.pc, 0x40080008);
+}
+
+static void test_trap_wfi_with_an_interrupt_pending_completes_at_once(void **state)
+{
+	(void)state;
+	irq_pending = true;
+	struct hal_exit e = sync_exit(ESR_EC_WFX, 0);
+	assert_true(trap_handle(&vc, &e));
+	assert_int_equal(vc.sched.wait, SCHED_AWAKE);
+	assert_int_equal(vc.ctx.pc, 0x40080008);
+}
+
+static void test_trap_wfe_yields_without_blocking(void **state)
+{
+	(void)state;
+	struct hal_exit e = sync_exit(ESR_EC_WFX, 1);
+	assert_false(trap_handle(&vc, &e));
+	assert_int_equal(blocks, 0);
+	assert_int_equal(vc.ctx.pc, 0x40080008);
+}
+
+static void test_trap_msr_mrs_goes_to_sysreg_emulation(void **state)
+{
+	(void)state;
+	struct hal_exit e = sync_exit(ESR_EC_SYSREG, 0x3a1a3); /* an MRS of CNTP_CTL_EL0 */
+	assert_true(trap_handle(&vc, &e));
+	assert_int_equal(sysregs, 1);
+	assert_int_equal(last_sysreg_esr, e.esr);
+}
+
+static void test_trap_stage2_data_abort_in_an_mmio_region_is_emulated(void **state)
+{
+	(void)state;
+	assert_int_equal(mmio_register(&dom, ipa_init(0x50000000), 0x1000, device, NULL), 0);
+	struct hal_exit e = { HAL_EXIT_SYNC, 0x93c08005, 0x50000000, 0x500000 };
+	assert_true(trap_handle(&vc, &e));
+	assert_int_equal(mmio_reads, 1);
+	assert_int_equal(vc.ctx.x[0], 0x42);
 	assert_int_equal(vc.ctx.pc, 0x40080008);
 }
 
@@ -126,7 +236,7 @@ static void test_trap_unknown_classes_inject_undef_never_panic(void **state)
 	(void)state;
 	for (unsigned ec = 0; ec < 64; ec++) {
 		if (ec == ESR_EC_HVC64 || ec == ESR_EC_SMC64 || ec == ESR_EC_DABT_LOW || ec == ESR_EC_IABT_LOW ||
-		    ec == ESR_EC_WFX)
+		    ec == ESR_EC_WFX || ec == ESR_EC_SYSREG)
 			continue;
 		setup(NULL);
 		struct hal_exit e = sync_exit(ec, 0x1234);
@@ -144,13 +254,23 @@ static void test_trap_serror_crashes_the_domain(void **state)
 	assert_int_equal(shutdowns, 1);
 }
 
-static void test_trap_irq_exit_yields_without_touching_guest(void **state)
+static void test_trap_irq_exit_takes_interrupts_and_goes_on_without_touching_guest(void **state)
 {
 	(void)state;
 	struct hal_exit e = { HAL_EXIT_IRQ, 0, 0, 0 };
-	assert_false(trap_handle(&vc, &e));
+	assert_true(trap_handle(&vc, &e));
+	assert_int_equal(irq_handled, 1);
 	assert_int_equal(vc.ctx.pc, 0x40080004);
 	assert_int_equal(shutdowns, 0);
+}
+
+static void test_trap_irq_exit_yields_once_the_slice_is_used(void **state)
+{
+	(void)state;
+	slice_used = true;
+	struct hal_exit e = { HAL_EXIT_IRQ, 0, 0, 0 };
+	assert_false(trap_handle(&vc, &e));
+	assert_int_equal(irq_handled, 1);
 }
 
 int main(void)
@@ -162,10 +282,15 @@ int main(void)
 		cmocka_unit_test_setup(test_trap_smc_nonzero_immediate_injects_undef_at_the_smc, setup),
 		cmocka_unit_test_setup(test_trap_hvc_other_immediate_injects_undef, setup),
 		cmocka_unit_test_setup(test_trap_stage2_data_abort_injects_dabt_with_far, setup),
-		cmocka_unit_test_setup(test_trap_wfi_skips_instruction_and_yields, setup),
+		cmocka_unit_test_setup(test_trap_wfi_with_nothing_pending_blocks_the_vcpu, setup),
+		cmocka_unit_test_setup(test_trap_wfi_with_an_interrupt_pending_completes_at_once, setup),
+		cmocka_unit_test_setup(test_trap_wfe_yields_without_blocking, setup),
+		cmocka_unit_test_setup(test_trap_msr_mrs_goes_to_sysreg_emulation, setup),
+		cmocka_unit_test_setup(test_trap_stage2_data_abort_in_an_mmio_region_is_emulated, setup),
 		cmocka_unit_test_setup(test_trap_unknown_classes_inject_undef_never_panic, setup),
 		cmocka_unit_test_setup(test_trap_serror_crashes_the_domain, setup),
-		cmocka_unit_test_setup(test_trap_irq_exit_yields_without_touching_guest, setup),
+		cmocka_unit_test_setup(test_trap_irq_exit_takes_interrupts_and_goes_on_without_touching_guest, setup),
+		cmocka_unit_test_setup(test_trap_irq_exit_yields_once_the_slice_is_used, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
