@@ -2,6 +2,7 @@
  * CPU interface, whose list registers and VMCR it converts to and from the HAL's ICH_*_EL2 layout.
  * Everything stays in group 0, which a GIC without the Security Extensions signals as IRQ. */
 #include "gic.h"
+#include "gic_enc.h"
 
 #include "hal/cpu.h"
 #include "hal/gic.h"
@@ -34,18 +35,6 @@
 #define GICH_EISR0 0x020
 #define GICH_ELRSR 0x030
 #define GICH_LR    0x100
-
-/* GICH_LR fields. */
-#define V2LR_VID_MASK    0x3ffu
-#define V2LR_SGI_MASK    0x1fffu /* VirtualID plus CPUID [12:10] of a software SGI */
-#define V2LR_PID_SHIFT   10
-#define V2LR_EOI         (1u << 19)
-#define V2LR_PRIO_SHIFT  23
-#define V2LR_STATE_SHIFT 28
-#define V2LR_GRP1        (1u << 30)
-#define V2LR_HW          (1u << 31)
-/* VMCR: the same fields at the same places, but only VPMR's top five bits exist on GICv2. */
-#define V2_VMCR_MASK 0xf8ffffffu
 
 #define IRQ_PRIO_DEFAULT 0xa0u
 
@@ -96,7 +85,7 @@ void gicv2_cpu_init(unsigned cpu)
 
 uint32_t gicv2_ack(void)
 {
-	uint32_t iar = mmio_read32(cpuif + GICC_IAR), id = iar & V2LR_VID_MASK;
+	uint32_t iar = mmio_read32(cpuif + GICC_IAR), id = iar & 0x3ff;
 
 	if (id < HAL_IRQ_NR_SGI)
 		sgi_src[pcpu_index()][id] = (uint8_t)(iar >> 10 & 7);
@@ -139,33 +128,6 @@ void gicv2_send_sgi(unsigned cpu, unsigned sgi)
 
 uint32_t gicv2_vtr(void) { return mmio_read32(hyp + GICH_VTR); }
 
-static uint32_t lr_to_v2(uint64_t lr)
-{
-	bool hw = lr & HAL_LR_HW;
-	uint32_t v = hw ? ((uint32_t)lr & V2LR_VID_MASK) |
-			      (uint32_t)((lr & HAL_LR_PINTID_MASK) >> HAL_LR_PINTID_SHIFT & V2LR_VID_MASK)
-				  << V2LR_PID_SHIFT
-			: ((uint32_t)lr & V2LR_SGI_MASK) | (lr & HAL_LR_EOI ? V2LR_EOI : 0);
-
-	v |= (uint32_t)((lr & HAL_LR_PRIO_MASK) >> (HAL_LR_PRIO_SHIFT + 3)) << V2LR_PRIO_SHIFT;
-	v |= (uint32_t)(lr >> HAL_LR_STATE_SHIFT & 3) << V2LR_STATE_SHIFT;
-	return v | (lr & HAL_LR_GROUP1 ? V2LR_GRP1 : 0) | (hw ? V2LR_HW : 0);
-}
-
-static uint64_t lr_from_v2(uint32_t v)
-{
-	uint64_t lr;
-
-	if (v & V2LR_HW)
-		lr = (v & V2LR_VID_MASK) | (uint64_t)(v >> V2LR_PID_SHIFT & V2LR_VID_MASK) << HAL_LR_PINTID_SHIFT |
-		     HAL_LR_HW;
-	else
-		lr = (v & V2LR_SGI_MASK) | (v & V2LR_EOI ? HAL_LR_EOI : 0);
-	lr |= (uint64_t)(v >> V2LR_PRIO_SHIFT & 0x1f) << (HAL_LR_PRIO_SHIFT + 3);
-	lr |= (uint64_t)(v >> V2LR_STATE_SHIFT & 3) << HAL_LR_STATE_SHIFT;
-	return lr | (v & V2LR_GRP1 ? HAL_LR_GROUP1 : 0);
-}
-
 /* GICH is banked per CPU at one address. List registers past nr_lr are already empty: the save
  * emptied every one it read. */
 void gicv2_vcpu_load(const struct hal_vcpu_ctx *ctx)
@@ -174,13 +136,13 @@ void gicv2_vcpu_load(const struct hal_vcpu_ctx *ctx)
 	unsigned n = g->nr_lr < gic_nr_lrs ? g->nr_lr : gic_nr_lrs;
 
 	for (unsigned i = 0; i < n; i++)
-		mmio_write32(hyp + GICH_LR + 4 * i, lr_to_v2(g->lr[i]));
+		mmio_write32(hyp + GICH_LR + 4 * i, gic_lr_to_v2(g->lr[i]));
 	mmio_write32(hyp + GICH_HCR, g->hcr);
 }
 
 void gicv2_vcpu_load_lazy(const struct hal_vcpu_ctx *ctx)
 {
-	mmio_write32(hyp + GICH_VMCR, ctx->vgic.vmcr & V2_VMCR_MASK);
+	mmio_write32(hyp + GICH_VMCR, gic_vmcr_to_v2(ctx->vgic.vmcr));
 	mmio_write32(hyp + GICH_APR, ctx->vgic.apr[0]);
 }
 
@@ -196,7 +158,7 @@ void gicv2_vcpu_save(struct hal_vcpu_ctx *ctx)
 	g->elrsr = mmio_read32(hyp + GICH_ELRSR);
 	mmio_write32(hyp + GICH_HCR, 0);
 	for (unsigned i = 0; i < n; i++) {
-		g->lr[i] = lr_from_v2(mmio_read32(hyp + GICH_LR + 4 * i));
+		g->lr[i] = gic_lr_from_v2(mmio_read32(hyp + GICH_LR + 4 * i));
 		mmio_write32(hyp + GICH_LR + 4 * i, 0);
 	}
 }

@@ -2,6 +2,7 @@
  * ICC_* system registers at EL2 and the virtual one through ICH_*. Works with and without the GIC's
  * security support: the enables written set both layouts' group 1 bits. */
 #include "gic.h"
+#include "gic_enc.h"
 
 #include "hal/cpu.h"
 #include "hal/gic.h"
@@ -26,18 +27,13 @@
 #define GICR_WAKER        0x0014
 #define GICR_SGI          0x10000 /* SGI_base after RD_base */
 #define GICR_CTLR_RWP     (1u << 3)
-#define GICR_TYPER_LAST   (1u << 4)
-#define GICR_TYPER_VLPIS  (1u << 1)
 #define GICR_WAKER_SLEEP  (1u << 1)
 #define GICR_WAKER_ASLEEP (1u << 2)
-#define GICR_FRAME        0x20000 /* RD_base + SGI_base; VLPI frames double it */
 
-#define ICC_SRE_SRE       1u
-#define ICC_SRE_ENABLE    (1u << 3)
-#define ICC_CTLR_EOIMODE  (1u << 1)
-#define IRQ_PRIO_DEFAULT  0xa0u
-#define SGI1R_RS_SHIFT    44
-#define SGI1R_INTID_SHIFT 24
+#define ICC_SRE_SRE      1u
+#define ICC_SRE_ENABLE   (1u << 3)
+#define ICC_CTLR_EOIMODE (1u << 1)
+#define IRQ_PRIO_DEFAULT 0xa0u
 
 static uint64_t dist;
 static uint64_t rd_base[REAL_MAX_CPUS];
@@ -72,22 +68,14 @@ void gicv3_init(const struct platform *plat)
 	mmio_write32(dist + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1);
 }
 
-/* The redistributor whose GICR_TYPER names @mpidr: frames follow each other up to the one marked
- * Last, in every region the tree gives. */
+static uint64_t rd_typer(uint64_t rd) { return mmio_read64(rd + GICR_TYPER); }
+
 static uint64_t find_rd(const struct platform *plat, uint64_t mpidr)
 {
-	uint64_t aff = ((mpidr >> 8) & 0xff000000) | (mpidr & 0xffffff);
-
 	for (unsigned r = 0; r < plat->gic.redist_count && r < PLAT_MAX_GICR_REGIONS; r++) {
-		uint64_t base = pa_addr(plat->gic.redist[r].base), end = base + plat->gic.redist[r].size;
-		while (base < end) {
-			uint64_t typer = mmio_read64(base + GICR_TYPER);
-			if ((typer >> 32) == aff)
-				return base;
-			if (typer & GICR_TYPER_LAST)
-				break;
-			base += typer & GICR_TYPER_VLPIS ? 2 * GICR_FRAME : GICR_FRAME;
-		}
+		uint64_t rd = gic_find_rd(pa_addr(plat->gic.redist[r].base), plat->gic.redist[r].size, mpidr, rd_typer);
+		if (rd)
+			return rd;
 	}
 	return 0;
 }
@@ -156,14 +144,9 @@ void gicv3_config_spi(uint32_t intid, bool edge, uint64_t mpidr)
 
 void gicv3_send_sgi(uint64_t mpidr, unsigned sgi)
 {
-	uint64_t aff0 = mpidr & 0xff;
-	uint64_t v = (UL(1) << (aff0 % 16)) | (aff0 / 16) << SGI1R_RS_SHIFT | ((mpidr >> 8) & 0xff) << 16 |
-		     ((mpidr >> 16) & 0xff) << 32 | ((mpidr >> 32) & 0xff) << 48 |
-		     (uint64_t)(sgi & 15) << SGI1R_INTID_SHIFT;
-
 	/* The target must see every write made before the kick (hal_cpu_kick's promise). */
 	__asm__ volatile("dsb ishst" ::: "memory");
-	sysreg_write(icc_sgi1r_el1, v);
+	sysreg_write(icc_sgi1r_el1, gic_sgi1r(mpidr, sgi));
 	__asm__ volatile("isb" ::: "memory");
 }
 
