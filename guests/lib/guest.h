@@ -111,7 +111,7 @@ int gl_gic_cpu_init(void);
 /* Acknowledge (IAR), end (EOIR; with EOImode 0 this also deactivates), as an OS's handler does. */
 uint32_t gl_gic_ack(void);
 void gl_gic_eoi(uint32_t intid);
-void gl_gic_enable(uint32_t intid, uint8_t prio);  /* SGI/PPI: this vCPU's; SPI: routed to it */
+void gl_gic_enable(uint32_t intid, uint8_t prio); /* SGI/PPI: this vCPU's; SPI: routed to it */
 void gl_gic_disable(uint32_t intid);
 void gl_gic_send_sgi(unsigned vcpu, unsigned sgi); /* to the vCPU with MPIDR affinity 0 = @vcpu */
 uint64_t gl_gic_dist_base(void);                   /* for tests that read registers as an OS does */

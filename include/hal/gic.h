@@ -15,31 +15,31 @@
  * List registers in ICH_LR_EL2's layout, whatever the GIC: the GICv2 HAL converts to and from
  * GICH_LR (5 priority bits, 10-bit INTIDs) when it loads and saves them.
  */
-#define HAL_LR_VINTID_MASK 0xffffffffull         /* [31:0] */
-#define HAL_LR_PINTID_SHIFT 32                   /* [44:32], HW == 1 */
+#define HAL_LR_VINTID_MASK  0xffffffffull /* [31:0] */
+#define HAL_LR_PINTID_SHIFT 32            /* [44:32], HW == 1 */
 #define HAL_LR_PINTID_MASK  (0x1fffull << 32)
-#define HAL_LR_EOI          (1ull << 41)         /* HW == 0: maintenance interrupt on EOI */
-#define HAL_LR_PRIO_SHIFT   48                   /* [55:48] */
+#define HAL_LR_EOI          (1ull << 41) /* HW == 0: maintenance interrupt on EOI */
+#define HAL_LR_PRIO_SHIFT   48           /* [55:48] */
 #define HAL_LR_PRIO_MASK    (0xffull << 48)
 #define HAL_LR_GROUP1       (1ull << 60)
 #define HAL_LR_HW           (1ull << 61)
-#define HAL_LR_STATE_SHIFT  62                   /* [63:62] */
+#define HAL_LR_STATE_SHIFT  62 /* [63:62] */
 #define HAL_LR_STATE_MASK   (3ull << 62)
 #define HAL_LR_PENDING      (1ull << 62)
 #define HAL_LR_ACTIVE       (2ull << 62)
 
 /* ICH_HCR_EL2 bits the core sets (GICH_HCR has the same ones at the same places). */
-#define HAL_VGIC_HCR_EN      (1u << 0)
-#define HAL_VGIC_HCR_UIE     (1u << 1) /* maintenance when at most one LR is valid */
-#define HAL_VGIC_HCR_LRENPIE (1u << 2) /* ... when EOIcount is non-zero */
-#define HAL_VGIC_HCR_NPIE    (1u << 3) /* ... when no LR is pending */
+#define HAL_VGIC_HCR_EN             (1u << 0)
+#define HAL_VGIC_HCR_UIE            (1u << 1) /* maintenance when at most one LR is valid */
+#define HAL_VGIC_HCR_LRENPIE        (1u << 2) /* ... when EOIcount is non-zero */
+#define HAL_VGIC_HCR_NPIE           (1u << 3) /* ... when no LR is pending */
 #define HAL_VGIC_HCR_EOICOUNT_SHIFT 27
 
 /* ICH_MISR_EL2 (== GICH_MISR) bits. */
-#define HAL_VGIC_MISR_EOI  (1u << 0)
-#define HAL_VGIC_MISR_U    (1u << 1)
+#define HAL_VGIC_MISR_EOI   (1u << 0)
+#define HAL_VGIC_MISR_U     (1u << 1)
 #define HAL_VGIC_MISR_LRENP (1u << 2)
-#define HAL_VGIC_MISR_NP   (1u << 3)
+#define HAL_VGIC_MISR_NP    (1u << 3)
 
 #define HAL_VGIC_MAX_LRS 16u
 
