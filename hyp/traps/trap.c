@@ -27,13 +27,9 @@ static bool wait(struct vcpu *v, uint64_t esr)
 	return true;
 }
 
-static bool guest_sync(struct vcpu *v, const struct hal_exit *e)
+/* Every synchronous exit but the hypercall, which trap_handle takes first. */
+static __attribute__((noinline)) bool guest_sync(struct vcpu *v, const struct hal_exit *e)
 {
-	/* The hot path first: hvc #0xEA1 (EC 0x16, ISS = the immediate), one compare. */
-	if (__builtin_expect((e->esr & ((0x3full << ESR_EC_SHIFT) | 0xffff)) ==
-				 ((uint64_t)ESR_EC_HVC64 << ESR_EC_SHIFT | XEN_HYPERCALL_TAG),
-			     1))
-		return hcall_dispatch(v);
 	switch (esr_ec(e->esr)) {
 	case ESR_EC_HVC64:
 		/* hvc #0xEA1 is a hypercall, hvc #0 the SMCCC conduit; ELR already points past the HVC. */
@@ -65,16 +61,33 @@ static bool guest_sync(struct vcpu *v, const struct hal_exit *e)
 	}
 }
 
+static __attribute__((noinline)) bool irq_exit(struct vcpu *v)
+{
+	/* Every pending interrupt taken; then the vCPU goes on unless its slice is used up and another
+	 * waits (v->pcpu is where it runs). */
+	irq_handle(v);
+	return !sched_should_preempt(v, v->pcpu);
+}
+
+static __attribute__((noinline)) bool serror(struct vcpu *v)
+{
+	domain_shutdown(v->dom, SHUTDOWN_crash);
+	return false;
+}
+
 bool trap_handle(struct vcpu *v, const struct hal_exit *exit)
 {
+	/* The hot path first: hvc #0xEA1 (EC 0x16, ISS = the immediate), one compare after the reason.
+	 * Everything else is out of line, so this needs no stack frame: a tail call into hcall_dispatch. */
+	if (__builtin_expect(exit->reason == HAL_EXIT_SYNC &&
+				 (exit->esr & ((0x3full << ESR_EC_SHIFT) | 0xffff)) ==
+				     ((uint64_t)ESR_EC_HVC64 << ESR_EC_SHIFT | XEN_HYPERCALL_TAG),
+			     1))
+		return hcall_dispatch(v);
 	switch (exit->reason) {
 	case HAL_EXIT_SYNC: return guest_sync(v, exit);
-	case HAL_EXIT_IRQ:
-		/* Every pending interrupt taken; then the vCPU goes on unless its slice is used up and
-		 * another waits (v->pcpu is where it runs). */
-		irq_handle(v);
-		return !sched_should_preempt(v, v->pcpu);
+	case HAL_EXIT_IRQ: return irq_exit(v);
 	case HAL_EXIT_SERROR:
-	default: domain_shutdown(v->dom, SHUTDOWN_crash); return false;
+	default: return serror(v);
 	}
 }
