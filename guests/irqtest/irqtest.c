@@ -24,6 +24,12 @@ static int failures, gic;
 static uint32_t vppi;
 static uint64_t freq;
 
+/* A vCPU's own view of its redistributor's GICR_TYPER (v3) or its CPU interface's GICC_IIDR (v2),
+ * read by that vCPU and reported by vCPU 0, so that the console lines come in one order. */
+struct cpu_view {
+	uint64_t base, reg;
+};
+
 /* Written by the IRQ handler on either vCPU, read by the test. */
 static struct {
 	uint32_t timer_hits, timer_in_time, timer_istatus;
@@ -31,6 +37,7 @@ static struct {
 	uint32_t sgi[2][16];
 	uint32_t other;
 	uint32_t ready, done; /* vCPU 1's progress */
+	struct cpu_view v1;   /* what vCPU 1 read of its own interface */
 } st;
 
 static void check(bool ok, const char *what, long got)
@@ -106,25 +113,28 @@ static void read_gic(void)
 	check((typer & 0x1f) <= 30, "GICD_TYPER.ITLinesNumber is a valid line count", (typer & 0x1f) <= 30);
 }
 
-/* This vCPU's own view: its redistributor (v3) or CPU interface (v2). */
-static void read_cpu_interface(unsigned me)
+static struct cpu_view read_cpu_interface(void)
 {
 	uint64_t r = gl_gic_redist_base();
 
+	return (struct cpu_view){ r, gic == 3 ? gl_read64(r + 0x8) : gl_read32(r + 0xfc) };
+}
+
+static void report_cpu_interface(unsigned vcpu, struct cpu_view c)
+{
 	if (gic == 3) {
-		uint64_t typer = gl_read64(r + 0x8);
-		gl_printf("irqtest: vCPU %u: GICR at %#llx, TYPER %#llx\n", me, (unsigned long long)r,
-			  (unsigned long long)typer);
-		check(r && typer >> 32 == me,
-		      me ? "GICR_TYPER of vCPU 1 names affinity 1" : "GICR_TYPER of vCPU 0 names affinity 0",
-		      (long)(typer >> 32));
+		gl_printf("irqtest: vCPU %u: GICR at %#llx, TYPER %#llx\n", vcpu, (unsigned long long)c.base,
+			  (unsigned long long)c.reg);
+		check(c.base && c.reg >> 32 == vcpu,
+		      vcpu ? "GICR_TYPER of vCPU 1 names affinity 1" : "GICR_TYPER of vCPU 0 names affinity 0",
+		      (long)(c.reg >> 32));
 	} else {
-		uint32_t iidr = gl_read32(r + 0xfc);
-		gl_printf("irqtest: vCPU %u: GICC at %#llx, IIDR %#x\n", me, (unsigned long long)r, iidr);
-		check((iidr >> 16 & 0xf) == 2,
-		      me ? "GICC_IIDR of vCPU 1 says architecture version 2"
-			 : "GICC_IIDR of vCPU 0 says architecture version 2",
-		      iidr >> 16 & 0xf);
+		gl_printf("irqtest: vCPU %u: GICC at %#llx, IIDR %#llx\n", vcpu, (unsigned long long)c.base,
+			  (unsigned long long)c.reg);
+		check((c.reg >> 16 & 0xf) == 2,
+		      vcpu ? "GICC_IIDR of vCPU 1 says architecture version 2"
+			   : "GICC_IIDR of vCPU 0 says architecture version 2",
+		      (long)(c.reg >> 16 & 0xf));
 	}
 }
 
@@ -214,7 +224,7 @@ static void secondary(unsigned vcpu)
 	(void)vcpu;
 	gl_gic_cpu_init();
 	gl_gic_enable(SGI_PING, PRIO);
-	read_cpu_interface(1);
+	st.v1 = read_cpu_interface();
 	gl_irq_unmask();
 	__atomic_store_n(&st.ready, 1, __ATOMIC_RELEASE);
 	/* Ping-pong: answer each SGI vCPU 0 sends with one back, once it has arrived here. */
@@ -242,7 +252,7 @@ void guest_main(const void *fdt)
 	freq = gl_sysreg_read(GL_CNTFRQ_EL0);
 	check(vppi == 27, "the device tree's virtual timer PPI", vppi);
 	read_gic();
-	read_cpu_interface(0);
+	report_cpu_interface(0, read_cpu_interface());
 
 	gl_irq_vector(irq_handler);
 	gl_gic_enable(vppi, PRIO);
@@ -255,6 +265,7 @@ void guest_main(const void *fdt)
 	long rc = gl_cpu_on(1, secondary);
 	check(rc == 0, "CPU_ON of vCPU 1", rc);
 	if (rc == 0 && wait_for(&st.ready, 1)) {
+		report_cpu_interface(1, st.v1);
 		for (unsigned i = 0; i < SGI_ROUNDS; i++) {
 			gl_gic_send_sgi(1, SGI_PING);
 			if (!wait_for(&st.sgi[0][SGI_PING], i + 1))
