@@ -6,6 +6,7 @@
 #include "hal/timer.h"
 #include "core/panic.h"
 #include "dom/vcpu.h"
+#include "evtchn/evtchn.h"
 #include "mm/frame.h"
 #include "mm/heap.h"
 #include "public/errno.h"
@@ -44,6 +45,11 @@ int domain_create(domid_t id, const char *name, unsigned nr_vcpus, struct domain
 	if (rc) {
 		p2m_destroy(&d->p2m);
 		heap_free(d);
+		return rc;
+	}
+	rc = evtchn_domain_init(d);
+	if (rc) {
+		domain_destroy(d);
 		return rc;
 	}
 	for (unsigned i = 0; i < nr_vcpus; i++) {
@@ -177,6 +183,8 @@ void domain_destroy(struct domain *d)
 {
 	if (d->vcpus_ran)
 		print_run_times(d);
+	/* Ports first: once they are closed no peer can deliver into what is freed next. */
+	evtchn_domain_destroy(d);
 	irq_release(d);
 	/* Timers first: none of their callbacks may inject into what is freed next. */
 	for (unsigned i = 0; i < d->nr_vcpus; i++)

@@ -12,6 +12,7 @@ static const hcall_fn table[] = {
 	[__HYPERVISOR_console_io] = hcall_console_io,
 	[__HYPERVISOR_vcpu_op] = hcall_vcpu_op,
 	[__HYPERVISOR_sched_op] = hcall_sched_op,
+	[__HYPERVISOR_event_channel_op] = hcall_event_channel_op,
 	[__HYPERVISOR_hvm_op] = hcall_hvm_op,
 	[__HYPERVISOR_domctl] = hcall_domctl,
 };
