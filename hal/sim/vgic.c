@@ -87,12 +87,16 @@ static uint32_t gich_rd(unsigned cpu, uint64_t off)
 }
 
 /* Active-priority registers the interface has: one per 32 preemption levels past the first 32. */
-static unsigned nr_apr(void) { return 1u << (hal_vgic_prio_bits() - 5); }
+static unsigned nr_apr(void) { return 1u << (SIM_GIC_VPRIO_BITS - 5); }
+
+/* The list registers a vCPU uses. Outside a guest's run every LR is empty (each exit empties those
+ * it saved), so only these are loaded, saved and emptied, as hal/real does. */
+static unsigned nr_lr(const struct hal_vgic_cpu *g) { return g->nr_lr < SIM_GIC_LRS ? g->nr_lr : SIM_GIC_LRS; }
 
 static void load_v3(unsigned cpu, const struct hal_vgic_cpu *g)
 {
-	for (unsigned i = 0; i < SIM_GIC_LRS; i++)
-		ich_wr(cpu, GIC_ICH_LR_EL2(i), i < g->nr_lr && i < HAL_VGIC_MAX_LRS ? g->lr[i] : 0);
+	for (unsigned i = 0; i < nr_lr(g); i++)
+		ich_wr(cpu, GIC_ICH_LR_EL2(i), g->lr[i]);
 	for (unsigned i = 0; i < nr_apr(); i++)
 		ich_wr(cpu, (enum gic_sysreg)(GIC_ICH_AP1R0_EL2 + i), g->apr[i]);
 	ich_wr(cpu, GIC_ICH_VMCR_EL2, g->vmcr);
@@ -101,7 +105,7 @@ static void load_v3(unsigned cpu, const struct hal_vgic_cpu *g)
 
 static void save_v3(unsigned cpu, struct hal_vgic_cpu *g)
 {
-	for (unsigned i = 0; i < SIM_GIC_LRS; i++)
+	for (unsigned i = 0; i < nr_lr(g); i++)
 		g->lr[i] = ich_rd(cpu, GIC_ICH_LR_EL2(i));
 	for (unsigned i = 0; i < nr_apr(); i++)
 		g->apr[i] = (uint32_t)ich_rd(cpu, (enum gic_sysreg)(GIC_ICH_AP1R0_EL2 + i));
@@ -112,7 +116,7 @@ static void save_v3(unsigned cpu, struct hal_vgic_cpu *g)
 	g->elrsr = (uint32_t)ich_rd(cpu, GIC_ICH_ELRSR_EL2);
 	/* Nothing of the guest stays live: no maintenance interrupt can fire for a vCPU gone. */
 	ich_wr(cpu, GIC_ICH_HCR_EL2, 0);
-	for (unsigned i = 0; i < SIM_GIC_LRS; i++)
+	for (unsigned i = 0; i < nr_lr(g); i++)
 		ich_wr(cpu, GIC_ICH_LR_EL2(i), 0);
 	for (unsigned i = 0; i < nr_apr(); i++)
 		ich_wr(cpu, (enum gic_sysreg)(GIC_ICH_AP1R0_EL2 + i), 0);
@@ -120,8 +124,8 @@ static void save_v3(unsigned cpu, struct hal_vgic_cpu *g)
 
 static void load_v2(unsigned cpu, const struct hal_vgic_cpu *g)
 {
-	for (unsigned i = 0; i < SIM_GIC_LRS; i++)
-		gich_wr(cpu, GICH_LR0 + 4 * i, i < g->nr_lr && i < HAL_VGIC_MAX_LRS ? lr_to_v2(g->lr[i]) : 0);
+	for (unsigned i = 0; i < nr_lr(g); i++)
+		gich_wr(cpu, GICH_LR0 + 4 * i, lr_to_v2(g->lr[i]));
 	gich_wr(cpu, GICH_APR, g->apr[0]);
 	gich_wr(cpu, GICH_VMCR, g->vmcr & V2_VMCR_MASK);
 	gich_wr(cpu, GICH_HCR, g->hcr);
@@ -129,7 +133,7 @@ static void load_v2(unsigned cpu, const struct hal_vgic_cpu *g)
 
 static void save_v2(unsigned cpu, struct hal_vgic_cpu *g)
 {
-	for (unsigned i = 0; i < SIM_GIC_LRS; i++)
+	for (unsigned i = 0; i < nr_lr(g); i++)
 		g->lr[i] = lr_from_v2(gich_rd(cpu, GICH_LR0 + 4 * i));
 	g->apr[0] = gich_rd(cpu, GICH_APR);
 	g->vmcr = gich_rd(cpu, GICH_VMCR) & V2_VMCR_MASK;
@@ -138,7 +142,7 @@ static void save_v2(unsigned cpu, struct hal_vgic_cpu *g)
 	g->eisr = gich_rd(cpu, GICH_EISR0);
 	g->elrsr = gich_rd(cpu, GICH_ELRSR0);
 	gich_wr(cpu, GICH_HCR, 0);
-	for (unsigned i = 0; i < SIM_GIC_LRS; i++)
+	for (unsigned i = 0; i < nr_lr(g); i++)
 		gich_wr(cpu, GICH_LR0 + 4 * i, 0);
 	gich_wr(cpu, GICH_APR, 0);
 }
