@@ -10,6 +10,7 @@
 struct runq {
 	spinlock_t lock;
 	struct vcpu *head, *tail;
+	unsigned boosted; /* queued vCPUs with boost set: the running one should make way */
 };
 
 static struct runq runqs[PLAT_MAX_CPUS];
@@ -117,6 +118,10 @@ struct vcpu *sched_dequeue(unsigned pcpu, bool (*want)(const struct vcpu *v, uns
 				q->head = v->rq_next;
 			if (q->tail == v)
 				q->tail = prev;
+			if (v->sched.boost) {
+				v->sched.boost = false;
+				__atomic_store_n(&q->boosted, q->boosted - 1, __ATOMIC_RELAXED);
+			}
 		}
 		spin_unlock(&q->lock);
 		if (!v || runnable(v))
@@ -146,8 +151,9 @@ struct vcpu *sched_pick(unsigned pcpu)
 bool sched_should_preempt(struct vcpu *v, unsigned pcpu)
 {
 	/* The queue check first: on a pCPU of its own a vCPU is never preempted, and the counter is
-	 * not even read on the hypercall path. */
-	return sched_queue_busy(pcpu) && sched_now() - v->sched.picked_at >= sched_slice_ns;
+	 * not even read. A vCPU woken with credit (its interrupt arrived) does not wait for the slice. */
+	return sched_queue_busy(pcpu) && (__atomic_load_n(&runqs[pcpu].boosted, __ATOMIC_RELAXED) ||
+					  sched_now() - v->sched.picked_at >= sched_slice_ns);
 }
 
 void sched_put(struct vcpu *v)
@@ -186,6 +192,22 @@ int sched_wake(struct vcpu *v)
 	unsigned cpu = v->pcpu;
 	for (unsigned i = 0; kind == SCHED_CREDIT && !sched_allowed(v, cpu) && i < pcpus; i++)
 		cpu = i;
+	if (kind == SCHED_CREDIT && v->sched.credit > 0 && !v->sched.parked) {
+		/* Xen credit's boost: first in the queue, and the running vCPU makes way at its next
+		 * exit (the kick), so an interrupt does not wait a slice. Only with credit left: a
+		 * vCPU that blocks and wakes all the time still gets no more than its share. */
+		struct runq *q = &runqs[cpu];
+		v->pcpu = cpu;
+		spin_lock(&q->lock);
+		v->sched.boost = true;
+		v->rq_next = q->head;
+		q->head = v;
+		if (!q->tail)
+			q->tail = v;
+		__atomic_store_n(&q->boosted, q->boosted + 1, __ATOMIC_RELAXED);
+		spin_unlock(&q->lock);
+		return (int)cpu;
+	}
 	sched_enqueue(v, cpu);
 	return (int)cpu;
 }

@@ -17,6 +17,7 @@ struct sched_vcpu {
 	uint64_t consumed; /* ns run this period, for the cap */
 	uint64_t picked_at;
 	uint32_t wait; /* enum sched_wait, changed atomically */
+	bool boost;    /* woken with credit left: queued first, and preempts a running vCPU */
 	bool parked;   /* over its cap until the next period */
 	bool active;   /* known to the credit accounting */
 };

@@ -329,6 +329,44 @@ static void test_sched_null_sleeping_vcpu_keeps_its_pcpu(void **state)
 	assert_ptr_equal(sched_pick(0), &vc[0]);
 }
 
+static void test_sched_woken_vcpu_with_credit_preempts_before_the_slice_ends(void **state)
+{
+	(void)state;
+	setup_vcpus(SCHED_CREDIT, 1);
+	sched_add(&vc[0], 0);
+	sched_add(&vc[1], 0);
+	sched_add(&vc[2], 0);
+	struct vcpu *v = sched_pick(0);
+	assert_ptr_equal(v, &vc[0]);
+	sched_block(v);
+	sched_put(v); /* vCPU 0 sleeps in WFI with credit left */
+	struct vcpu *r = sched_pick(0);
+	assert_ptr_equal(r, &vc[1]);
+	clock_ns += sched_slice_ns / 10;
+	assert_false(sched_should_preempt(r, 0)); /* vCPU 2 waits, but the slice is young */
+	assert_int_equal(sched_wake(&vc[0]), 0);  /* its timer fired */
+	assert_true(sched_should_preempt(r, 0));
+	sched_put(r);
+	assert_ptr_equal(sched_pick(0), &vc[0]); /* ahead of vCPU 2, queued before it */
+	assert_false(sched_should_preempt(&vc[0], 0));
+}
+
+static void test_sched_woken_vcpu_without_credit_waits_its_turn(void **state)
+{
+	(void)state;
+	setup_vcpus(SCHED_CREDIT, 1);
+	sched_add(&vc[0], 0);
+	sched_add(&vc[1], 0);
+	struct vcpu *v = sched_pick(0);
+	sched_block(v);
+	clock_ns += 5 * sched_slice_ns; /* it used its credit, and more, before it slept */
+	sched_put(v);
+	struct vcpu *r = sched_pick(0);
+	assert_ptr_equal(r, &vc[1]);
+	assert_int_equal(sched_wake(&vc[0]), 0);
+	assert_false(sched_should_preempt(r, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +387,8 @@ int main(void)
 		cmocka_unit_test(test_sched_blocking_vcpu_of_a_dead_domain_retires_at_put),
 		cmocka_unit_test(test_sched_woken_vcpu_moves_within_its_new_affinity),
 		cmocka_unit_test(test_sched_null_sleeping_vcpu_keeps_its_pcpu),
+		cmocka_unit_test(test_sched_woken_vcpu_with_credit_preempts_before_the_slice_ends),
+		cmocka_unit_test(test_sched_woken_vcpu_without_credit_waits_its_turn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
