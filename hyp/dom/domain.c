@@ -6,6 +6,7 @@
 #include "hal/timer.h"
 #include "core/panic.h"
 #include "dom/vcpu.h"
+#include "gnttab/gnttab.h"
 #include "evtchn/evtchn.h"
 #include "mm/frame.h"
 #include "mm/heap.h"
@@ -45,6 +46,11 @@ int domain_create(domid_t id, const char *name, unsigned nr_vcpus, struct domain
 	if (rc) {
 		p2m_destroy(&d->p2m);
 		heap_free(d);
+		return rc;
+	}
+	rc = gnttab_domain_init(d);
+	if (rc) {
+		domain_destroy(d);
 		return rc;
 	}
 	rc = evtchn_domain_init(d);
@@ -197,6 +203,7 @@ void domain_destroy(struct domain *d)
 		hal_vcpu_destroy(&d->vcpu[i]->ctx);
 		heap_free(d->vcpu[i]);
 	}
+	gnttab_domain_destroy(d);
 	p2m_destroy(&d->p2m);
 	uint64_t frames = frame_release_all(d->id);
 	con_printf("Domain d%u (%s): destroyed, %llu frames returned\n", d->id, d->name, (unsigned long long)frames);

@@ -30,6 +30,7 @@ enum vcpu_state {
 };
 
 struct domain;
+struct gnttab;
 struct vgic_dist;
 struct vgic_cpu;
 struct vtimer;
@@ -80,6 +81,7 @@ struct domain {
 	} mmio[DOMAIN_MMIO_MAX]; /* traps/mmio.h */
 	unsigned nr_mmio;
 	struct evtchn_dom *evtchn; /* hyp/evtchn: the port table */
+	struct gnttab *gnttab;     /* hyp/gnttab: its grant table and the mappings it holds */
 };
 
 /* Creates domain @id with @nr_vcpus offline vCPUs and an empty p2m. Returns 0, -XEN_EEXIST,

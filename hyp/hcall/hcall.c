@@ -10,6 +10,7 @@ static const hcall_fn table[] = {
 	[__HYPERVISOR_memory_op] = hcall_memory_op,
 	[__HYPERVISOR_xen_version] = hcall_xen_version,
 	[__HYPERVISOR_console_io] = hcall_console_io,
+	[__HYPERVISOR_grant_table_op] = hcall_grant_table_op,
 	[__HYPERVISOR_vcpu_op] = hcall_vcpu_op,
 	[__HYPERVISOR_sched_op] = hcall_sched_op,
 	[__HYPERVISOR_event_channel_op] = hcall_event_channel_op,

@@ -1,6 +1,7 @@
 /* memory_op: XENMEM_add_to_physmap for the shared_info page, as Linux uses it at boot. The other
  * spaces (grant table, foreign frames, device MMIO) arrive with the subsystems that own them. */
 #include "hcall/hcall.h"
+#include "gnttab/gnttab.h"
 #include "mm/frame.h"
 #include "mm/guest_copy.h"
 #include "public/errno.h"
@@ -44,6 +45,7 @@ static long add_to_physmap(struct vcpu *v, uint64_t gva)
 		return -XEN_EPERM;
 	switch (x.space) {
 	case XENMAPSPACE_shared_info: return x.idx == 0 ? map_shared_info(d, x.gpfn) : -XEN_EINVAL;
+	case XENMAPSPACE_grant_table: return gnttab_map_frame(d, x.idx, x.gpfn);
 	default:
 		/* Grant tables, foreign frames and device MMIO arrive with their subsystems; unknown
 		 * spaces get Xen's answer too. */

@@ -1,0 +1,33 @@
+/* Grant tables v1 (Xen's ABI): each domain's table of grant entries in frames it maps itself, and
+ * the mappings and copies other domains make through them, counted in hyp/mm's frame references. */
+#pragma once
+
+#include "dom/domain.h"
+
+/* Table frames per domain: Xen 4.17's documented default for gnttab_max_frames (64 frames of
+ * 512 entries). A table starts with one frame, as Xen's does, and grows on demand. */
+#define GNTTAB_MAX_FRAMES     64
+#define GNTTAB_INITIAL_FRAMES 1
+
+/* Grant mappings one domain may hold at once (maptrack handles). */
+#define GNTTAB_MAX_MAPS 4096
+
+/* What setup_table reports for a table frame the guest has not mapped (Xen on arm: INVALID_GFN). */
+#define GNTTAB_GFN_NONE UINT64_MAX
+
+/* Gives @d its (empty, version 1) table: 0 or -XEN_ENOMEM. */
+int gnttab_domain_init(struct domain *d);
+
+/* While none of @d's vCPUs runs, before its p2m goes: every grant mapping @d holds is dropped
+ * (the granters' entries released, the frame references put), then its own table is freed. Frames
+ * it granted that others still map stay referenced: frame_release_all passes them to DOMID_XEN. */
+void gnttab_domain_destroy(struct domain *d);
+
+/* add_to_physmap(XENMAPSPACE_grant_table, @idx, @gfn): puts table frame @idx at @gfn of @d
+ * (growing the table to @idx + 1 frames if needed), moving it from where it was. 0, -XEN_EINVAL
+ * (a status frame, an index beyond the maximum, a GFN beyond the IPA space), -XEN_EBUSY (@gfn
+ * holds MMIO or a grant mapping) or -XEN_ENOMEM. */
+long gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gfn);
+
+/* Frame references and table state for tests and leak checks: live grant mappings held by @d. */
+unsigned gnttab_maps_held(const struct domain *d);

@@ -1,0 +1,174 @@
+/* grant_table_op: cmd in x0, a guest array of count structures in x1, count in x2. Batches are
+ * done in order with a status per element; only a fault on the array itself fails the call. */
+#include "gnttab/gnttab_int.h"
+
+#include "hcall/hcall.h"
+#include "mm/guest_copy.h"
+#include "public/errno.h"
+
+#define FIELD_AT(type, field) offsetof(type, field)
+
+/* Xen's rcu_lock_domain_by_any_id for these ops: DOMID_SELF is the caller. Locked, or NULL. */
+static struct gnttab *lock_any(struct vcpu *v, domid_t id)
+{
+	return gnttab_lock_live(id == DOMID_SELF ? v->dom->id : id, 0);
+}
+
+/* XSM's default "target" rule: a domain itself, or the control domain. */
+static bool may_inspect(const struct vcpu *v, const struct gnttab *gt)
+{
+	return gt->dom == v->dom || v->dom->privileged;
+}
+
+static long setup_table(struct vcpu *v, uint64_t uop, uint32_t count)
+{
+	struct gnttab_setup_table op;
+	uint64_t gfns[GNTTAB_MAX_FRAMES];
+
+	if (count != 1)
+		return -XEN_EINVAL;
+	if (copy_from_guest(&v->ctx, &v->dom->p2m, &op, uop, sizeof(op)))
+		return -XEN_EFAULT;
+	struct gnttab *gt = lock_any(v, op.dom);
+	if (!gt) {
+		op.status = GNTST_bad_domain;
+	} else if (!may_inspect(v, gt)) {
+		op.status = GNTST_permission_denied;
+		gnttab_unlock(gt);
+	} else {
+		op.status = (int16_t)gnttab_frames(gt, op.nr_frames, gfns);
+		gnttab_unlock(gt);
+		/* Arm guests map the frames with add_to_physmap; unmapped ones read as INVALID_GFN. */
+		for (uint32_t i = 0; op.status == GNTST_okay && i < op.nr_frames; i++)
+			if (copy_to_guest(&v->ctx, &v->dom->p2m, op.frame_list + i * sizeof(uint64_t), &gfns[i],
+					  sizeof(gfns[i])))
+				op.status = GNTST_bad_virt_addr;
+	}
+	if (copy_to_guest(&v->ctx, &v->dom->p2m, uop + FIELD_AT(struct gnttab_setup_table, status), &op.status,
+			  sizeof(op.status)))
+		return -XEN_EFAULT;
+	return 0;
+}
+
+static long query_size(struct vcpu *v, uint64_t uop, uint32_t count)
+{
+	struct gnttab_query_size op;
+
+	if (count != 1)
+		return -XEN_EINVAL;
+	if (copy_from_guest(&v->ctx, &v->dom->p2m, &op, uop, sizeof(op)))
+		return -XEN_EFAULT;
+	struct gnttab *gt = lock_any(v, op.dom);
+	if (!gt) {
+		op.status = GNTST_bad_domain;
+	} else {
+		if (may_inspect(v, gt)) {
+			op.nr_frames = gt->nr_frames;
+			op.max_nr_frames = GNTTAB_MAX_FRAMES;
+			op.status = GNTST_okay;
+		} else {
+			op.status = GNTST_permission_denied;
+		}
+		gnttab_unlock(gt);
+	}
+	return copy_to_guest(&v->ctx, &v->dom->p2m, uop, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+}
+
+static long get_version(struct vcpu *v, uint64_t uop)
+{
+	struct gnttab_get_version op;
+
+	if (copy_from_guest(&v->ctx, &v->dom->p2m, &op, uop, sizeof(op)))
+		return -XEN_EFAULT;
+	struct gnttab *gt = lock_any(v, op.dom);
+	if (!gt)
+		return -XEN_ESRCH;
+	bool ok = may_inspect(v, gt);
+	gnttab_unlock(gt);
+	if (!ok)
+		return -XEN_EPERM;
+	op.version = 1;
+	return copy_to_guest(&v->ctx, &v->dom->p2m, uop + FIELD_AT(struct gnttab_get_version, version), &op.version,
+			     sizeof(op.version))
+		   ? -XEN_EFAULT
+		   : 0;
+}
+
+/* Xen on arm supports version 1 only: asking for 2 is "not implemented", anything else invalid;
+ * the current version is written back either way. */
+static long set_version(struct vcpu *v, uint64_t uop)
+{
+	struct gnttab_set_version op;
+
+	if (copy_from_guest(&v->ctx, &v->dom->p2m, &op, uop, sizeof(op)))
+		return -XEN_EFAULT;
+	long rc = op.version == 1 ? 0 : op.version == 2 ? -XEN_ENOSYS : -XEN_EINVAL;
+	op.version = 1;
+	return copy_to_guest(&v->ctx, &v->dom->p2m, uop, &op, sizeof(op)) ? -XEN_EFAULT : rc;
+}
+
+static long map_batch(struct vcpu *v, uint64_t uop, uint32_t count)
+{
+	for (uint32_t i = 0; i < count; i++, uop += sizeof(struct gnttab_map_grant_ref)) {
+		struct gnttab_map_grant_ref op;
+		if (copy_from_guest(&v->ctx, &v->dom->p2m, &op, uop, sizeof(op)))
+			return -XEN_EFAULT;
+		op.status = gnttab_map_one(v->dom, &op);
+		if (copy_to_guest(&v->ctx, &v->dom->p2m, uop, &op, sizeof(op)))
+			return -XEN_EFAULT;
+	}
+	return 0;
+}
+
+static long unmap_batch(struct vcpu *v, uint64_t uop, uint32_t count)
+{
+	for (uint32_t i = 0; i < count; i++, uop += sizeof(struct gnttab_unmap_grant_ref)) {
+		struct gnttab_unmap_grant_ref op;
+		if (copy_from_guest(&v->ctx, &v->dom->p2m, &op, uop, sizeof(op)))
+			return -XEN_EFAULT;
+		op.status = gnttab_unmap_one(v->dom, &op);
+		if (copy_to_guest(&v->ctx, &v->dom->p2m, uop + FIELD_AT(struct gnttab_unmap_grant_ref, status),
+				  &op.status, sizeof(op.status)))
+			return -XEN_EFAULT;
+	}
+	return 0;
+}
+
+static long copy_batch(struct vcpu *v, uint64_t uop, uint32_t count)
+{
+	for (uint32_t i = 0; i < count; i++, uop += sizeof(struct gnttab_copy)) {
+		struct gnttab_copy op;
+		if (copy_from_guest(&v->ctx, &v->dom->p2m, &op, uop, sizeof(op)))
+			return -XEN_EFAULT;
+		op.status = gnttab_copy_one(v->dom, &op);
+		if (copy_to_guest(&v->ctx, &v->dom->p2m, uop + FIELD_AT(struct gnttab_copy, status), &op.status,
+				  sizeof(op.status)))
+			return -XEN_EFAULT;
+	}
+	return 0;
+}
+
+long hcall_grant_table_op(struct vcpu *v, const uint64_t *a, bool *yield)
+{
+	uint32_t cmd = (uint32_t)a[0], count = (uint32_t)a[2];
+	uint64_t uop = a[1];
+
+	(void)yield;
+	if ((int32_t)count < 0)
+		return -XEN_EINVAL;
+	/* Continuation state above the command is only for cache_flush (which Xen alone sets). */
+	if ((cmd & GNTTABOP_CMD_MASK) != GNTTABOP_cache_flush && (cmd & ~GNTTABOP_CMD_MASK))
+		return -XEN_EINVAL;
+	if (!v->dom->gnttab)
+		return -XEN_ENOSYS;
+	switch (cmd & GNTTABOP_CMD_MASK) {
+	case GNTTABOP_map_grant_ref: return map_batch(v, uop, count);
+	case GNTTABOP_unmap_grant_ref: return unmap_batch(v, uop, count);
+	case GNTTABOP_setup_table: return setup_table(v, uop, count);
+	case GNTTABOP_copy: return copy_batch(v, uop, count);
+	case GNTTABOP_query_size: return query_size(v, uop, count);
+	case GNTTABOP_set_version: return set_version(v, uop);
+	case GNTTABOP_get_version: return get_version(v, uop);
+	default: return -XEN_ENOSYS; /* transfer, v2's status frames, swap, cache_flush, dump */
+	}
+}
