@@ -59,9 +59,11 @@ IRQ_LOOP(loop_vtimer, "msr cntv_ctl_el0, %[arg]")
 IRQ_LOOP(loop_sgi_v3, "msr icc_sgi1r_el1, %[arg]")
 IRQ_LOOP(loop_sgi_v2, "str %w[arg], [%[addr]]")
 
-static uint64_t n_from(const void *fdt)
+/* "irqbench.n=NUMBER" in the kernel's bootargs (the multiboot,kernel module's bootargs under both
+ * hypervisors) overrides the number of interrupts; "irqbench.only=vtimer" or "=sgi" runs one kind
+ * (for profiles of a single path). Returns the value after @key, or NULL. */
+static const char *arg(const void *fdt, const char *key)
 {
-	static const char key[] = "irqbench.n=";
 	int chosen = fdt ? fdt_path_offset(fdt, "/chosen") : -1;
 	const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
 
@@ -71,14 +73,31 @@ static uint64_t n_from(const void *fdt)
 		size_t i = 0;
 		while (key[i] && p[i] == key[i])
 			i++;
-		if (key[i])
-			continue;
-		uint64_t n = 0;
-		for (p += i; *p >= '0' && *p <= '9'; p++)
-			n = n * 10 + (uint64_t)(*p - '0');
-		return n ? n : DEFAULT_N;
+		if (!key[i])
+			return p + i;
 	}
-	return DEFAULT_N;
+	return NULL;
+}
+
+static uint64_t n_from(const void *fdt)
+{
+	uint64_t n = 0;
+
+	for (const char *p = arg(fdt, "irqbench.n="); p && *p >= '0' && *p <= '9'; p++)
+		n = n * 10 + (uint64_t)(*p - '0');
+	return n ? n : DEFAULT_N;
+}
+
+static bool wanted(const void *fdt, const char *kind)
+{
+	const char *p = arg(fdt, "irqbench.only=");
+	size_t i = 0;
+
+	if (!p)
+		return true;
+	while (kind[i] && p[i] == kind[i])
+		i++;
+	return !kind[i] && (!p[i] || p[i] == ' ');
 }
 
 static uint64_t hundredths(uint64_t ticks, uint64_t n) { return (ticks * INSNS_PER_TICK * 100 + n / 2) / n; }
@@ -125,12 +144,13 @@ void guest_main(const void *fdt)
 	uint64_t direct = loop_direct(&left, 0, 0, gicc), t = hundredths(direct, n);
 	gl_printf("irqbench: loop %llu.%02llu instructions per iteration without an interrupt\n",
 		  (unsigned long long)(t / 100), (unsigned long long)(t % 100));
-	measure("vtimer", "virtual timer (expired CVAL, CNTV_CTL enabled) to the guest's handler", loop_vtimer, n,
-		direct, 1, 0, gicc);
-	if (gic == 3)
+	if (wanted(fdt, "vtimer"))
+		measure("vtimer", "virtual timer (expired CVAL, CNTV_CTL enabled) to the guest's handler", loop_vtimer,
+			n, direct, 1, 0, gicc);
+	if (wanted(fdt, "sgi") && gic == 3)
 		measure("sgi", "SGI to itself (ICC_SGI1R_EL1 write) to the guest's handler", loop_sgi_v3, n, direct,
 			(uint64_t)SGI_BENCH << 24 | 1u << (gl_vcpu_id() % 16), 0, gicc);
-	else
+	else if (wanted(fdt, "sgi"))
 		measure("sgi", "SGI to itself (GICD_SGIR write) to the guest's handler", loop_sgi_v2, n, direct,
 			2u << 24 | SGI_BENCH, gl_gic_dist_base() + GICD_SGIR, gicc);
 	__asm__ volatile("msr vbar_el1, %0\n\tisb" ::"r"(old_vbar) : "memory");
