@@ -32,7 +32,7 @@ int vcpu_start(struct vcpu *v, unsigned pcpu) { return sched_add(v, pcpu); }
 
 void vcpu_kick(struct vcpu *v)
 {
-	int woken = sched_wake(v);
+	int woken = sched_sleeping(v) ? sched_wake(v) : -1;
 	/* Asleep: queued, its pCPU may be idle. Otherwise it runs or waits somewhere: one that runs
 	 * elsewhere must exit to take the interrupt; on this pCPU the run loop is already outside it. */
 	unsigned cpu = woken >= 0 ? (unsigned)woken : __atomic_load_n(&v->pcpu, __ATOMIC_ACQUIRE);

@@ -130,8 +130,6 @@ struct vcpu *sched_dequeue(unsigned pcpu, bool (*want)(const struct vcpu *v, uns
 	}
 }
 
-bool sched_queue_busy(unsigned pcpu) { return __atomic_load_n(&runqs[pcpu].head, __ATOMIC_RELAXED) != NULL; }
-
 int sched_add(struct vcpu *v, unsigned hint)
 {
 	if (!v->sched.weight)
@@ -152,8 +150,9 @@ bool sched_should_preempt(struct vcpu *v, unsigned pcpu)
 {
 	/* The queue check first: on a pCPU of its own a vCPU is never preempted, and the counter is
 	 * not even read. A vCPU woken with credit (its interrupt arrived) does not wait for the slice. */
-	return sched_queue_busy(pcpu) && (__atomic_load_n(&runqs[pcpu].boosted, __ATOMIC_RELAXED) ||
-					  sched_now() - v->sched.picked_at >= sched_slice_ns);
+	return __atomic_load_n(&runqs[pcpu].head, __ATOMIC_RELAXED) &&
+	       (__atomic_load_n(&runqs[pcpu].boosted, __ATOMIC_RELAXED) ||
+		sched_now() - v->sched.picked_at >= sched_slice_ns);
 }
 
 void sched_put(struct vcpu *v)
@@ -183,8 +182,7 @@ void sched_block(struct vcpu *v)
 
 int sched_wake(struct vcpu *v)
 {
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&v->sched.wait, __ATOMIC_RELAXED) == SCHED_AWAKE)
+	if (!sched_sleeping(v))
 		return -1;
 	if (__atomic_exchange_n(&v->sched.wait, SCHED_AWAKE, __ATOMIC_ACQ_REL) != SCHED_ASLEEP)
 		return -1;

@@ -48,6 +48,14 @@ void sched_block(struct vcpu *v);
  * was queued on (to kick), or -1 if it was not asleep (running, queued, or still on its pCPU). */
 int sched_wake(struct vcpu *v);
 
+/* sched_wake's first look, inline for the injection path (the target is usually awake): true if
+ * @v blocked or sleeps. The fence pairs with sched_block's against a lost wake-up. */
+static inline bool sched_sleeping(const struct vcpu *v)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return __atomic_load_n(&v->sched.wait, __ATOMIC_RELAXED) != SCHED_AWAKE;
+}
+
 /* True if @v blocked and has not been woken: its pCPU should give it back. */
 static inline bool sched_blocked(const struct vcpu *v)
 {

@@ -10,7 +10,6 @@ bool sched_allowed(const struct vcpu *v, unsigned pcpu);
 void sched_enqueue(struct vcpu *v, unsigned pcpu);
 /* @want is asked about each queued vCPU on behalf of pCPU @thief (which may be @pcpu itself). */
 struct vcpu *sched_dequeue(unsigned pcpu, bool (*want)(const struct vcpu *v, unsigned thief), unsigned thief);
-bool sched_queue_busy(unsigned pcpu);
 
 void credit_reset(void);
 void null_reset(void);

@@ -70,6 +70,7 @@ static void test_vcpu_kick_of_a_sleeping_vcpu_kicks_the_pcpu_it_was_queued_on(vo
 {
 	(void)state;
 	vc.pcpu = 1;
+	vc.sched.wait = SCHED_ASLEEP;
 	wake_result = 3;
 	vcpu_kick(&vc);
 	assert_int_equal(wakes, 1);
@@ -82,6 +83,7 @@ static void test_vcpu_kick_of_a_vcpu_running_elsewhere_makes_it_exit(void **stat
 	(void)state;
 	vc.pcpu = 2;
 	vcpu_kick(&vc);
+	assert_int_equal(wakes, 0); /* awake: nothing to wake, only a kick */
 	assert_int_equal(kicks, 1);
 	assert_int_equal(last_kick, 2);
 }
@@ -91,11 +93,12 @@ static void test_vcpu_kick_on_its_own_pcpu_sends_nothing(void **state)
 	(void)state;
 	vc.pcpu = 1;
 	self_cpu = 1;
-	vcpu_kick(&vc);
-	assert_int_equal(wakes, 1);
+	vcpu_kick(&vc); /* the vCPU this pCPU runs */
 	assert_int_equal(kicks, 0);
+	vc.sched.wait = SCHED_ASLEEP;
 	wake_result = 1; /* woken onto this very pCPU: its run loop picks it up */
 	vcpu_kick(&vc);
+	assert_int_equal(wakes, 1);
 	assert_int_equal(kicks, 0);
 }
 
