@@ -123,12 +123,13 @@ void sim_vcpu_run(struct sim_vcpu *v, bool (*exec)(struct sim_vcpu *v, const voi
 		uint64_t p = v->ctx->pc;
 		if (exec(v, arg)) {
 			v->ctx->pc = p + 4;
-			return;
+			break;
 		}
 		if (sim_vcpu_await(v, p))
-			return;
+			break;
 		sim_vcpu_charge(v, 1); /* executing it again */
 	}
+	sim_vcpu_interrupts(v);
 }
 
 struct ldst {

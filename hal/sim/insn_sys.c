@@ -40,6 +40,7 @@ uint64_t sim_insn_mrs(enum sim_sysreg r)
 	uint64_t val = *reg(v->ctx, r);
 
 	v->ctx->pc += 4;
+	sim_vcpu_interrupts(v);
 	return val;
 }
 
@@ -56,6 +57,7 @@ void sim_insn_msr(enum sim_sysreg r, uint64_t val)
 	/* The walker decodes the registers on every miss; cached entries stay, as on hardware. */
 	sim_mmu_load(&v->cpu->mmu, v->ctx);
 	v->ctx->pc += 4;
+	sim_vcpu_interrupts(v);
 }
 
 /* The EL1 forms a guest may issue, with their inner-shareable twins. */

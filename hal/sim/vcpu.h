@@ -49,7 +49,8 @@ struct sim_vcpu *sim_vcpu_begin(void);
 
 /* Executes the instruction at the pc until it completes: @exec returns true when it completed by
  * itself (the pc then moves past it), false when it trapped or took an exception, after which the
- * guest runs until it comes back to the instruction (executed again) or past it. */
+ * guest runs until it comes back to the instruction (executed again) or past it. Interrupts
+ * pending once it completed are taken before it returns. */
 void sim_vcpu_run(struct sim_vcpu *v, bool (*exec)(struct sim_vcpu *v, const void *arg), const void *arg);
 
 /* Accounts for @insns instructions' worth of work; each SIM_GUEST_INSNS_PER_STEP of them the pCPU
@@ -77,9 +78,11 @@ void sim_vcpu_take_el1(struct sim_vcpu *v, uint64_t esr, const uint64_t *far);
  * sim_vcpu_take_el1 at the IRQ vector (VBAR_EL1 + 0x280 from EL1h), ESR_EL1 untouched. */
 void sim_vcpu_take_irq_el1(struct sim_vcpu *v);
 
-/* Takes what the GIC signals at an instruction boundary, before the instruction at the pc: a
- * physical IRQ or FIQ (routed to EL2 by HCR_EL2.IMO/FMO) exits with HAL_EXIT_IRQ; a virtual IRQ
- * with PSTATE.I clear runs the guest's IRQ vector. Returns once neither is pending (or masked). */
+/* Takes what the GIC signals at an instruction boundary (before the instruction at the pc, and
+ * after each one completes, so the program's C code between two instructions runs after the
+ * interrupt, as the code after a WFI or a DAIFClr would): a physical IRQ or FIQ (routed to EL2 by
+ * HCR_EL2.IMO/FMO) exits with HAL_EXIT_IRQ; a virtual IRQ with PSTATE.I clear runs the guest's IRQ
+ * vector. Returns once neither is pending (or masked). */
 void sim_vcpu_interrupts(struct sim_vcpu *v);
 
 /* Delivers a fault the MMU model reported: to EL2 as a vCPU exit, or to the guest's EL1. */
