@@ -150,8 +150,10 @@ static void test_self_map(struct t *t)
 	check(t, gl_read64(MAP_AT + 8 * 77) == (0x600dull << 48 | 77), "the mapping reads the page", 0);
 	gl_write64(MAP_AT + 8, 0xabcdef);
 	check(t, gl_read64(t->page + 8) == 0xabcdef, "a write through the mapping lands in the page", 0);
-	check(t, unmap(t, m.handle, MAP_AT, 12345) == GNTST_bad_dev_addr, "unmap with a wrong dev_bus_addr", 0);
-	int16_t st = unmap(t, m.handle, MAP_AT, 0);
+	/* Not checked: an unmap naming another (unmapped) address. Halcyon refuses it (general_error)
+	 * and keeps the mapping; Xen 4.17 answers okay and releases the handle while the page stays
+	 * mapped. dev_bus_addr only counts for device mappings, which arm has not (as in Xen). */
+	int16_t st = unmap(t, m.handle, MAP_AT, 12345);
 	check(t, st == GNTST_okay && flags_of(2) == GTF_permit_access, "unmap clears the bits", st);
 	st = unmap(t, m.handle, MAP_AT, 0);
 	check(t, st == GNTST_bad_handle, "unmapping twice is bad_handle", st);
@@ -170,12 +172,8 @@ static void test_self_map(struct t *t)
 	m = map(t, t->self, 3, MAP_AT, GNTMAP_host_map | GNTMAP_readonly);
 	check(t, m.status == GNTST_okay && flags_of(3) == (GTF_permit_access | GTF_readonly | GTF_reading),
 	      "read-only grant mapped read-only: only GTF_reading", m.status);
-	t->abort = (struct gl_abort){ 0 };
-	gl_catch_aborts(&t->abort);
-	gl_write32(MAP_AT, 1);
-	gl_catch_aborts(NULL);
-	check(t, t->abort.taken && gl_read32(t->page) != 1, "a store to a read-only mapping aborts",
-	      (long)t->abort.esr);
+	/* Not checked: a store to the read-only mapping. Halcyon injects a data abort; Xen 4.17 returns
+	 * to the store again and again, so the same program cannot run under both. */
 	check(t, unmap(t, m.handle, MAP_AT, 0) == GNTST_okay && flags_of(3) == (GTF_permit_access | GTF_readonly),
 	      "read-only unmap", 0);
 	st = map(t, t->self, 4000, MAP_AT, GNTMAP_host_map).status;

@@ -141,10 +141,9 @@ int16_t gnttab_unmap_one(struct domain *ld, const struct gnttab_unmap_grant_ref 
 	spin_lock(&lgt->lock);
 	struct gnttab_map *m = h < lgt->mt_chunks * GNTTAB_MT_CHUNK ? mt_at(lgt, h) : NULL;
 	int16_t rc = GNTST_okay;
+	/* dev_bus_addr is only checked against device mappings, which arm guests cannot make. */
 	if (!m || m->state != GNTTAB_MT_LIVE)
 		rc = GNTST_bad_handle;
-	else if (op->dev_bus_addr && op->dev_bus_addr != pa_addr(m->pa))
-		rc = GNTST_bad_dev_addr;
 	if (rc || !op->host_addr) {
 		/* Xen: host_addr 0 asks to undo no host mapping, so nothing is done, successfully. */
 		spin_unlock(&lgt->lock);

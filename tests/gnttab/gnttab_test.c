@@ -380,18 +380,22 @@ static void test_gnttab_unmap_bad_handle_returns_bad_handle(void **state)
 	assert_int_equal(frame_refs(A.ram[0]), 0);
 }
 
-static void test_gnttab_unmap_checks_dev_bus_addr_and_host_addr(void **state)
+static void test_gnttab_unmap_checks_host_addr_and_ignores_dev_bus_addr(void **state)
 {
 	(void)state;
 	grant_handle_t h;
 	grant(&A, 8, B.d.id, 0, GTF_permit_access);
 	assert_int_equal(map(8, MAP_GFN, GNTMAP_host_map, &h), GNTST_okay);
-	assert_int_equal(unmap(h, MAP_GFN, pa_addr(A.ram[1])), GNTST_bad_dev_addr);
+	/* Deliberately not Xen 4.17, which answers okay here (measured) and drops the handle, the pin
+	 * and the reference while the page stays mapped at MAP_GFN: we keep all four. */
 	assert_int_equal(unmap(h, MAP_GFN + 1, 0), GNTST_general_error);
+	assert_int_equal(frame_refs(A.ram[0]), 1);
 	/* host_addr 0 undoes no host mapping: nothing done, and that is success (Xen). */
 	assert_int_equal(unmap(h, 0, 0), GNTST_okay);
 	assert_int_equal(frame_refs(A.ram[0]), 1);
-	assert_int_equal(unmap(h, MAP_GFN, pa_addr(A.ram[0])), GNTST_okay);
+	/* A wrong dev_bus_addr is only Xen's business for device mappings (none on arm): measured
+	 * under Xen 4.17, the host mapping goes anyway. */
+	assert_int_equal(unmap(h, MAP_GFN, pa_addr(A.ram[1])), GNTST_okay);
 	assert_int_equal(frame_refs(A.ram[0]), 0);
 }
 
@@ -654,7 +658,7 @@ int main(void)
 		T(test_gnttab_map_misuse_gets_xens_status_in_xens_order),
 		T(test_gnttab_map_of_frame_not_granters_ram_returns_bad_page),
 		T(test_gnttab_unmap_bad_handle_returns_bad_handle),
-		T(test_gnttab_unmap_checks_dev_bus_addr_and_host_addr),
+		T(test_gnttab_unmap_checks_host_addr_and_ignores_dev_bus_addr),
 		T(test_gnttab_bits_clear_only_with_the_last_mapping),
 		T(test_gnttab_pins_stop_at_127_per_kind),
 		T(test_gnttab_map_batch_reports_status_per_element),
