@@ -3,6 +3,7 @@
 #include "guests/lib/sim/runtime.h"
 
 void gnttest_main(const void *fdt);
+void evtchntest_main(const void *fdt);
 void hcalltest_main(const void *fdt);
 void irqtest_main(const void *fdt);
 void memtest_main(const void *fdt);
@@ -12,6 +13,7 @@ void spinner_a_main(const void *fdt);
 void spinner_b_main(const void *fdt);
 
 static void gnttest(uint64_t image, uint64_t x0) { gl_sim_start(gnttest_main, image, x0); }
+static void evtchntest(uint64_t image, uint64_t x0) { gl_sim_start(evtchntest_main, image, x0); }
 static void hcalltest(uint64_t image, uint64_t x0) { gl_sim_start(hcalltest_main, image, x0); }
 static void irqtest(uint64_t image, uint64_t x0) { gl_sim_start(irqtest_main, image, x0); }
 static void memtest(uint64_t image, uint64_t x0) { gl_sim_start(memtest_main, image, x0); }
@@ -22,6 +24,7 @@ static void spinner_b(uint64_t image, uint64_t x0) { gl_sim_start(spinner_b_main
 
 const struct sim_program sim_guest_programs[] = {
 	{ "gnttest", gnttest },
+	{ "evtchntest", evtchntest },
 	{ "hcalltest", hcalltest },
 	{ "irqtest", irqtest },
 	{ "memtest", memtest },
