@@ -7,10 +7,10 @@
 #include "arch.h"
 #include "pcpu.h"
 
+extern char vec_table_v2[]; /* vectors.S */
+
 uint32_t gic_v2;
 uint64_t gic_vbar;
-
-extern char vec_table_v2[];
 uint32_t gic_nr_lrs;
 
 static const struct platform *plat;
@@ -59,8 +59,8 @@ void hal_irq_cpu_init(void)
 	mpidr_of[cpu] = hal_cpu_mpidr();
 	if (gic_v2)
 		gicv2_cpu_init(cpu);
-	else
-		gicv3_cpu_init(cpu, plat);
+	else if (!gicv3_cpu_init(cpu, plat))
+		return; /* no redistributor for this CPU: it keeps WFE/SEV and takes no interrupts */
 	hal_irq_enable(HAL_SGI_KICK, true);
 	if (plat->gic.maint_intid)
 		hal_irq_enable(plat->gic.maint_intid, true);

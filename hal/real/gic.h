@@ -35,7 +35,8 @@ void gic_vcpu_off(void);
 
 /* Per-version drivers behind gic.c. */
 void gicv3_init(const struct platform *plat);
-void gicv3_cpu_init(unsigned cpu, const struct platform *plat);
+/* False when the tree has no redistributor for this CPU. */
+bool gicv3_cpu_init(unsigned cpu, const struct platform *plat);
 void gicv3_enable(uint32_t intid, bool on);
 void gicv3_config_spi(uint32_t intid, bool edge, uint64_t mpidr);
 void gicv3_send_sgi(uint64_t mpidr, unsigned sgi);

@@ -80,12 +80,12 @@ static uint64_t find_rd(const struct platform *plat, uint64_t mpidr)
 	return 0;
 }
 
-void gicv3_cpu_init(unsigned cpu, const struct platform *plat)
+bool gicv3_cpu_init(unsigned cpu, const struct platform *plat)
 {
 	uint64_t rd = find_rd(plat, hal_cpu_mpidr());
 
 	if (!rd)
-		return; /* a tree without this CPU's redistributor: it takes no interrupts */
+		return false;
 	rd_base[cpu] = rd;
 	mmio_write32(rd + GICR_WAKER, mmio_read32(rd + GICR_WAKER) & ~GICR_WAKER_SLEEP);
 	wait_clear(rd + GICR_WAKER, GICR_WAKER_ASLEEP);
@@ -110,6 +110,7 @@ void gicv3_cpu_init(unsigned cpu, const struct platform *plat)
 	sysreg_write(icc_igrpen1_el1, 1);
 	sysreg_write(ich_hcr_el2, 0);
 	__asm__ volatile("isb" ::: "memory");
+	return true;
 }
 
 void gicv3_enable(uint32_t intid, bool on)
