@@ -12,6 +12,7 @@
 
 #define VEC_SYNC          0x000u
 #define VEC_IRQ           0x080u
+#define VEC_FIQ           0x100u
 #define VEC_CUR_SP0       0x000u
 #define VEC_CUR_SPX       0x200u
 #define VEC_LOW_A64       0x400u
@@ -43,7 +44,7 @@ void sim_vcpu_take_el1(struct sim_vcpu *v, uint64_t esr, const uint64_t *far)
 	enter_el1(v, VEC_SYNC);
 }
 
-void sim_vcpu_take_irq_el1(struct sim_vcpu *v) { enter_el1(v, VEC_IRQ); }
+void sim_vcpu_take_irq_el1(struct sim_vcpu *v, bool fiq) { enter_el1(v, fiq ? VEC_FIQ : VEC_IRQ); }
 
 void sim_vcpu_fault(struct sim_vcpu *v, const struct mmu_fault *f)
 {

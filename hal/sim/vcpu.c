@@ -93,6 +93,7 @@ void sim_vcpu_trap(struct sim_vcpu *v, uint64_t esr, uint64_t far, uint64_t hpfa
 }
 
 #define PSTATE_I (1ull << 7)
+#define PSTATE_F (1ull << 6)
 
 void sim_vcpu_interrupts(struct sim_vcpu *v)
 {
@@ -106,9 +107,12 @@ void sim_vcpu_interrupts(struct sim_vcpu *v)
 			*v->exit = (struct hal_exit){ .reason = HAL_EXIT_IRQ };
 			leave(v);
 			sim_fiber_switch(&v->fiber, &v->cpu->fiber);
+		} else if (gic_vfiq_line(g, cpu) && !(v->ctx->pstate & PSTATE_F)) {
+			sim_vcpu_charge(v, 1);
+			sim_vcpu_take_irq_el1(v, true);
 		} else if (gic_virq_line(g, cpu) && !(v->ctx->pstate & PSTATE_I)) {
 			sim_vcpu_charge(v, 1);
-			sim_vcpu_take_irq_el1(v);
+			sim_vcpu_take_irq_el1(v, false);
 		} else {
 			return;
 		}

@@ -74,15 +74,16 @@ unsigned sim_vcpu_el(const struct sim_vcpu *v);
  * with DAIF masked. */
 void sim_vcpu_take_el1(struct sim_vcpu *v, uint64_t esr, const uint64_t *far);
 
-/* An IRQ exception taken at EL1 (a virtual IRQ the GIC signals while PSTATE.I is clear): as
- * sim_vcpu_take_el1 at the IRQ vector (VBAR_EL1 + 0x280 from EL1h), ESR_EL1 untouched. */
-void sim_vcpu_take_irq_el1(struct sim_vcpu *v);
+/* An IRQ (FIQ) exception taken at EL1, for a virtual IRQ (FIQ) the GIC signals while PSTATE.I
+ * (PSTATE.F) is clear: as sim_vcpu_take_el1 at the IRQ vector (VBAR_EL1 + 0x280 from EL1h; FIQ
+ * 0x300), ESR_EL1 untouched. */
+void sim_vcpu_take_irq_el1(struct sim_vcpu *v, bool fiq);
 
 /* Takes what the GIC signals at an instruction boundary (before the instruction at the pc, and
  * after each one completes, so the program's C code between two instructions runs after the
  * interrupt, as the code after a WFI or a DAIFClr would): a physical IRQ or FIQ (routed to EL2 by
- * HCR_EL2.IMO/FMO) exits with HAL_EXIT_IRQ; a virtual IRQ with PSTATE.I clear runs the guest's IRQ
- * vector. Returns once neither is pending (or masked). */
+ * HCR_EL2.IMO/FMO) exits with HAL_EXIT_IRQ; a virtual IRQ with PSTATE.I clear (FIQ, PSTATE.F)
+ * runs the guest's IRQ (FIQ) vector. Returns once nothing pending is unmasked. */
 void sim_vcpu_interrupts(struct sim_vcpu *v);
 
 /* Delivers a fault the MMU model reported: to EL2 as a vCPU exit, or to the guest's EL1. */

@@ -449,6 +449,55 @@ static void test_vcpu_irq_icc_registers_reach_the_vcpus_virtual_interface(void *
 	assert_int_equal(saved.lr[0] & HAL_LR_VINTID_MASK, VINTID);
 }
 
+/* --- a group-0 virtual interrupt is a virtual FIQ (GICv3: VFIQEn is RES1) --- */
+
+static void fiq_handler(unsigned slot, struct sim_frame *f)
+{
+	if (ntaken < 4)
+		taken[ntaken] = (typeof(taken[0])){ slot, 0, f->elr, f->spsr, f->esr };
+	ntaken++;
+	f->spsr |= 1ull << 6; /* return with FIQs masked: nothing here acknowledges it */
+}
+
+static void fiq_prog(uint64_t image, uint64_t x0)
+{
+	(void)image, (void)x0;
+	sim_insn_vectors(VECTORS, fiq_handler);
+	sim_insn_msr(SIM_VBAR_EL1, VECTORS);
+	sim_insn_daifclr(2); /* IRQs open: not what a group-0 interrupt needs */
+	note(ntaken);
+	sim_insn_daifclr(1);
+	note(ntaken);
+	hvc(DONE);
+}
+
+static void prepare_fiq(void)
+{
+	fix.ctx.vgic.hcr = HAL_VGIC_HCR_EN;
+	fix.ctx.vgic.vmcr = 0xffu << 24 | 1u << 0; /* VPMR open, VENG0 */
+	fix.ctx.vgic.lr[0] = HAL_LR_PENDING | 0xa0ull << HAL_LR_PRIO_SHIFT | VINTID;
+	fix.ctx.vgic.nr_lr = 1;
+}
+
+static const struct sim_program fiqp[] = { { "fiq", fiq_prog } };
+
+static void test_vcpu_irq_group0_virtual_interrupt_is_taken_at_the_fiq_vector(void **state)
+{
+	struct sim_result r;
+
+	(void)state;
+	reset(fiqp, 1);
+	fix.program = "fiq";
+	fix.handle = save_core;
+	fix.prepare = prepare_fiq;
+	assert_int_equal(fix_run(&r), 0);
+	assert_int_equal(seen[0], 0);
+	assert_int_equal(seen[1], 1);
+	assert_int_equal(ntaken, 1);
+	assert_int_equal(taken[0].slot, 0x300); /* FIQ, current EL with SP_ELx */
+	assert_int_equal(saved.lr[0] & HAL_LR_STATE_MASK, HAL_LR_PENDING);
+}
+
 /* --- GICv2: the guest's GICC is the pCPU's GICV frame, mapped by stage 2 --- */
 
 #define V2_GICV   0x08040000ull
@@ -524,6 +573,7 @@ int main(void)
 		cmocka_unit_test(test_vcpu_irq_virtual_timer_is_the_guests_and_follows_it_across_exits),
 		cmocka_unit_test(test_vcpu_irq_guest_wfi_sleeps_until_its_timer_fires_then_exits),
 		cmocka_unit_test(test_vcpu_irq_icc_registers_reach_the_vcpus_virtual_interface),
+		cmocka_unit_test(test_vcpu_irq_group0_virtual_interrupt_is_taken_at_the_fiq_vector),
 		cmocka_unit_test(test_vcpu_irq_gicv2_guest_acks_through_the_gicv_frame),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
