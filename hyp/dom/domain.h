@@ -82,8 +82,6 @@ struct domain {
 	unsigned nr_mmio;
 	struct evtchn_dom *evtchn; /* hyp/evtchn: the port table */
 	struct gnttab *gnttab;     /* hyp/gnttab: its grant table and the mappings it holds */
-	struct gnttab *gnttab;     /* hyp/gnttab: its grant table and the mappings it holds */
-	struct gnttab *gnttab;     /* hyp/gnttab: its grant table and the mappings it holds */
 };
 
 /* Creates domain @id with @nr_vcpus offline vCPUs and an empty p2m. Returns 0, -XEN_EEXIST,

@@ -20,6 +20,4 @@ long hcall_vcpu_op(struct vcpu *v, const uint64_t *a, bool *yield);
 long hcall_domctl(struct vcpu *v, const uint64_t *a, bool *yield);
 long hcall_sched_op(struct vcpu *v, const uint64_t *a, bool *yield);
 long hcall_grant_table_op(struct vcpu *v, const uint64_t *a, bool *yield);   /* hyp/gnttab */
-long hcall_grant_table_op(struct vcpu *v, const uint64_t *a, bool *yield);   /* hyp/gnttab */
-long hcall_grant_table_op(struct vcpu *v, const uint64_t *a, bool *yield);   /* hyp/gnttab */
 long hcall_event_channel_op(struct vcpu *v, const uint64_t *a, bool *yield); /* hyp/evtchn */
