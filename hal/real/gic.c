@@ -9,9 +9,13 @@
 
 extern char vec_table_v2[]; /* vectors.S */
 
-uint32_t gic_v2;
-uint64_t gic_vbar;
-uint32_t gic_nr_lrs;
+/* In .data, not .bss: entry.S reads them PC-relative (LDR literal, +-1 MiB), and .data sits right
+ * after the text whatever the stacks and page-table pools in .bss grow to. */
+#define NEAR_TEXT __attribute__((section(".data.gic")))
+NEAR_TEXT uint32_t gic_v2;
+NEAR_TEXT uint64_t gic_vbar;
+NEAR_TEXT uint32_t gic_nr_lrs;
+NEAR_TEXT uint64_t gic_gich;
 
 static const struct platform *plat;
 static bool ready[REAL_MAX_CPUS];

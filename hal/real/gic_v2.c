@@ -39,7 +39,6 @@
 #define IRQ_PRIO_DEFAULT 0xa0u
 
 static uint64_t dist, cpuif, hyp;
-uint64_t gic_gich;
 /* The GIC's CPU interface number of each pCPU (GICD_ITARGETSR0 read on it), for SGIs and routing. */
 static uint8_t cpu_mask[REAL_MAX_CPUS];
 /* The source CPU of the SGI each pCPU last acknowledged, per SGI: its EOI must name it again. */
