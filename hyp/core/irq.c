@@ -99,7 +99,8 @@ void irq_handle(struct vcpu *running)
 			continue;
 		} else if (intid == HAL_SGI_KICK || intid == maint_ppi) {
 			/* A kick only asks for a look at the run queue and the vGIC, which the run loop
-			 * does; the maintenance causes are read by vgic_sync at every exit. */
+			 * does; the maintenance causes (only armed while LRs are in use) are read by the
+			 * vgic_sync that follows every such exit. */
 		} else if (forward(intid)) {
 			continue; /* HW-linked: the guest's deactivation ends it */
 		} else {
