@@ -21,7 +21,6 @@ static struct {
 
 struct gic *sim_gic(void) { return q.gic; }
 struct timer *sim_timer(void) { return &q.timer; }
-unsigned sim_irq_timer_ppi(enum timer_id id) { return q.ppi[id]; }
 
 bool sim_irq_wakes(const struct sim_cpu *c)
 {
@@ -50,8 +49,8 @@ static void timer_irq(void *opaque, unsigned cpu, enum timer_id id, bool level)
 	gic_set_line(q.gic, cpu, q.ppi[id], level);
 }
 
-/* Every frame is a bus device whose opaque is its frame number; a frame per CPU (GICR) finds its
- * CPU from the offset, a banked one (v2) from the CPU making the access. */
+/* Every GIC region is a bus device whose opaque says which frame it is: a GICR region finds its
+ * redistributor (and RD_base or SGI_base) from the offset, a banked frame the CPU making the access. */
 struct frame {
 	enum gic_frame frame;
 	unsigned first_cpu; /* GICR: the redistributor at the region's base */

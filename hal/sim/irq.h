@@ -24,7 +24,6 @@ void sim_irq_destroy(void);
 
 struct gic *sim_gic(void);
 struct timer *sim_timer(void);
-unsigned sim_irq_timer_ppi(enum timer_id id);
 
 /* The counter reaches @now: timer outputs follow, and CPUs they interrupt wake. */
 void sim_irq_advance(uint64_t now);
