@@ -203,6 +203,21 @@ static void test_self_copy(struct t *t)
 	check(t, st == GNTST_permission_denied, "copy by gmfn needs DOMID_SELF: permission_denied", st);
 	st = copy(t, 4000, t->self, 0, t->page2 >> 12, DOMID_SELF, 0, 8, GNTCOPY_source_gref);
 	check(t, st == GNTST_bad_gntref, "copy from a ref beyond the table: bad_gntref", st);
+	/* 200 copies in one call: more than one continuation's worth (Halcyon continues every 128). */
+	uint64_t batch_gva;
+	struct gnttab_copy *b = gl_alloc(200 * sizeof(*b), &batch_gva);
+	for (unsigned i = 0; i < 200; i++) {
+		gl_write64(t->page + 8 * i, 0xc0b1ull << 32 | i);
+		b[i] = (struct gnttab_copy){ .len = 8, .flags = GNTCOPY_dest_gref, .status = 1 };
+		b[i].source.u.gmfn = t->page >> 12, b[i].source.domid = DOMID_SELF,
+		b[i].source.offset = (uint16_t)(8 * i);
+		b[i].dest.u.ref = 6, b[i].dest.domid = t->self, b[i].dest.offset = (uint16_t)(2048 + 8 * i);
+	}
+	long rc = gl_hypercall(__HYPERVISOR_grant_table_op, GNTTABOP_copy, batch_gva, 200, 0, 0);
+	unsigned good = 0;
+	for (unsigned i = 0; i < 200; i++)
+		good += b[i].status == GNTST_okay && gl_read64(t->page2 + 2048 + 8 * i) == (0xc0b1ull << 32 | i);
+	check(t, rc == 0 && good == 200, "a batch of 200 copies, every status okay", good);
 	check(t, flags_of(5) == (GTF_permit_access | GTF_readonly) && flags_of(6) == GTF_permit_access,
 	      "copies leave no bits set", flags_of(6));
 	grant(5, 0, 0, 0);

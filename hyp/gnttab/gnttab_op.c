@@ -1,5 +1,6 @@
 /* grant_table_op: cmd in x0, a guest array of count structures in x1, count in x2. Batches are
- * done in order with a status per element; only a fault on the array itself fails the call. */
+ * done in order with a status per element, continued every CHUNK ops; only a fault on the array
+ * itself fails the call. */
 #include "gnttab/gnttab_int.h"
 
 #include "hcall/hcall.h"
@@ -7,6 +8,20 @@
 #include "public/errno.h"
 
 #define FIELD_AT(type, field) offsetof(type, field)
+
+/* Ops of one batch done before the call is continued. */
+#define CHUNK 128
+
+/* Xen's continuation: the vCPU executes the HVC again for what is left (x0 = cmd, x1 = the rest of
+ * the array, x2 = its count), so a long batch never holds the pCPU for more than CHUNK ops and
+ * interrupts are taken in between; the guest sees one call. */
+static long again(struct vcpu *v, uint32_t cmd, uint64_t uop, uint32_t left)
+{
+	v->ctx.x[1] = uop;
+	v->ctx.x[2] = left;
+	v->ctx.pc -= 4;
+	return cmd;
+}
 
 /* Xen's rcu_lock_domain_by_any_id for these ops: DOMID_SELF is the caller. Locked, or NULL. */
 static struct gnttab *lock_any(struct vcpu *v, domid_t id)
@@ -111,6 +126,8 @@ static long map_batch(struct vcpu *v, uint64_t uop, uint32_t count)
 {
 	for (uint32_t i = 0; i < count; i++, uop += sizeof(struct gnttab_map_grant_ref)) {
 		struct gnttab_map_grant_ref op;
+		if (i == CHUNK)
+			return again(v, GNTTABOP_map_grant_ref, uop, count - i);
 		if (copy_from_guest(&v->ctx, &v->dom->p2m, &op, uop, sizeof(op)))
 			return -XEN_EFAULT;
 		op.status = gnttab_map_one(v->dom, &op);
@@ -124,6 +141,8 @@ static long unmap_batch(struct vcpu *v, uint64_t uop, uint32_t count)
 {
 	for (uint32_t i = 0; i < count; i++, uop += sizeof(struct gnttab_unmap_grant_ref)) {
 		struct gnttab_unmap_grant_ref op;
+		if (i == CHUNK)
+			return again(v, GNTTABOP_unmap_grant_ref, uop, count - i);
 		if (copy_from_guest(&v->ctx, &v->dom->p2m, &op, uop, sizeof(op)))
 			return -XEN_EFAULT;
 		op.status = gnttab_unmap_one(v->dom, &op);
@@ -138,6 +157,8 @@ static long copy_batch(struct vcpu *v, uint64_t uop, uint32_t count)
 {
 	for (uint32_t i = 0; i < count; i++, uop += sizeof(struct gnttab_copy)) {
 		struct gnttab_copy op;
+		if (i == CHUNK)
+			return again(v, GNTTABOP_copy, uop, count - i);
 		if (copy_from_guest(&v->ctx, &v->dom->p2m, &op, uop, sizeof(op)))
 			return -XEN_EFAULT;
 		op.status = gnttab_copy_one(v->dom, &op);

@@ -464,6 +464,42 @@ static void test_gnttab_map_batch_reports_status_per_element(void **state)
 	assert_int_equal(frame_refs(A.ram[5]) + frame_refs(A.ram[6]), 0);
 }
 
+static void test_gnttab_long_batches_continue_every_128_ops(void **state)
+{
+	(void)state;
+	const uint64_t base = (RAM_GFN + 10) << 12; /* three pages of arguments */
+	struct gnttab_map_grant_ref *m = gptr(&B, base);
+	for (grant_ref_t r = 0; r < 300; r++) {
+		grant(&A, r, B.d.id, r % 8, GTF_permit_access);
+		struct gnttab_map_grant_ref one = map_op(A.d.id, r, MAP_GFN + r, GNTMAP_host_map);
+		assert_int_equal(copy_to_guest(&B.v.ctx, &B.d.p2m, base + r * sizeof(one), &one, sizeof(one)), 0);
+	}
+	bool yield = false;
+	uint64_t pc = 0x40001000;
+	B.v.ctx = (struct hal_vcpu_ctx){ .x = { GNTTABOP_map_grant_ref, base, 300 }, .pc = pc };
+	unsigned calls = 0;
+	do {
+		long rc = hcall_grant_table_op(&B.v, B.v.ctx.x, &yield);
+		B.v.ctx.x[0] = (uint64_t)rc; /* hcall_dispatch's part */
+		pc += 4;                     /* the HVC again, or past it */
+		B.v.ctx.pc += 4;
+		calls++;
+		if (calls < 3) {
+			assert_int_equal(rc, GNTTABOP_map_grant_ref);
+			assert_int_equal(B.v.ctx.x[1], base + 128 * calls * sizeof(*m));
+			assert_int_equal(B.v.ctx.x[2], 300 - 128 * calls);
+			assert_int_equal(B.v.ctx.pc, pc - 4);
+			pc -= 4;
+		} else {
+			assert_int_equal(rc, 0);
+		}
+	} while (calls < 3);
+	assert_int_equal(gnttab_maps_held(&B.d), 300);
+	for (unsigned r = 0; r < 300; r++)
+		assert_int_equal(((struct gnttab_map_grant_ref *)gptr(&B, base + r * sizeof(*m)))->status, GNTST_okay);
+	/* Torn down with B: teardown checks every reference comes back. */
+}
+
 static void test_gnttab_hostile_call_arguments_get_xen_errnos(void **state)
 {
 	(void)state;
@@ -662,6 +698,7 @@ int main(void)
 		T(test_gnttab_bits_clear_only_with_the_last_mapping),
 		T(test_gnttab_pins_stop_at_127_per_kind),
 		T(test_gnttab_map_batch_reports_status_per_element),
+		T(test_gnttab_long_batches_continue_every_128_ops),
 		T(test_gnttab_hostile_call_arguments_get_xen_errnos),
 		T(test_gnttab_versions_are_v1_only_as_on_xen_arm),
 		T(test_gnttab_copy_moves_bytes_through_grants_and_leaves_nothing_pinned),
