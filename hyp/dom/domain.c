@@ -6,8 +6,8 @@
 #include "hal/timer.h"
 #include "core/panic.h"
 #include "dom/vcpu.h"
-#include "gnttab/gnttab.h"
 #include "evtchn/evtchn.h"
+#include "gnttab/gnttab.h"
 #include "mm/frame.h"
 #include "mm/heap.h"
 #include "public/errno.h"
@@ -125,7 +125,15 @@ void domain_shutdown(struct domain *d, unsigned reason)
 		vcpu_kick(d->vcpu[i]);
 }
 
-void domain_pause(struct domain *d) { __atomic_add_fetch(&d->pause_count, 1, __ATOMIC_ACQ_REL); }
+void domain_pause(struct domain *d)
+{
+	__atomic_add_fetch(&d->pause_count, 1, __ATOMIC_ACQ_REL);
+	/* Its running vCPUs stop at their next exit: a kick makes that now rather than at the next
+	 * tick. One sleeping in WFI is on no pCPU; waking it is not the pause's business. */
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpu[i]->pcpu != hal_cpu_id())
+			hal_cpu_kick(d->vcpu[i]->pcpu);
+}
 
 int domain_unpause(struct domain *d)
 {
