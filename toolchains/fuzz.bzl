@@ -35,17 +35,22 @@ _srcs_aspect = aspect(implementation = _srcs_aspect_impl, attr_aspects = ["deps"
 
 # Debug info and optimisation as OSS-Fuzz builds; UBSan aborts so the engines see it as a crash.
 _COMMON = ["-std=gnu11", "-g", "-O2", "-fno-omit-frame-pointer", "-Wall", "-Wextra", "-Wno-unused-parameter"]
+# The libFuzzer flavour takes an OSS-Fuzz/ClusterFuzzLite build's compiler and flags when given
+# (--action_env=FUZZ_CC=$CC --action_env=FUZZ_CFLAGS="$CFLAGS" --action_env=FUZZ_ENGINE=
+# "$LIB_FUZZING_ENGINE"); FUZZ_ENGINE is added when linking only.
 _ENGINES = {
     "libfuzzer": {
-        "cc": "clang",
+        "cc": "${FUZZ_CC:-clang}",
         "env": "",
-        "flags": ["-fsanitize=fuzzer,address,undefined", "-fno-sanitize-recover=all"],
+        "flags": ["${FUZZ_CFLAGS:--fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all}"],
+        "link": "${FUZZ_ENGINE:-}",
     },
     "afl": {
         "cc": "afl-clang-fast",
         # AFL_QUIET: the compiler banner on every file would bury real warnings.
         "env": "AFL_LLVM_CMPLOG=1 AFL_QUIET=1",
         "flags": ["-fsanitize=fuzzer", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"],
+        "link": "",
     },
 }
 
@@ -75,7 +80,7 @@ def _engine_binary_impl(ctx):
     # needs are linked, so a dependency's unrelated callers need no fakes.
     own = [f for f in ctx.files.srcs if f.extension == "c"]
     lib = [f for f in srcs if f not in own]
-    cmd = ["set -e", "t=$(mktemp -d)", "trap 'rm -rf $t' EXIT", "F='%s'" % " ".join(flags)]
+    cmd = ["set -e", "t=$(mktemp -d)", "trap 'rm -rf $t' EXIT", "F=\"%s\"" % " ".join(flags)]
     for i, f in enumerate(lib):
         cmd.append("{env} {cc} $F -c {src} -o $t/{i}_{base}.o".format(
             env = engine["env"],
@@ -85,7 +90,8 @@ def _engine_binary_impl(ctx):
             base = f.basename,
         ))
     cmd.append("ar rcs $t/deps.a $t/*.o" if lib else "ar rcs $t/deps.a")
-    cmd.append("{env} {cc} $F {own} $t/deps.a -o {out} {link}".format(
+    cmd.append("{env} {cc} $F {own} $t/deps.a -o {out} {engine} {link}".format(
+        engine = engine["link"],
         env = engine["env"],
         cc = engine["cc"],
         own = " ".join([f.path for f in own]),
