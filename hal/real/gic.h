@@ -1,5 +1,5 @@
 /* The physical GIC under include/hal/gic.h: GICv3 through ICC_/ICH_ system registers and GICD/GICR
- * MMIO, GICv2 through GICD/GICC/GICH MMIO. gic.c picks one at boot; entry.S switches the v3 state. */
+ * MMIO, GICv2 through GICD/GICC/GICH MMIO. gic.c picks one at boot; entry.S switches vCPUs' state. */
 #pragma once
 
 #include "hal/platform.h"
@@ -13,15 +13,14 @@ extern uint32_t gic_v2;
 extern uint64_t gic_vbar;
 /* ICH_VTR_EL2.ListRegs + 1 (or GICH_VTR's): entry.S clamps ctx.vgic.nr_lr to it. */
 extern uint32_t gic_nr_lrs;
+/* GICv2's GICH base, for entry.S. */
+extern uint64_t gic_gich;
 
 /* Records @plat (which outlives the HAL) and brings the distributor up; before hal_irq_cpu_init. */
 void gic_init(const struct platform *plat);
 
 /* True once hal_irq_cpu_init ran on pCPU @cpu: kicks become SGIs and idling a WFI. */
 bool gic_cpu_ready(unsigned cpu);
-
-/* GICv2's GICH base, for entry.S. */
-extern uint64_t gic_gich;
 
 /* The pieces of hal_vcpu_enter that live in C on GICv2 (GICH is MMIO): entry.S calls them when
  * list registers are in use (they load and save LRs, HCR and the status registers), vcpu.c with the
