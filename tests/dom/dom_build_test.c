@@ -1,0 +1,289 @@
+/* dom_build's interrupt controller: each domain gets a vGIC of the host's version (Dom0 where the
+ * host's is, DomUs at Xen's guest addresses), GICv2 guests the host's GICV frame as their GICC, and
+ * the tree the guest boots with says so. Memory, frames and the p2m are faked; the tree is real. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <libfdt.h>
+
+#include "dom/dom_build.h"
+#include "dom/vcpu.h"
+#include "mm/frame.h"
+#include "mm/heap.h"
+#include "public/errno.h"
+#include "tests/core/fake_hal.h"
+#include "vgic/vgic.h"
+
+#define RAM_BASE  0x40000000ull
+#define RAM_SIZE  (8ull << 20)
+#define KERNEL_PA 0x48000000ull /* the boot module, outside the guest's RAM */
+#define QEMU_GICD 0x08000000ull
+#define QEMU_GICC 0x08010000ull
+#define QEMU_GICV 0x08040000ull
+#define QEMU_GICR 0x080a0000ull
+
+static uint8_t ram[RAM_SIZE];
+static uint8_t kernel[64] = { 0xd5, 0x03, 0x20, 0x1f }; /* a raw binary: no Image header */
+static uint8_t heap_buf[8192];
+static struct domain dom;
+static struct vcpu vcpus[4];
+static struct vgic_config seen;
+static unsigned vgic_inits, destroyed, next_frame;
+static int vgic_rc;
+static struct {
+	uint64_t ipa, pa, size;
+	enum p2m_type type;
+} maps[64];
+static unsigned nmaps;
+
+int domain_create(domid_t id, const char *name, unsigned nr_vcpus, struct domain **out)
+{
+	(void)name;
+	memset(&dom, 0, sizeof(dom));
+	dom.id = id;
+	for (unsigned i = 0; i < nr_vcpus; i++) {
+		vcpus[i].dom = &dom;
+		vcpus[i].id = i;
+		dom.vcpu[dom.nr_vcpus++] = &vcpus[i];
+	}
+	*out = &dom;
+	return 0;
+}
+void domain_destroy(struct domain *d)
+{
+	assert_ptr_equal(d, &dom);
+	destroyed++;
+}
+void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
+{
+	v->ctx.pc = entry;
+	v->ctx.x[0] = x0;
+}
+int vgic_domain_init(struct domain *d, const struct vgic_config *cfg)
+{
+	assert_ptr_equal(d, &dom);
+	seen = *cfg;
+	vgic_inits++;
+	return vgic_rc;
+}
+/* DomU RAM and Dom0's 1:1 RAM alike come from [RAM_BASE, RAM_BASE + RAM_SIZE). */
+int frame_alloc(domid_t owner, unsigned order, paddr_t *pa)
+{
+	(void)owner;
+	uint64_t size = 4096ull << order;
+	if (next_frame * 4096ull + size > RAM_SIZE)
+		return -XEN_ENOMEM;
+	*pa = pa_init(RAM_BASE + next_frame * 4096ull);
+	next_frame += (unsigned)(size / 4096);
+	return 0;
+}
+int p2m_map(struct p2m *p2m, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type type)
+{
+	(void)p2m;
+	maps[nmaps].ipa = ipa_addr(ipa);
+	maps[nmaps].pa = pa_addr(pa);
+	maps[nmaps].size = size;
+	maps[nmaps].type = type;
+	nmaps++;
+	return 0;
+}
+enum p2m_type p2m_lookup(struct p2m *p2m, ipa_t ipa, paddr_t *pa, uint64_t *span)
+{
+	(void)p2m;
+	(void)span;
+	for (unsigned i = 0; i < nmaps; i++)
+		if (ipa_addr(ipa) >= maps[i].ipa && ipa_addr(ipa) - maps[i].ipa < maps[i].size) {
+			*pa = pa_init(maps[i].pa + ipa_addr(ipa) - maps[i].ipa);
+			return maps[i].type;
+		}
+	return P2M_INVALID;
+}
+void *hal_pa_to_va(paddr_t pa)
+{
+	uint64_t a = pa_addr(pa);
+	if (a >= RAM_BASE && a < RAM_BASE + RAM_SIZE)
+		return ram + (a - RAM_BASE);
+	if (a >= KERNEL_PA && a < KERNEL_PA + sizeof(kernel))
+		return kernel + (a - KERNEL_PA);
+	return NULL;
+}
+void hal_dcache_clean(const void *va, size_t len)
+{
+	(void)va;
+	(void)len;
+}
+void *heap_alloc(size_t size)
+{
+	assert_true(size <= sizeof(heap_buf));
+	memset(heap_buf, 0, sizeof(heap_buf));
+	return heap_buf;
+}
+void heap_free(void *p) { (void)p; }
+
+static struct platform host(unsigned version)
+{
+	struct platform p;
+	memset(&p, 0, sizeof(p));
+	p.gic.version = version;
+	p.gic.dist = (struct plat_region){ pa_init(QEMU_GICD), 0x10000 };
+	p.gic.cpuif = (struct plat_region){ pa_init(QEMU_GICC), 0x10000 };
+	p.gic.vcpu = (struct plat_region){ pa_init(QEMU_GICV), 0x10000 };
+	p.gic.redist[0] = (struct plat_region){ pa_init(QEMU_GICR), 0xf60000 };
+	p.gic.redist_count = 1;
+	return p;
+}
+
+static struct boot_domain boot_dom(bool dom0, unsigned vcpus)
+{
+	struct boot_domain bd;
+	memset(&bd, 0, sizeof(bd));
+	strcpy(bd.name, dom0 ? "dom0" : "domU1");
+	bd.dom0 = dom0;
+	bd.mem_kib = 4096;
+	bd.vcpus = vcpus;
+	bd.kernel = (struct plat_region){ pa_init(KERNEL_PA), sizeof(kernel) };
+	return bd;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(ram, 0, sizeof(ram));
+	memset(&seen, 0, sizeof(seen));
+	vgic_inits = destroyed = next_frame = nmaps = 0;
+	vgic_rc = 0;
+	fake_hal_reset();
+	return 0;
+}
+
+/* The tree dom_build handed vCPU 0 in x0, read back from the guest's RAM. */
+static const void *guest_tree(void)
+{
+	uint64_t at = vcpus[0].ctx.x[0];
+	paddr_t pa;
+	assert_int_equal(p2m_lookup(NULL, ipa_init(at), &pa, NULL), P2M_RAM_RW);
+	const void *fdt = hal_pa_to_va(pa);
+	assert_non_null(fdt);
+	assert_int_equal(fdt_check_header(fdt), 0);
+	return fdt;
+}
+
+static void assert_gic_node(const void *fdt, const char *compat, uint64_t dist, uint64_t second)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, compat);
+	assert_true(node >= 0);
+	int len;
+	const fdt64_t *reg = fdt_getprop(fdt, node, "reg", &len);
+	assert_int_equal(len, 32);
+	assert_int_equal(fdt64_ld(&reg[0]), dist);
+	assert_int_equal(fdt64_ld(&reg[2]), second);
+	assert_non_null(fdt_getprop(fdt, 0, "interrupt-parent", NULL));
+	assert_true(fdt_path_offset(fdt, "/timer") >= 0);
+}
+
+static void test_dom_build_domu_gicv3_gets_xens_map_and_32_spis(void **state)
+{
+	(void)state;
+	struct platform p = host(3);
+	struct boot_domain bd = boot_dom(false, 2);
+	struct domain *d;
+	assert_int_equal(dom_build(&bd, 1, &p, &d), 0);
+	assert_int_equal(vgic_inits, 1);
+	assert_int_equal(seen.version, 3);
+	assert_int_equal(seen.nr_spis, 32);
+	assert_int_equal(ipa_addr(seen.dist), GUEST_GICD_BASE);
+	assert_int_equal(ipa_addr(seen.redist), GUEST_GICR_BASE);
+	assert_gic_node(guest_tree(), "arm,gic-v3", GUEST_GICD_BASE, GUEST_GICR_BASE);
+}
+
+static void test_dom_build_dom0_gicv3_sees_the_hosts_gic_where_it_is(void **state)
+{
+	(void)state;
+	struct platform p = host(3);
+	struct boot_domain bd = boot_dom(true, 4);
+	struct domain *d;
+	assert_int_equal(dom_build(&bd, 0, &p, &d), 0);
+	assert_int_equal(seen.version, 3);
+	assert_int_equal(seen.nr_spis, DOM0_NR_SPIS);
+	assert_int_equal(ipa_addr(seen.dist), QEMU_GICD);
+	assert_int_equal(ipa_addr(seen.redist), QEMU_GICR);
+	assert_gic_node(guest_tree(), "arm,gic-v3", QEMU_GICD, QEMU_GICR);
+}
+
+static void test_dom_build_gicv2_guest_gets_the_hosts_gicv_as_its_gicc(void **state)
+{
+	(void)state;
+	struct platform p = host(2);
+	struct boot_domain bd = boot_dom(false, 1);
+	struct domain *d;
+	assert_int_equal(dom_build(&bd, 1, &p, &d), 0);
+	assert_int_equal(seen.version, 2);
+	assert_int_equal(ipa_addr(seen.cpuif), GUEST_GICC_BASE);
+	bool mapped = false;
+	for (unsigned i = 0; i < nmaps; i++)
+		if (maps[i].ipa == GUEST_GICC_BASE) {
+			assert_int_equal(maps[i].pa, QEMU_GICV);
+			assert_int_equal(maps[i].size, GUEST_GICC_SIZE);
+			assert_int_equal(maps[i].type, P2M_MMIO);
+			mapped = true;
+		}
+	assert_true(mapped);
+	assert_gic_node(guest_tree(), "arm,cortex-a15-gic", GUEST_GICD_BASE, GUEST_GICC_BASE);
+}
+
+static void test_dom_build_dom0_gicv2_maps_gicv_at_the_hosts_gicc(void **state)
+{
+	(void)state;
+	struct platform p = host(2);
+	struct boot_domain bd = boot_dom(true, 1);
+	struct domain *d;
+	assert_int_equal(dom_build(&bd, 0, &p, &d), 0);
+	assert_int_equal(ipa_addr(seen.cpuif), QEMU_GICC);
+	bool mapped = false;
+	for (unsigned i = 0; i < nmaps; i++)
+		mapped |= maps[i].ipa == QEMU_GICC && maps[i].pa == QEMU_GICV && maps[i].type == P2M_MMIO;
+	assert_true(mapped);
+	assert_gic_node(guest_tree(), "arm,cortex-a15-gic", QEMU_GICD, QEMU_GICC);
+}
+
+static void test_dom_build_dom0_with_more_vcpus_than_redistributors_fails_cleanly(void **state)
+{
+	(void)state;
+	struct platform p = host(3);
+	p.gic.redist[0].size = 0x20000; /* one CPU's frames */
+	struct boot_domain bd = boot_dom(true, 2);
+	struct domain *d = NULL;
+	assert_int_equal(dom_build(&bd, 0, &p, &d), -XEN_EINVAL);
+	assert_int_equal(vgic_inits, 0);
+	assert_int_equal(destroyed, 1);
+	assert_null(d);
+}
+
+static void test_dom_build_vgic_failure_destroys_the_domain(void **state)
+{
+	(void)state;
+	struct platform p = host(3);
+	struct boot_domain bd = boot_dom(false, 1);
+	struct domain *d = NULL;
+	vgic_rc = -XEN_ENOMEM;
+	assert_int_equal(dom_build(&bd, 1, &p, &d), -XEN_ENOMEM);
+	assert_int_equal(destroyed, 1);
+	assert_null(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_dom_build_domu_gicv3_gets_xens_map_and_32_spis, setup),
+		cmocka_unit_test_setup(test_dom_build_dom0_gicv3_sees_the_hosts_gic_where_it_is, setup),
+		cmocka_unit_test_setup(test_dom_build_gicv2_guest_gets_the_hosts_gicv_as_its_gicc, setup),
+		cmocka_unit_test_setup(test_dom_build_dom0_gicv2_maps_gicv_at_the_hosts_gicc, setup),
+		cmocka_unit_test_setup(test_dom_build_dom0_with_more_vcpus_than_redistributors_fails_cleanly, setup),
+		cmocka_unit_test_setup(test_dom_build_vgic_failure_destroys_the_domain, setup),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
