@@ -1,6 +1,7 @@
 /* Grant tables from inside a guest: its table mapped with add_to_physmap, a page of its own granted
  * to itself, mapped, unmapped and copied with every misuse checked against Xen's statuses; with
- * "gnttest.grant=PEER" or "gnttest.map=PEER" in its bootargs, a page shared with another domain.
+ * "gnttest.grant=PEER" or "gnttest.map=PEER" in its bootargs, a page shared with another domain;
+ * with "gnttest.pairs=N", N map+unmap pairs of its own grant, timed (bench/gnttab).
  * No static state: several domains may run this one program side by side in the sim. */
 #include <libfdt.h>
 #include <string.h>
@@ -259,6 +260,24 @@ static void map_from(struct t *t, domid_t peer)
 	check(t, st == GNTST_okay, "unmapped the peer's page", st);
 }
 
+/* @n map+unmap pairs of one self-grant, one op per call as Linux's gntdev issues them. */
+static void time_pairs(struct t *t, unsigned n)
+{
+	unsigned bad = 0;
+
+	grant(2, t->self, t->page, GTF_permit_access);
+	uint64_t t0 = gl_sysreg_read(GL_CNTVCT_EL0);
+	for (unsigned i = 0; i < n; i++) {
+		struct gnttab_map_grant_ref m = map(t, t->self, 2, MAP_AT, GNTMAP_host_map);
+		bad += m.status != GNTST_okay || unmap(t, m.handle, MAP_AT, 0) != GNTST_okay;
+	}
+	uint64_t ticks = gl_sysreg_read(GL_CNTVCT_EL0) - t0, hz = gl_sysreg_read(GL_CNTFRQ_EL0);
+	grant(2, 0, 0, 0);
+	gl_printf("gnttest: %u map+unmap pairs in %llu counter ticks at %llu Hz\n", n, (unsigned long long)ticks,
+		  (unsigned long long)hz);
+	check(t, bad == 0, "every timed pair mapped and unmapped", bad);
+}
+
 /* The number after @key (a whole word of the bootargs), or NO_PEER. */
 static unsigned arg_of(const char *args, const char *key)
 {
@@ -321,6 +340,9 @@ void guest_main(const void *fdt)
 	peer = arg_of(args, "gnttest.map=");
 	if (peer != NO_PEER)
 		map_from(&t, (domid_t)peer);
+	unsigned pairs = arg_of(args, "gnttest.pairs=");
+	if (pairs != NO_PEER)
+		time_pairs(&t, pairs);
 	gl_printf("gnttest: %s\n", t.failures ? "FAILED" : "all passed");
 	gl_shutdown(t.failures ? SHUTDOWN_crash : SHUTDOWN_poweroff);
 }
