@@ -6,10 +6,12 @@ WARNINGS = ["-Wall", "-Wextra", "-Werror", "-std=gnu11"]
 _SAN = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"]
 SAN_COPTS = select({
     "//toolchains:is_aarch64": [],
+    "//toolchains:host_nosan": ["-O2", "-g"],
     "//conditions:default": _SAN + ["-g"],
 })
 SAN_LINKOPTS = select({
     "//toolchains:is_aarch64": [],
+    "//toolchains:host_nosan": [],
     "//conditions:default": _SAN,
 })
 

@@ -5,6 +5,7 @@
 void gnttest_main(const void *fdt);
 void evtchntest_main(const void *fdt);
 void hcalltest_main(const void *fdt);
+void hvcrate_main(const void *fdt);
 void irqtest_main(const void *fdt);
 void memtest_main(const void *fdt);
 void shutdowner_main(const void *fdt);
@@ -15,6 +16,7 @@ void spinner_b_main(const void *fdt);
 static void gnttest(uint64_t image, uint64_t x0) { gl_sim_start(gnttest_main, image, x0); }
 static void evtchntest(uint64_t image, uint64_t x0) { gl_sim_start(evtchntest_main, image, x0); }
 static void hcalltest(uint64_t image, uint64_t x0) { gl_sim_start(hcalltest_main, image, x0); }
+static void hvcrate(uint64_t image, uint64_t x0) { gl_sim_start(hvcrate_main, image, x0); }
 static void irqtest(uint64_t image, uint64_t x0) { gl_sim_start(irqtest_main, image, x0); }
 static void memtest(uint64_t image, uint64_t x0) { gl_sim_start(memtest_main, image, x0); }
 static void shutdowner(uint64_t image, uint64_t x0) { gl_sim_start(shutdowner_main, image, x0); }
@@ -26,6 +28,7 @@ const struct sim_program sim_guest_programs[] = {
 	{ "gnttest", gnttest },
 	{ "evtchntest", evtchntest },
 	{ "hcalltest", hcalltest },
+	{ "hvcrate", hvcrate },
 	{ "irqtest", irqtest },
 	{ "memtest", memtest },
 	{ "shutdowner", shutdowner },
