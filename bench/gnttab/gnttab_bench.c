@@ -104,7 +104,7 @@ __attribute__((noinline)) void bench_pairs(unsigned n)
 {
 	struct gnttab_map_grant_ref *m = (void *)args;
 	for (unsigned i = 0; i < n; i++)
-		m[i] = (struct gnttab_map_grant_ref){ (MAP_GFN + i) << 12, GNTMAP_host_map, i, A.id, 0, 0, 0 };
+		m[i] = (struct gnttab_map_grant_ref){ (MAP_GFN + 1 + i) << 12, GNTMAP_host_map, i, A.id, 0, 0, 0 };
 	if (call(GNTTABOP_map_grant_ref, n))
 		abort();
 	grant_handle_t h[BATCH];
@@ -115,7 +115,7 @@ __attribute__((noinline)) void bench_pairs(unsigned n)
 	}
 	struct gnttab_unmap_grant_ref *u = (void *)args;
 	for (unsigned i = 0; i < n; i++)
-		u[i] = (struct gnttab_unmap_grant_ref){ (MAP_GFN + i) << 12, 0, h[i], 0 };
+		u[i] = (struct gnttab_unmap_grant_ref){ (MAP_GFN + 1 + i) << 12, 0, h[i], 0 };
 	if (call(GNTTABOP_unmap_grant_ref, n))
 		abort();
 	for (unsigned i = 0; i < n; i++)
@@ -154,11 +154,12 @@ int main(int argc, char **argv)
 	struct grant_entry_v1 *e = hal_pa_to_va(table);
 	for (unsigned i = 0; i < BATCH; i++)
 		e[i] = (struct grant_entry_v1){ GTF_permit_access, B.id, (uint32_t)(RAM_GFN + i) };
-	/* An anchor mapping in the same last-level table, as a guest's other grants would be: else
-	 * every lone pair would allocate, zero and free a p2m table (the p2m frees empty tables). */
+	/* A neighbour first in the same last-level table, as a ballooned page's neighbours in RAM
+	 * would be: else every lone pair would allocate, zero and free a p2m table, and the p2m's
+	 * empty-table check after each unmap would scan up to the next mapping. */
 	e[100] = (struct grant_entry_v1){ GTF_permit_access, B.id, (uint32_t)RAM_GFN };
 	struct gnttab_map_grant_ref *m = (void *)args;
-	*m = (struct gnttab_map_grant_ref){ (MAP_GFN + 500) << 12, GNTMAP_host_map, 100, A.id, 0, 0, 0 };
+	*m = (struct gnttab_map_grant_ref){ MAP_GFN << 12, GNTMAP_host_map, 100, A.id, 0, 0, 0 };
 	if (call(GNTTABOP_map_grant_ref, 1) || m->status)
 		return 1;
 	if (batch) { /* callgrind's run: exactly what was asked */
