@@ -667,6 +667,143 @@ static void test_gnttab_granter_destroy_leaves_frame_to_xen_until_unmapped(void 
 	assert_int_equal(p2m_lookup(&B.d.p2m, ipa_init(MAP_GFN << 12), NULL, NULL), P2M_INVALID);
 }
 
+/* Hostile guests at random: granters rewrite their entries at any time (flags, domid, frame, even
+ * the bits the hypervisor owns), mappers map, unmap and copy with random arguments, domains die
+ * and come back. After every step each frame's references are exactly the live mappings of it,
+ * each mapping is in its mapper's p2m, and teardown finds nothing leaked. */
+struct shadow {
+	struct tdom *mapper;
+	grant_handle_t h;
+	uint64_t gfn, pa;
+};
+
+static uint64_t rnd_state;
+static uint64_t rnd(uint64_t n)
+{
+	rnd_state ^= rnd_state << 13, rnd_state ^= rnd_state >> 7, rnd_state ^= rnd_state << 17;
+	return rnd_state % n;
+}
+
+static void check_shadow(const struct shadow *sh, unsigned n, struct tdom *const *doms)
+{
+	for (unsigned i = 0; i < n; i++) {
+		unsigned refs = 0;
+		for (unsigned j = 0; j < n; j++)
+			refs += sh[j].pa == sh[i].pa;
+		assert_int_equal(frame_refs(pa_init(sh[i].pa)), refs);
+		paddr_t pa;
+		enum p2m_type t = p2m_lookup(&sh[i].mapper->d.p2m, ipa_init(sh[i].gfn << 12), &pa, NULL);
+		assert_true(t == P2M_GRANT_RW || t == P2M_GRANT_RO);
+		assert_int_equal(pa_addr(pa), sh[i].pa);
+	}
+	for (unsigned d = 0; d < 3; d++) {
+		unsigned held = 0;
+		for (unsigned i = 0; i < n; i++)
+			held += sh[i].mapper == doms[d];
+		assert_int_equal(gnttab_maps_held(&doms[d]->d), held);
+		for (uint64_t gfn = MAP_GFN; gfn < MAP_GFN + 24; gfn++) {
+			bool mapped = false;
+			for (unsigned i = 0; i < n; i++)
+				mapped |= sh[i].mapper == doms[d] && sh[i].gfn == gfn;
+			if (!mapped) /* no mapping outlives its handle */
+				assert_int_equal(p2m_lookup(&doms[d]->d.p2m, ipa_init(gfn << 12), NULL, NULL),
+						 P2M_INVALID);
+		}
+		for (unsigned p = 0; p < NPAGES; p++) {
+			bool mapped = false;
+			for (unsigned i = 0; i < n; i++)
+				mapped |= sh[i].pa == pa_addr(doms[d]->ram[p]);
+			if (!mapped)
+				assert_int_equal(frame_refs(doms[d]->ram[p]), 0);
+		}
+	}
+}
+
+static void test_gnttab_random_hostile_sequences_keep_references_exact(void **state)
+{
+	(void)state;
+	static const uint16_t flag_choice[] = { 0,
+						GTF_permit_access,
+						GTF_permit_access,
+						GTF_permit_access | GTF_readonly,
+						GTF_permit_access | GTF_sub_page,
+						GTF_accept_transfer,
+						GTF_permit_access | GTF_reading | GTF_writing,
+						GTF_permit_access | GTF_PCD };
+	static const uint32_t map_choice[] = {
+		GNTMAP_host_map,   GNTMAP_host_map,           GNTMAP_host_map | GNTMAP_readonly, 0,
+		GNTMAP_device_map, GNTMAP_host_map | 1u << 16
+	};
+	struct tdom *doms[3] = { &A, &B, &C };
+	struct shadow sh[64];
+	unsigned n = 0, okay = 0;
+
+	for (uint64_t seed = 1; seed <= 40; seed++) {
+		rnd_state = seed * 0x9e3779b97f4a7c15ull;
+		for (unsigned step = 0; step < 3000; step++) {
+			struct tdom *t = doms[rnd(3)];
+			domid_t dom = (domid_t)(rnd(8) ? 1 + rnd(3) : (rnd(2) ? 9 : DOMID_SELF));
+			unsigned what = (unsigned)rnd(1000);
+			if (what < 400) {
+				struct grant_entry_v1 *e = entry(t, (grant_ref_t)rnd(16));
+				e->frame = (uint32_t)(rnd(10) ? RAM_GFN + rnd(NPAGES + 2) : TABLE_GFN);
+				e->domid = dom;
+				e->flags = flag_choice[rnd(sizeof(flag_choice) / sizeof(flag_choice[0]))];
+			} else if (what < 700 && n < 64) {
+				struct gnttab_map_grant_ref m =
+				    map_op(dom, (grant_ref_t)rnd(17), MAP_GFN + rnd(24),
+					   map_choice[rnd(sizeof(map_choice) / sizeof(map_choice[0]))]);
+				assert_int_equal(op(t, GNTTABOP_map_grant_ref, &m, sizeof(m), 1), 0);
+				if (m.status == GNTST_okay) {
+					sh[n++] = (struct shadow){ t, m.handle, m.host_addr >> 12, m.dev_bus_addr };
+					okay++;
+				}
+			} else if (what < 900) {
+				unsigned i = n ? (unsigned)rnd(n) : 0;
+				bool real = n && sh[i].mapper == t && rnd(4);
+				grant_handle_t h = real ? sh[i].h : (grant_handle_t)rnd(300);
+				uint64_t gfn = real && rnd(5) ? sh[i].gfn : MAP_GFN + rnd(24);
+				struct gnttab_unmap_grant_ref u = { .host_addr = gfn << 12, .handle = h };
+				assert_int_equal(op(t, GNTTABOP_unmap_grant_ref, &u, sizeof(u), 1), 0);
+				for (unsigned j = 0; u.status == GNTST_okay && j < n; j++)
+					if (sh[j].mapper == t && sh[j].h == h) {
+						assert_int_equal(sh[j].gfn, gfn);
+						sh[j] = sh[--n];
+						break;
+					}
+			} else if (what < 995) {
+				struct gnttab_copy c = { .len = (uint16_t)rnd(4200), .flags = (uint16_t)rnd(4) };
+				c.source.u.ref = (grant_ref_t)rnd(20);
+				c.source.domid = rnd(3) ? dom : DOMID_SELF;
+				c.source.offset = (uint16_t)rnd(4200);
+				c.dest.u.gmfn = RAM_GFN + rnd(NPAGES - 1); /* never the argument page */
+				c.dest.domid = rnd(2) ? dom : DOMID_SELF;
+				c.dest.offset = (uint16_t)rnd(4096);
+				if (c.flags & GNTCOPY_source_gref)
+					c.source.u.ref = (grant_ref_t)rnd(20);
+				else
+					c.source.u.gmfn = RAM_GFN + rnd(NPAGES + 2);
+				if (c.flags & GNTCOPY_dest_gref)
+					c.dest.u.ref = (grant_ref_t)rnd(20);
+				assert_int_equal(op(t, GNTTABOP_copy, &c, sizeof(c), 1), 0);
+			} else {
+				/* A domain dies with whatever it maps and grants, and a new one takes its id. */
+				for (unsigned j = 0; j < n;)
+					if (sh[j].mapper == t)
+						sh[j] = sh[--n];
+					else
+						j++;
+				domid_t id = t->d.id;
+				dom_kill(t);
+				dom_make(t, id);
+			}
+			check_shadow(sh, n, doms);
+		}
+	}
+	print_message("random sequences: %u mappings made, %u live at the end\n", okay, n);
+	assert_true(okay > 500); /* the sequences do reach the successful paths */
+}
+
 static void test_gnttab_self_grant_maps_and_tears_down_cleanly(void **state)
 {
 	(void)state;
@@ -706,6 +843,7 @@ int main(void)
 		T(test_gnttab_mapper_destroy_releases_its_mappings),
 		T(test_gnttab_granter_destroy_leaves_frame_to_xen_until_unmapped),
 		T(test_gnttab_self_grant_maps_and_tears_down_cleanly),
+		T(test_gnttab_random_hostile_sequences_keep_references_exact),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
