@@ -12,8 +12,8 @@
 #include "public/shared.h"
 #include "public/xen.h"
 
-#define TABLE    0x38000000ull /* Xen's GUEST_GNTTAB_BASE: a hole in every layout we run in */
-#define MAP_AT   0x38100000ull /* where this domain maps grants (also a hole) */
+#define TABLE    GUEST_GNTTAB_BASE /* a hole in every layout we run in */
+#define MAP_AT   0x38100000ull     /* where this domain maps grants (also a hole) */
 #define NO_PEER  0xffff
 #define WAIT_MAX 200000u /* yields before a wait for the peer counts as failed */
 

@@ -147,5 +147,10 @@ struct gnttab_get_version {
 };
 _Static_assert(sizeof(struct gnttab_get_version) == 8, "gnttab_get_version layout");
 
+/* Where Xen's DomU layout (arch-arm.h) puts the grant table, advertised as the first reg of the
+ * device tree's /hypervisor node so Linux knows where to add_to_physmap the frames. */
+#define GUEST_GNTTAB_BASE 0x38000000ull
+#define GUEST_GNTTAB_SIZE 0x01000000ull
+
 /* add_to_physmap(XENMAPSPACE_grant_table): this bit in idx asks for a status frame (v2 only). */
 #define XENMAPIDX_grant_table_status 0x80000000u
