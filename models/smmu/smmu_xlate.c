@@ -106,8 +106,9 @@ static bool stage2(struct smmu *s, const struct smmu_txn *t, const struct smmu_s
 	default: type = SMMU_EVT_F_TRANSLATION; break;
 	}
 	if (type == SMMU_EVT_F_WALK_EABT) {
-		/* An external abort on a table read is recorded whatever S2R says. */
-		ev_fault(rec, type, t, true, SMMU_EVT_CLASS_TT);
+		/* An external abort on a table read is recorded whatever S2R says. CLASS names what stage 2
+		 * was translating: the input address (there is no stage-1 table or CD to fetch). */
+		ev_fault(rec, type, t, true, SMMU_EVT_CLASS_IN);
 		rec[3] = s->walk_pa & SMMU_EVT_ADDR51_3;
 		return fail(s, r, rec, true);
 	}

@@ -109,8 +109,8 @@ static void test_fetch_abort_records_carry_the_fetch_address(void **state)
 	f->e->hole_lo = l3;
 	f->e->hole_hi = l3 + 8;
 	assert_false(access(f, SID, IPA + 4, true, false, false));
-	/* F_WALK_EABT: CLASS=TT, S2, FetchAddr[51:3] in dword 3. */
-	expect_bytes(f, 1, 0x0b | (uint64_t)SID << 32, 1ull << 39 | 1ull << 40, IPA + 4, l3);
+	/* F_WALK_EABT: S2, CLASS=IN (stage 2 was translating the input), FetchAddr[51:3] in dword 3. */
+	expect_bytes(f, 1, 0x0b | (uint64_t)SID << 32, 1ull << 39 | 2ull << 40, IPA + 4, l3);
 }
 
 static void test_queue_wraps_with_the_wrap_bit(void **state)

@@ -330,7 +330,7 @@ static void test_walk_external_abort_gives_f_walk_eabt(void **state)
 	f->e->hole_hi = f->e->hole_lo + 0x1000;
 	assert_int_equal(t_xlate_fault(f->e, SID, IPA_P, true), SMMU_EVT_F_WALK_EABT);
 	t_evt_pop(f->e, rec);
-	assert_int_equal(rec[1] & SMMU_EVT_CLASS(3), SMMU_EVT_CLASS(SMMU_EVT_CLASS_TT));
+	assert_int_equal(rec[1] & SMMU_EVT_CLASS(3), SMMU_EVT_CLASS(SMMU_EVT_CLASS_IN));
 	assert_int_equal(rec[3], slot);
 }
 
