@@ -185,6 +185,11 @@ static void test_eventq_line_is_non_empty_and_enabled(void **state)
 	assert_false(f->e->line[SMMU_IRQ_EVENTQ]);
 	t_wr(f->e, SMMU_IRQ_CTRL, SMMU_IRQ_CTRL_GERROR_IRQEN | SMMU_IRQ_CTRL_EVENTQ_IRQEN);
 	assert_true(f->e->line[SMMU_IRQ_EVENTQ]);
+	/* Disabling the queue lowers the line; re-enabling it with records pending raises it again. */
+	t_wr(f->e, SMMU_CR0, SMMU_CR0_SMMUEN | SMMU_CR0_CMDQEN);
+	assert_false(f->e->line[SMMU_IRQ_EVENTQ]);
+	t_wr(f->e, SMMU_CR0, SMMU_CR0_SMMUEN | SMMU_CR0_CMDQEN | SMMU_CR0_EVENTQEN);
+	assert_true(f->e->line[SMMU_IRQ_EVENTQ]);
 	t_evt_pop(f->e, rec);
 	assert_true(f->e->line[SMMU_IRQ_EVENTQ]);
 	t_evt_pop(f->e, rec);
