@@ -48,12 +48,30 @@ static void test_idr1_idr5_give_sid_queue_sizes_and_oas(void **state)
 	t_free(e44);
 }
 
-static void test_create_refuses_unmodelled_oas(void **state)
+static bool no_read(void *ctx, uint64_t pa, void *buf, unsigned len)
 {
-	struct t_env *e = *state;
+	(void)ctx, (void)pa, (void)buf, (void)len;
+	return false;
+}
+
+static bool no_write(void *ctx, uint64_t pa, const void *buf, unsigned len)
+{
+	(void)ctx, (void)pa, (void)buf, (void)len;
+	return false;
+}
+
+static void test_create_refuses_unmodelled_oas_or_missing_memory(void **state)
+{
 	struct smmu_config cfg = { .oas_bits = 40 };
-	struct smmu_mem mem = { 0 };
-	(void)e;
+	struct smmu_mem mem = { .read = no_read, .write = no_write };
+	(void)state;
+
+	assert_null(smmu_create(&cfg, mem, NULL));
+	cfg.oas_bits = 44;
+	struct smmu *s = smmu_create(&cfg, mem, NULL); /* no ops: lines are only readable */
+	assert_non_null(s);
+	smmu_destroy(s);
+	mem.write = NULL;
 	assert_null(smmu_create(&cfg, mem, NULL));
 }
 
@@ -233,7 +251,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_idr0_advertises_stage2_only_aa64_2level_tables, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idr1_idr5_give_sid_queue_sizes_and_oas, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_create_refuses_unmodelled_oas, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_refuses_unmodelled_oas_or_missing_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_id_registers_ignore_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cr0_keeps_implemented_bits_and_cr0ack_follows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cr1_writable_only_with_everything_off, setup, teardown),
