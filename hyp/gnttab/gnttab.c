@@ -214,6 +214,23 @@ void gnttab_unpin(struct gnttab *gt, grant_ref_t ref, bool ro)
 	release_bits(gt, ref, a, ro);
 }
 
+int16_t gnttab_swap(struct gnttab *gt, grant_ref_t a, grant_ref_t b)
+{
+	if (a >= gt->nr_frames * GNTTAB_PER_FRAME || b >= gt->nr_frames * GNTTAB_PER_FRAME)
+		return GNTST_bad_gntref;
+	if (a == b)
+		return GNTST_okay;
+	const struct gnttab_active *x = &gt->active[a / GNTTAB_PER_FRAME][a % GNTTAB_PER_FRAME];
+	const struct gnttab_active *y = &gt->active[b / GNTTAB_PER_FRAME][b % GNTTAB_PER_FRAME];
+	if (x->rd || x->wr || y->rd || y->wr)
+		return GNTST_eagain; /* in use: the granter must wait for the mapper */
+	uint64_t *ea = (uint64_t *)entry_word(gt, a), *eb = (uint64_t *)entry_word(gt, b);
+	uint64_t t = __atomic_load_n(ea, __ATOMIC_RELAXED);
+	__atomic_store_n(ea, __atomic_load_n(eb, __ATOMIC_RELAXED), __ATOMIC_RELAXED);
+	__atomic_store_n(eb, t, __ATOMIC_RELAXED);
+	return GNTST_okay;
+}
+
 /* Moves table frame @idx to @gfn; under the table's lock. */
 static long place_frame(struct domain *d, struct gnttab *gt, unsigned idx, uint64_t gfn)
 {

@@ -70,13 +70,17 @@ uint16_t gnttab_entry_flags(struct gnttab *gt, grant_ref_t ref);
  * otherwise. */
 int gnttab_own_frame(struct domain *d, uint64_t gfn, bool ro, paddr_t *pa);
 
+/* Under the lock: swap_grant_ref of two of the table's own entries. */
+int16_t gnttab_swap(struct gnttab *gt, grant_ref_t a, grant_ref_t b);
+
 /* Under the lock, for setup_table: the table grown to @n frames and where each of the first @n is
  * mapped (GNTTAB_GFN_NONE if nowhere). GNTST_okay or GNTST_general_error. */
 int gnttab_frames(struct gnttab *gt, unsigned n, uint64_t *gfns);
 
 /* The ops, each on one guest structure already copied in. */
 int16_t gnttab_map_one(struct domain *ld, struct gnttab_map_grant_ref *op);
-int16_t gnttab_unmap_one(struct domain *ld, const struct gnttab_unmap_grant_ref *op);
+/* unmap_grant_ref, and unmap_and_replace with @new_addr (which arm can only do as 0). */
+int16_t gnttab_unmap_one(struct domain *ld, uint64_t host_addr, grant_handle_t handle, uint64_t new_addr);
 int16_t gnttab_copy_one(struct domain *cd, const struct gnttab_copy *op);
 
 /* Drops every mapping @d holds (teardown). */

@@ -133,10 +133,9 @@ int16_t gnttab_map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
 	return GNTST_okay;
 }
 
-int16_t gnttab_unmap_one(struct domain *ld, const struct gnttab_unmap_grant_ref *op)
+int16_t gnttab_unmap_one(struct domain *ld, uint64_t host_addr, grant_handle_t h, uint64_t new_addr)
 {
 	struct gnttab *lgt = ld->gnttab;
-	uint32_t h = op->handle;
 
 	spin_lock(&lgt->lock);
 	struct gnttab_map *m = h < lgt->mt_chunks * GNTTAB_MT_CHUNK ? mt_at(lgt, h) : NULL;
@@ -144,16 +143,21 @@ int16_t gnttab_unmap_one(struct domain *ld, const struct gnttab_unmap_grant_ref 
 	/* dev_bus_addr is only checked against device mappings, which arm guests cannot make. */
 	if (!m || m->state != GNTTAB_MT_LIVE)
 		rc = GNTST_bad_handle;
-	if (rc || !op->host_addr) {
+	if (rc || !host_addr) {
 		/* Xen: host_addr 0 asks to undo no host mapping, so nothing is done, successfully. */
 		spin_unlock(&lgt->lock);
 		return rc;
+	}
+	if (new_addr) {
+		/* Moving a grant mapping elsewhere is for PV page tables, not an arm p2m. */
+		spin_unlock(&lgt->lock);
+		return GNTST_general_error;
 	}
 	/* Where it was put, and still this frame as a grant: else the guest has replaced it. */
 	ipa_t ipa = ipa_init(m->gfn << PAGE_SHIFT);
 	paddr_t now;
 	enum p2m_type t = p2m_lookup(&ld->p2m, ipa, &now, NULL);
-	if (op->host_addr >> PAGE_SHIFT != m->gfn || (t != P2M_GRANT_RW && t != P2M_GRANT_RO) ||
+	if (host_addr >> PAGE_SHIFT != m->gfn || (t != P2M_GRANT_RW && t != P2M_GRANT_RO) ||
 	    pa_addr(now) != pa_addr(m->pa) || p2m_unmap(&ld->p2m, ipa, PAGE_SIZE)) {
 		spin_unlock(&lgt->lock);
 		return GNTST_general_error;

@@ -145,12 +145,71 @@ static long unmap_batch(struct vcpu *v, uint64_t uop, uint32_t count)
 			return again(v, GNTTABOP_unmap_grant_ref, uop, count - i);
 		if (copy_from_guest(&v->ctx, &v->dom->p2m, &op, uop, sizeof(op)))
 			return -XEN_EFAULT;
-		op.status = gnttab_unmap_one(v->dom, &op);
+		op.status = gnttab_unmap_one(v->dom, op.host_addr, op.handle, 0);
 		if (copy_to_guest(&v->ctx, &v->dom->p2m, uop + FIELD_AT(struct gnttab_unmap_grant_ref, status),
 				  &op.status, sizeof(op.status)))
 			return -XEN_EFAULT;
 	}
 	return 0;
+}
+
+static long replace_batch(struct vcpu *v, uint64_t uop, uint32_t count)
+{
+	for (uint32_t i = 0; i < count; i++, uop += sizeof(struct gnttab_unmap_and_replace)) {
+		struct gnttab_unmap_and_replace op;
+		if (i == CHUNK)
+			return again(v, GNTTABOP_unmap_and_replace, uop, count - i);
+		if (copy_from_guest(&v->ctx, &v->dom->p2m, &op, uop, sizeof(op)))
+			return -XEN_EFAULT;
+		op.status = gnttab_unmap_one(v->dom, op.host_addr, op.handle, op.new_addr);
+		if (copy_to_guest(&v->ctx, &v->dom->p2m, uop + FIELD_AT(struct gnttab_unmap_and_replace, status),
+				  &op.status, sizeof(op.status)))
+			return -XEN_EFAULT;
+	}
+	return 0;
+}
+
+static long swap_batch(struct vcpu *v, uint64_t uop, uint32_t count)
+{
+	for (uint32_t i = 0; i < count; i++, uop += sizeof(struct gnttab_swap_grant_ref)) {
+		struct gnttab_swap_grant_ref op;
+		if (i == CHUNK)
+			return again(v, GNTTABOP_swap_grant_ref, uop, count - i);
+		if (copy_from_guest(&v->ctx, &v->dom->p2m, &op, uop, sizeof(op)))
+			return -XEN_EFAULT;
+		struct gnttab *gt = gnttab_lock_live(v->dom->id, 0);
+		op.status = gt ? gnttab_swap(gt, op.ref_a, op.ref_b) : GNTST_bad_domain;
+		if (gt)
+			gnttab_unlock(gt);
+		if (copy_to_guest(&v->ctx, &v->dom->p2m, uop + FIELD_AT(struct gnttab_swap_grant_ref, status),
+				  &op.status, sizeof(op.status)))
+			return -XEN_EFAULT;
+	}
+	return 0;
+}
+
+/* A v1 table has no status frames: asking for none is fine, for any is an error (Xen, measured). */
+static long get_status_frames(struct vcpu *v, uint64_t uop, uint32_t count)
+{
+	struct gnttab_get_status_frames op;
+
+	if (count != 1)
+		return -XEN_EINVAL;
+	if (copy_from_guest(&v->ctx, &v->dom->p2m, &op, uop, sizeof(op)))
+		return -XEN_EFAULT;
+	struct gnttab *gt = lock_any(v, op.dom);
+	if (!gt) {
+		op.status = GNTST_bad_domain;
+	} else {
+		op.status = !may_inspect(v, gt) ? GNTST_permission_denied
+			    : op.nr_frames      ? GNTST_general_error
+						: GNTST_okay;
+		gnttab_unlock(gt);
+	}
+	return copy_to_guest(&v->ctx, &v->dom->p2m, uop + FIELD_AT(struct gnttab_get_status_frames, status), &op.status,
+			     sizeof(op.status))
+		   ? -XEN_EFAULT
+		   : 0;
 }
 
 static long copy_batch(struct vcpu *v, uint64_t uop, uint32_t count)
@@ -190,6 +249,10 @@ long hcall_grant_table_op(struct vcpu *v, const uint64_t *a, bool *yield)
 	case GNTTABOP_query_size: return query_size(v, uop, count);
 	case GNTTABOP_set_version: return set_version(v, uop);
 	case GNTTABOP_get_version: return get_version(v, uop);
-	default: return -XEN_ENOSYS; /* transfer, v2's status frames, swap, cache_flush, dump */
+	case GNTTABOP_unmap_and_replace: return replace_batch(v, uop, count);
+	case GNTTABOP_swap_grant_ref: return swap_batch(v, uop, count);
+	case GNTTABOP_get_status_frames: return get_status_frames(v, uop, count);
+	case GNTTABOP_transfer: return -XEN_ENOTSUP; /* PV only: Xen on arm answers so */
+	default: return -XEN_ENOSYS;                 /* dump_table, and cache_flush (not yet) */
 	}
 }

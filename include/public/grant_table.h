@@ -107,6 +107,41 @@ struct gnttab_setup_table {
 };
 _Static_assert(sizeof(struct gnttab_setup_table) == 24, "gnttab_setup_table layout");
 
+/* On arm the host mapping can only be removed (new_addr 0), as unmap_grant_ref does. */
+struct gnttab_unmap_and_replace {
+	uint64_t host_addr;
+	uint64_t new_addr;
+	grant_handle_t handle;
+	int16_t status;
+};
+_Static_assert(sizeof(struct gnttab_unmap_and_replace) == 24, "gnttab_unmap_and_replace layout");
+
+/* Page transfer (PV only: arm has none). */
+struct gnttab_transfer {
+	uint64_t mfn;
+	domid_t domid;
+	grant_ref_t ref;
+	int16_t status;
+};
+_Static_assert(sizeof(struct gnttab_transfer) == 24, "gnttab_transfer layout");
+
+/* v2's status frames: a v1 table has none. */
+struct gnttab_get_status_frames {
+	uint32_t nr_frames;
+	domid_t dom;
+	int16_t status;
+	uint64_t frame_list;
+};
+_Static_assert(sizeof(struct gnttab_get_status_frames) == 16, "gnttab_get_status_frames layout");
+
+/* Swaps two of the caller's own entries, neither in use. */
+struct gnttab_swap_grant_ref {
+	grant_ref_t ref_a;
+	grant_ref_t ref_b;
+	int16_t status;
+};
+_Static_assert(sizeof(struct gnttab_swap_grant_ref) == 12, "gnttab_swap_grant_ref layout");
+
 /* GNTTABOP_copy: each end is a grant reference (its flag set) or a GFN of the caller's own. */
 #define GNTCOPY_source_gref (1u << 0)
 #define GNTCOPY_dest_gref   (1u << 1)
