@@ -254,6 +254,41 @@ static void test_gnttab_map_frame_moves_frame_and_refuses_status_and_excess(void
 	assert_int_equal(gnttab_map_frame(&A.d, 1, UINT64_C(1) << 28), -XEN_EINVAL); /* beyond 40-bit IPA */
 }
 
+static void test_gnttab_map_frame_displaces_only_what_it_may(void **state)
+{
+	(void)state;
+	uint64_t list = ARG + 512;
+	struct gnttab_setup_table s = { .dom = DOMID_SELF, .nr_frames = 2, .frame_list = list };
+	uint64_t *gfns = gptr(&A, list);
+	/* Frame 1 put where frame 0 is: frame 0 is unmapped, not freed, and says so. */
+	assert_int_equal(gnttab_map_frame(&A.d, 1, TABLE_GFN), 0);
+	op(&A, GNTTABOP_setup_table, &s, sizeof(s), 1);
+	assert_int_equal(gfns[0], UINT64_MAX);
+	assert_int_equal(gfns[1], TABLE_GFN);
+	/* Over shared_info: that mapping goes, and the domain knows shared_info is nowhere. */
+	A.d.shared_gfn = RAM_GFN + 13;
+	assert_int_equal(p2m_map(&A.d.p2m, ipa_init(A.d.shared_gfn << 12), A.d.shared_info, 4096, P2M_RAM_RW), 0);
+	frame_free(A.d.id, A.ram[13], 0);
+	assert_int_equal(gnttab_map_frame(&A.d, 0, RAM_GFN + 13), 0);
+	assert_int_equal(A.d.shared_gfn, SHARED_UNMAPPED);
+	assert_int_equal(frame_owner(A.d.shared_info), A.d.id); /* still the domain's, not freed */
+	/* Never over a grant mapping. */
+	grant(&B, 3, A.d.id, 0, GTF_permit_access);
+	struct gnttab_map_grant_ref m = map_op(B.d.id, 3, MAP_GFN, GNTMAP_host_map);
+	op(&A, GNTTABOP_map_grant_ref, &m, sizeof(m), 1);
+	assert_int_equal(m.status, GNTST_okay);
+	assert_int_equal(gnttab_map_frame(&A.d, 0, MAP_GFN), -XEN_EBUSY);
+	/* Another domain's table: the control domain's business only. */
+	s.dom = B.d.id;
+	op(&A, GNTTABOP_setup_table, &s, sizeof(s), 1);
+	assert_int_equal(s.status, GNTST_permission_denied);
+	A.d.privileged = true;
+	op(&A, GNTTABOP_setup_table, &s, sizeof(s), 1);
+	assert_int_equal(s.status, GNTST_okay);
+	assert_int_equal(gfns[0], TABLE_GFN);
+	A.d.privileged = false;
+}
+
 static void test_gnttab_map_sets_reading_writing_and_takes_a_frame_reference(void **state)
 {
 	(void)state;
@@ -883,6 +918,7 @@ int main(void)
 		T(test_gnttab_query_size_reports_one_frame_of_64),
 		T(test_gnttab_setup_table_grows_and_reports_invalid_gfn_until_mapped),
 		T(test_gnttab_map_frame_moves_frame_and_refuses_status_and_excess),
+		T(test_gnttab_map_frame_displaces_only_what_it_may),
 		T(test_gnttab_map_sets_reading_writing_and_takes_a_frame_reference),
 		T(test_gnttab_map_without_permit_access_returns_general_error),
 		T(test_gnttab_map_of_grant_to_another_domain_returns_general_error),
