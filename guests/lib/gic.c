@@ -26,11 +26,14 @@
 #define GICR_WAKER_SLEEP  (1u << 1)
 #define GICR_WAKER_ASLEEP (1u << 2)
 
-#define GICC_CTLR 0x0000
-#define GICC_PMR  0x0004
-#define GICC_BPR  0x0008
-#define GICC_IAR  0x000c
-#define GICC_EOIR 0x0010
+#define GICC_CTLR         0x0000
+#define GICC_PMR          0x0004
+#define GICC_BPR          0x0008
+#define GICC_IAR          0x000c
+#define GICC_EOIR         0x0010
+#define GICC_DIR          0x1000
+#define GICC_CTLR_EOIMODE (1u << 9) /* EOImodeNS in the non-secure view, EOImode in GICV's */
+#define ICC_CTLR_EOIMODE  (1u << 1)
 
 #define PRIO_DEFAULT 0xa0u
 #define NR_PRIV      32u
@@ -202,6 +205,25 @@ void gl_gic_eoi(uint32_t intid)
 		gl_sysreg_write(GL_ICC_EOIR1_EL1, intid);
 	else if (version == 2)
 		gl_write32(cpuif + GICC_EOIR, intid | (intid < 16 ? sgi_src[self()][intid] : 0));
+}
+
+void gl_gic_set_eoimode(bool split)
+{
+	if (version == 3) {
+		uint64_t ctlr = gl_sysreg_read(GL_ICC_CTLR_EL1);
+		gl_sysreg_write(GL_ICC_CTLR_EL1, split ? ctlr | ICC_CTLR_EOIMODE : ctlr & ~(uint64_t)ICC_CTLR_EOIMODE);
+	} else if (version == 2) {
+		uint32_t ctlr = gl_read32(cpuif + GICC_CTLR);
+		gl_write32(cpuif + GICC_CTLR, split ? ctlr | GICC_CTLR_EOIMODE : ctlr & ~GICC_CTLR_EOIMODE);
+	}
+}
+
+void gl_gic_deactivate(uint32_t intid)
+{
+	if (version == 3)
+		gl_sysreg_write(GL_ICC_DIR_EL1, intid);
+	else if (version == 2)
+		gl_write32(cpuif + GICC_DIR, intid | (intid < 16 ? sgi_src[self()][intid] : 0));
 }
 
 /* SGIs and PPIs live in this vCPU's redistributor (v3) or its bank of GICD (v2). */

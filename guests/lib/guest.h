@@ -99,6 +99,11 @@ void gl_irq_mask(void);
 /* WFI: returns once an interrupt is pending (taken first if unmasked), or spuriously. */
 void gl_wfi(void);
 
+/* Runs @fn(@arg) from inside an IRQ handler with IRQs unmasked, so a higher-priority interrupt can
+ * preempt the one being handled (its handler nests); ELR_EL1/SPSR_EL1 of the outer exception are
+ * kept across it. IRQs are masked again when it returns. */
+void gl_irq_preemptible(void (*fn)(void *), void *arg);
+
 /* The IRQ exception at EL1 calls @fn (on the interrupted vCPU's stack, IRQs masked); returning
  * ERETs to the interrupted code. NULL: an IRQ exception ends the guest as crashed. */
 void gl_irq_vector(void (*fn)(void));
@@ -111,6 +116,10 @@ int gl_gic_cpu_init(void);
 /* Acknowledge (IAR), end (EOIR; with EOImode 0 this also deactivates), as an OS's handler does. */
 uint32_t gl_gic_ack(void);
 void gl_gic_eoi(uint32_t intid);
+/* EOImode: false, EOIR drops the priority and deactivates; true, EOIR only drops it and
+ * gl_gic_deactivate (ICC_DIR_EL1 / GICC_DIR) deactivates. */
+void gl_gic_set_eoimode(bool split);
+void gl_gic_deactivate(uint32_t intid);
 void gl_gic_enable(uint32_t intid, uint8_t prio); /* SGI/PPI: this vCPU's; SPI: routed to it */
 void gl_gic_disable(uint32_t intid);
 void gl_gic_send_sgi(unsigned vcpu, unsigned sgi); /* to the vCPU with MPIDR affinity 0 = @vcpu */

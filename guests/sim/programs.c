@@ -10,6 +10,7 @@ void irqtest_main(const void *fdt);
 void memtest_main(const void *fdt);
 void shutdowner_main(const void *fdt);
 void smptest_main(const void *fdt);
+void vgictest_main(const void *fdt);
 void spinner_a_main(const void *fdt);
 void spinner_b_main(const void *fdt);
 
@@ -21,6 +22,7 @@ static void irqtest(uint64_t image, uint64_t x0) { gl_sim_start(irqtest_main, im
 static void memtest(uint64_t image, uint64_t x0) { gl_sim_start(memtest_main, image, x0); }
 static void shutdowner(uint64_t image, uint64_t x0) { gl_sim_start(shutdowner_main, image, x0); }
 static void smptest(uint64_t image, uint64_t x0) { gl_sim_start(smptest_main, image, x0); }
+static void vgictest(uint64_t image, uint64_t x0) { gl_sim_start(vgictest_main, image, x0); }
 static void spinner_a(uint64_t image, uint64_t x0) { gl_sim_start(spinner_a_main, image, x0); }
 static void spinner_b(uint64_t image, uint64_t x0) { gl_sim_start(spinner_b_main, image, x0); }
 
@@ -34,6 +36,7 @@ const struct sim_program sim_guest_programs[] = {
 	{ "shutdowner", shutdowner },
 	{ "smptest", smptest },
 	{ "spinner", spinner_a },
+	{ "vgictest", vgictest },
 	{ "spinner-b", spinner_b },
 	/* Not a program of its own: where gl_cpu_on's secondary vCPUs start, whatever the program. */
 	{ GL_SIM_SECONDARY_PROGRAM, gl_sim_secondary },

@@ -76,3 +76,14 @@ void gl_irq_mask(void) { __asm__ volatile("msr daifset, #2" ::: "memory"); }
 void gl_wfi(void) { __asm__ volatile("dsb sy\n\twfi" ::: "memory"); }
 
 void gl_irq_vector(void (*fn)(void)) { __atomic_store_n(&gl_irq_handler, fn, __ATOMIC_RELEASE); }
+
+void gl_irq_preemptible(void (*fn)(void *), void *arg)
+{
+	/* A nested IRQ overwrites ELR_EL1/SPSR_EL1: the outer handler's ERET needs them back. */
+	uint64_t elr = SR_READ(elr_el1), spsr = SR_READ(spsr_el1);
+
+	gl_irq_unmask();
+	fn(arg);
+	gl_irq_mask();
+	__asm__ volatile("msr elr_el1, %0\n\tmsr spsr_el1, %1" ::"r"(elr), "r"(spsr) : "memory");
+}

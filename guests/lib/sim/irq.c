@@ -36,3 +36,12 @@ void gl_irq_mask(void) { sim_insn_daifset(DAIF_I); }
 void gl_wfi(void) { sim_insn_wfi(); }
 
 void gl_irq_vector(void (*fn)(void)) { gl_write64(gl_sim_cpu()->image + GL_SIM_IRQ_FN, (uintptr_t)fn); }
+
+/* The sim runs a nested exception's handler with a frame of its own and restores ELR/SPSR_EL1 from
+ * it at that handler's ERET, so the outer exception's return state survives without help. */
+void gl_irq_preemptible(void (*fn)(void *), void *arg)
+{
+	gl_irq_unmask();
+	fn(arg);
+	gl_irq_mask();
+}
