@@ -7,6 +7,7 @@
 #include "irq.h"
 #include "machine.h"
 #include "public/errno.h"
+#include "trace.h"
 
 unsigned hal_cpu_id(void)
 {
@@ -35,8 +36,10 @@ void hal_cpu_idle(void)
 {
 	struct sim_cpu *c = sim_current();
 
-	if (c)
+	if (c) {
 		sim_irq_idle(c);
+		sim_trace_idle(c);
+	}
 	sim_wfi();
 }
 

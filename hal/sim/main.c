@@ -1,5 +1,6 @@
 /* hypsim: boots the hypervisor core on a simulated machine built from a device tree, prints the
- * machine's console on stdout and a one-line summary on stderr; exits with the machine's status. */
+ * machine's console and a per-domain summary table on stdout, a one-line verdict on stderr (with
+ * the command that replays a failed run), optionally a Chrome trace; exits with the machine's status. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -11,7 +12,10 @@
 #include "loader.h"
 #include "machine.h"
 #include "guests/sim/programs.h"
+#include "mm/frame.h"
 #include "scenario.h"
+#include "summary.h"
+#include "trace.h"
 
 #define DEFAULT_UNTIL_NS  2000000000ull /* past the core's 1 s CPU check-in timeout */
 #define STATUS_TIME_LIMIT 124           /* as timeout(1): the run was cut short, not finished */
@@ -25,6 +29,8 @@ struct options {
 	const char *bootargs;
 	uint64_t until_ns;
 	bool until_given;
+	const char *trace;
+	bool no_summary;
 };
 
 static void usage(const char *why)
@@ -33,10 +39,13 @@ static void usage(const char *why)
 		fprintf(stderr, "hypsim: %s\n", why);
 	fprintf(stderr, "usage: hypsim SCENARIO.dtb|SCENARIO.dts [--seed N] [--pcpus N] [--bootargs \"...\"]"
 			" [--until T]\n"
+			"              [--trace FILE] [--no-summary]\n"
 			"  --seed N      scheduler seed (default 1): the same seed replays the same run\n"
 			"  --pcpus N     run on the tree's first N CPUs only\n"
 			"  --bootargs S  replace the tree's hypervisor command line\n"
-			"  --until T     stop after T of virtual time (suffix ns, us, ms or s; default 2s)\n");
+			"  --until T     stop after T of virtual time (suffix ns, us, ms or s; default 2s)\n"
+			"  --trace FILE  write a Chrome trace-event JSON of the run (open it in ui.perfetto.dev)\n"
+			"  --no-summary  leave out the per-domain table after the console\n");
 	exit(STATUS_USAGE);
 }
 
@@ -79,6 +88,10 @@ static void parse(int argc, char **argv, struct options *o)
 		const char *a = argv[i];
 		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
 			usage(NULL);
+		if (!strcmp(a, "--no-summary")) {
+			o->no_summary = true;
+			continue;
+		}
 		if (a[0] != '-' || !a[1]) {
 			if (o->scenario)
 				usage("more than one scenario given");
@@ -99,6 +112,8 @@ static void parse(int argc, char **argv, struct options *o)
 				usage("--pcpus: give 1 to 16 CPUs");
 		} else if (!strcmp(a, "--bootargs")) {
 			o->bootargs = v;
+		} else if (!strcmp(a, "--trace")) {
+			o->trace = v;
 		} else if (!strcmp(a, "--until")) {
 			o->until_ns = duration_ns(v);
 			if (!o->until_ns)
@@ -129,6 +144,18 @@ static void to_stdout(void *opaque, uint8_t c)
 {
 	(void)opaque;
 	putchar(c);
+	sim_summary_console(c);
+}
+
+static uint64_t frames_of(unsigned domid) { return frame_count((domid_t)domid); }
+
+/* What replays this run: the same scenario, seed and options, as a user types it. */
+static void replay(int argc, char **argv)
+{
+	fputs("hypsim: replay: bazel run //:hypsim --", stderr);
+	for (int i = 1; i < argc; i++)
+		fprintf(stderr, strpbrk(argv[i], " \t'\"$") ? " '%s'" : " %s", argv[i]);
+	fputc('\n', stderr);
 }
 
 static int load(const struct options *o, const char *path, struct sim_scenario *s, struct platform *plat)
@@ -158,7 +185,7 @@ static int load(const struct options *o, const char *path, struct sim_scenario *
 	return 0;
 }
 
-static void summary(const struct options *o, const struct sim_result *r)
+static void verdict(const struct options *o, const struct sim_result *r)
 {
 	uint64_t ns = r->ticks * NS_PER_TICK;
 
@@ -174,12 +201,18 @@ int main(int argc, char **argv)
 	struct sim_scenario s;
 	struct platform plat;
 	struct sim_result r;
-	char buf[4096], err[256];
+	char buf[4096], tbuf[4096], err[256];
 
 	parse(argc, argv, &o);
 	const char *path = resolve(o.scenario, buf, sizeof(buf));
 	if (load(&o, path, &s, &plat))
 		return EXIT_FAILURE;
+	if (o.trace && sim_trace_open(resolve(o.trace, tbuf, sizeof(tbuf)), err, sizeof(err))) {
+		fprintf(stderr, "hypsim: %s\n", err);
+		sim_scenario_free(&s);
+		return EXIT_FAILURE;
+	}
+	sim_trace_set_mem_query(frames_of);
 	const struct sim_config cfg = {
 		.seed = o.seed,
 		.until = (o.until_ns + NS_PER_TICK - 1) / NS_PER_TICK,
@@ -197,6 +230,13 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	int status = sim_machine_run(s.dtb, s.len, &r);
+	for (unsigned d = 0; d < SIM_TRACE_DOMS; d++)
+		if (sim_trace_dom(d)->seen)
+			sim_trace_name(d, sim_summary_name(d));
+	/* Before the machine goes: the frame table lives in its RAM. */
+	if (!o.no_summary)
+		sim_summary_print(stdout, o.seed, r.ticks, r.cpus_started, frames_of);
+	int trace_rc = sim_trace_close(err, sizeof(err));
 	fflush(stdout);
 	sim_machine_destroy();
 	sim_scenario_free(&s);
@@ -204,6 +244,12 @@ int main(int argc, char **argv)
 		snprintf(r.reason, sizeof(r.reason), "still running after the default 2 s of virtual time (--until)");
 		r.status = status = STATUS_TIME_LIMIT;
 	}
-	summary(&o, &r);
+	verdict(&o, &r);
+	if (trace_rc) {
+		fprintf(stderr, "hypsim: %s\n", err);
+		status = status ? status : EXIT_FAILURE;
+	}
+	if (status)
+		replay(argc, argv);
 	return status;
 }

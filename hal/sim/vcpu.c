@@ -11,6 +11,7 @@
 #include "program.h"
 #include "public/errno.h"
 #include "s2.h"
+#include "trace.h"
 
 #define PAR_F  1ull
 #define PAR_PA 0xfffffffff000ull /* PAR_EL1.PA[47:12] */
@@ -230,6 +231,7 @@ void hal_vcpu_enter(struct hal_vcpu_ctx *ctx, struct hal_exit *exit)
 	 * at once, again and again, still lets virtual time run out. */
 	sim_vcpu_charge(v, SIM_GUEST_INSNS_PER_STEP);
 	sim_irq_vcpu_load(c, ctx);
+	sim_trace_enter(c, ctx);
 	for (;;) {
 		if (!v->fiber_live) {
 			if (sim_fiber_create(&v->fiber, vcpu_main))
@@ -244,6 +246,7 @@ void hal_vcpu_enter(struct hal_vcpu_ctx *ctx, struct hal_exit *exit)
 		forget_program(v);
 	}
 	sim_irq_vcpu_save(c, ctx);
+	sim_trace_exit(c, ctx, exit);
 }
 
 bool hal_vcpu_va_to_ipa(struct hal_vcpu_ctx *ctx, uint64_t va, bool write, ipa_t *ipa)
