@@ -58,6 +58,8 @@ static bool exec_icc(struct sim_vcpu *v, const struct sysop *op, const struct en
 	unsigned cpu = v->cpu->index;
 	enum gic_sysreg reg = gic_sysreg_decode(e->op0, e->op1, e->crn, e->crm, e->op2);
 	uint64_t *x = &v->ctx->x[RT];
+
+	sim_irq_vgic_touched(cpu); /* the virtual interface's state may move: the HAL's view of it is stale */
 	enum gic_status s = op->read ? gic_sysreg_read(g, cpu, 1, reg, x) : gic_sysreg_write(g, cpu, 1, reg, *x);
 
 	if (s == GIC_TRAP_EL2)

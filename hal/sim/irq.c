@@ -96,6 +96,8 @@ static const char *frame_read(void *opaque, uint64_t off, unsigned size, uint64_
 	unsigned cpu;
 
 	locate(opaque, &off, &fr, &cpu);
+	if (fr == GIC_FRAME_GICV || fr == GIC_FRAME_GICH)
+		sim_irq_vgic_touched(cpu);
 	return status_str(gic_mmio_read(q.gic, fr, cpu, off, size, val));
 }
 
@@ -105,6 +107,8 @@ static const char *frame_write(void *opaque, uint64_t off, unsigned size, uint64
 	unsigned cpu;
 
 	locate(opaque, &off, &fr, &cpu);
+	if (fr == GIC_FRAME_GICV || fr == GIC_FRAME_GICH)
+		sim_irq_vgic_touched(cpu);
 	return status_str(gic_mmio_write(q.gic, fr, cpu, off, size, val));
 }
 
@@ -167,6 +171,7 @@ int sim_irq_create(const struct platform *plat, char *err, size_t errlen)
 	const struct timer_ops tops = { timer_irq, NULL };
 
 	sim_irq_destroy();
+	sim_irq_vgic_reset();
 	if (plat->gic.version != 2 && plat->gic.version != 3) {
 		snprintf(err, errlen, "the machine needs a GICv2 or GICv3, the tree has none");
 		return -1;

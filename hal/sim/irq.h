@@ -46,5 +46,10 @@ struct hal_vcpu_ctx;
 void sim_irq_vcpu_load(struct sim_cpu *c, const struct hal_vcpu_ctx *ctx);
 void sim_irq_vcpu_save(struct sim_cpu *c, struct hal_vcpu_ctx *ctx);
 
+/* A guest accessed pCPU @cpu's virtual CPU interface (ICC_* through ICV, or the GICV/GICH frame):
+ * what the HAL knows of its registers is stale. sim_irq_vgic_reset forgets every pCPU's. */
+void sim_irq_vgic_touched(unsigned cpu);
+void sim_irq_vgic_reset(void);
+
 /* Before @c waits in hal_cpu_idle: nothing of the last vCPU may interrupt it. */
 void sim_irq_idle(struct sim_cpu *c);

@@ -231,7 +231,9 @@ void sim_trace_enter(struct sim_cpu *c, const struct hal_vcpu_ctx *ctx)
 	d->seen = true;
 	if (vcpu + 1 > d->nr_vcpus)
 		d->nr_vcpus = vcpu + 1;
-	if (v->hcall) {
+	if (v->hcall && !t.f) {
+		v->hcall = false;
+	} else if (v->hcall) {
 		char res[24];
 		snprintf(res, sizeof(res), "%" PRId64, (int64_t)ctx->x[0]);
 		hcall_done(dom, vcpu, v, res);

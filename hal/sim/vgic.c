@@ -62,28 +62,144 @@ static void check(enum gic_status s, const char *what)
 		sim_stop(SIM_STOP_ERROR, 1, "vGIC %s refused by the GIC model (%d)", what, (int)s);
 }
 
-static void ich_wr(unsigned cpu, enum gic_sysreg r, uint64_t v)
+/* The interface's registers in one numbering for both GICs, in their own encoding (GICH_LR on v2). */
+enum vreg {
+	VR_LR0 = 0,
+	VR_APR0 = VR_LR0 + SIM_GIC_LRS,
+	VR_VMCR = VR_APR0 + 4,
+	VR_HCR,
+	VR_STATE, /* the registers above are state; those below are computed from them */
+	VR_MISR = VR_STATE,
+	VR_EISR,
+	VR_ELRSR,
+	VR_COUNT,
+};
+
+static bool v3(void) { return gic_version(sim_gic()) == GIC_V3; }
+
+static enum gic_sysreg ich_reg(enum vreg r)
 {
-	check(gic_sysreg_write(sim_gic(), cpu, 2, r, v), "ICH write");
+	if (r < VR_APR0)
+		return GIC_ICH_LR_EL2(r - VR_LR0);
+	if (r < VR_VMCR)
+		return (enum gic_sysreg)(GIC_ICH_AP1R0_EL2 + (r - VR_APR0));
+	static const enum gic_sysreg rest[] = { GIC_ICH_VMCR_EL2, GIC_ICH_HCR_EL2, GIC_ICH_MISR_EL2, GIC_ICH_EISR_EL2,
+						GIC_ICH_ELRSR_EL2 };
+	return rest[r - VR_VMCR];
 }
 
-static uint64_t ich_rd(unsigned cpu, enum gic_sysreg r)
+static uint64_t gich_off(enum vreg r)
+{
+	if (r < VR_APR0)
+		return GICH_LR0 + 4u * (r - VR_LR0);
+	static const uint64_t rest[] = { GICH_APR, 0, 0, 0, GICH_VMCR, GICH_HCR, GICH_MISR, GICH_EISR0, GICH_ELRSR0 };
+	return rest[r - VR_APR0];
+}
+
+static void hw_wr(unsigned cpu, enum vreg r, uint64_t v)
+{
+	if (v3())
+		check(gic_sysreg_write(sim_gic(), cpu, 2, ich_reg(r), v), "ICH write");
+	else
+		check(gic_mmio_write(sim_gic(), GIC_FRAME_GICH, cpu, gich_off(r), 4, (uint32_t)v), "GICH write");
+}
+
+static uint64_t hw_rd(unsigned cpu, enum vreg r)
 {
 	uint64_t v = 0;
-	check(gic_sysreg_read(sim_gic(), cpu, 2, r, &v), "ICH read");
+
+	if (v3())
+		check(gic_sysreg_read(sim_gic(), cpu, 2, ich_reg(r), &v), "ICH read");
+	else
+		check(gic_mmio_read(sim_gic(), GIC_FRAME_GICH, cpu, gich_off(r), 4, &v), "GICH read");
 	return v;
 }
 
-static void gich_wr(unsigned cpu, uint64_t off, uint32_t v)
+/* Every model access recomputes the GIC's outputs, and entry and exit make a dozen: most of the
+ * sim's cost per trap. So each pCPU keeps what its interface holds while no guest has touched it
+ * since the HAL last did: a write of what is already there, or a read of what is known, does not
+ * reach the model. What the model makes of a written value (RES0 bits, VMCR's fixed fields) is
+ * learnt from the first read after that write; the computed registers (MISR, EISR, ELRSR) are a
+ * pure function of LRs, VMCR and HCR, remembered for the last state they were read in. */
+struct shadow {
+	bool known[VR_STATE];
+	uint64_t val[VR_STATE];
+	bool fresh[VR_STATE];     /* written since the last touch: a read learns what it became */
+	uint64_t wrote[VR_STATE]; /* the value last written */
+	bool learnt[VR_STATE];    /* writing learnt_w leaves learnt_r in the model */
+	uint64_t learnt_w[VR_STATE], learnt_r[VR_STATE];
+	bool memo; /* computed registers for the state memo_key */
+	uint64_t memo_key[VR_STATE], memo_val[VR_COUNT - VR_STATE];
+};
+
+static struct shadow shadow[PLAT_MAX_CPUS];
+
+void sim_irq_vgic_touched(unsigned cpu)
 {
-	check(gic_mmio_write(sim_gic(), GIC_FRAME_GICH, cpu, off, 4, v), "GICH write");
+	if (cpu >= PLAT_MAX_CPUS)
+		return;
+	for (unsigned r = 0; r < VR_STATE; r++)
+		shadow[cpu].known[r] = shadow[cpu].fresh[r] = false;
 }
 
-static uint32_t gich_rd(unsigned cpu, uint64_t off)
+void sim_irq_vgic_reset(void)
 {
-	uint64_t v = 0;
-	check(gic_mmio_read(sim_gic(), GIC_FRAME_GICH, cpu, off, 4, &v), "GICH read");
-	return (uint32_t)v;
+	for (unsigned c = 0; c < PLAT_MAX_CPUS; c++)
+		shadow[c] = (struct shadow){ 0 };
+}
+
+static void sh_wr(unsigned cpu, enum vreg r, uint64_t w)
+{
+	struct shadow *s = &shadow[cpu];
+	bool learnt = s->learnt[r] && s->learnt_w[r] == w;
+
+	if (s->known[r] && learnt && s->val[r] == s->learnt_r[r])
+		return;
+	hw_wr(cpu, r, w);
+	s->known[r] = learnt;
+	s->val[r] = learnt ? s->learnt_r[r] : 0;
+	s->fresh[r] = !learnt;
+	s->wrote[r] = w;
+}
+
+static uint64_t sh_rd(unsigned cpu, enum vreg r)
+{
+	struct shadow *s = &shadow[cpu];
+
+	if (s->known[r])
+		return s->val[r];
+	s->val[r] = hw_rd(cpu, r);
+	s->known[r] = true;
+	if (s->fresh[r]) {
+		s->learnt[r] = true;
+		s->learnt_w[r] = s->wrote[r];
+		s->learnt_r[r] = s->val[r];
+		s->fresh[r] = false;
+	}
+	return s->val[r];
+}
+
+/* MISR, EISR and ELRSR, which depend on every LR (used or not), VMCR and HCR but not the APRs. */
+static void sh_computed(unsigned cpu, uint32_t *misr, uint32_t *eisr, uint32_t *elrsr)
+{
+	struct shadow *s = &shadow[cpu];
+	bool same = s->memo;
+
+	for (unsigned r = 0; r < VR_STATE; r++) {
+		if (r >= VR_APR0 && r < VR_VMCR)
+			continue;
+		uint64_t v = sh_rd(cpu, (enum vreg)r);
+		same = same && s->memo_key[r] == v;
+		s->memo_key[r] = v;
+	}
+	if (!same) {
+		for (unsigned r = VR_STATE; r < VR_COUNT; r++)
+			s->memo_val[r - VR_STATE] = hw_rd(cpu, (enum vreg)r);
+		s->memo = true;
+	}
+	*misr = (uint32_t)s->memo_val[VR_MISR - VR_STATE];
+	*eisr = (uint32_t)s->memo_val[VR_EISR - VR_STATE];
+	*elrsr = (uint32_t)s->memo_val[VR_ELRSR - VR_STATE];
 }
 
 /* Active-priority registers the interface has: one per 32 preemption levels past the first 32. */
@@ -93,58 +209,39 @@ static unsigned nr_apr(void) { return 1u << (SIM_GIC_VPRIO_BITS - 5); }
  * it saved), so only these are loaded, saved and emptied, as hal/real does. */
 static unsigned nr_lr(const struct hal_vgic_cpu *g) { return g->nr_lr < SIM_GIC_LRS ? g->nr_lr : SIM_GIC_LRS; }
 
-static void load_v3(unsigned cpu, const struct hal_vgic_cpu *g)
+static void load(unsigned cpu, const struct hal_vgic_cpu *g)
 {
+	bool is_v3 = v3();
+
 	for (unsigned i = 0; i < nr_lr(g); i++)
-		ich_wr(cpu, GIC_ICH_LR_EL2(i), g->lr[i]);
-	for (unsigned i = 0; i < nr_apr(); i++)
-		ich_wr(cpu, (enum gic_sysreg)(GIC_ICH_AP1R0_EL2 + i), g->apr[i]);
-	ich_wr(cpu, GIC_ICH_VMCR_EL2, g->vmcr);
-	ich_wr(cpu, GIC_ICH_HCR_EL2, g->hcr);
+		sh_wr(cpu, (enum vreg)(VR_LR0 + i), is_v3 ? g->lr[i] : lr_to_v2(g->lr[i]));
+	for (unsigned i = 0; i < (is_v3 ? nr_apr() : 1); i++)
+		sh_wr(cpu, (enum vreg)(VR_APR0 + i), g->apr[i]);
+	sh_wr(cpu, VR_VMCR, is_v3 ? g->vmcr : g->vmcr & V2_VMCR_MASK);
+	sh_wr(cpu, VR_HCR, g->hcr);
 }
 
-static void save_v3(unsigned cpu, struct hal_vgic_cpu *g)
+static void save(unsigned cpu, struct hal_vgic_cpu *g)
 {
-	for (unsigned i = 0; i < nr_lr(g); i++)
-		g->lr[i] = ich_rd(cpu, GIC_ICH_LR_EL2(i));
-	for (unsigned i = 0; i < nr_apr(); i++)
-		g->apr[i] = (uint32_t)ich_rd(cpu, (enum gic_sysreg)(GIC_ICH_AP1R0_EL2 + i));
-	g->vmcr = (uint32_t)ich_rd(cpu, GIC_ICH_VMCR_EL2);
-	g->hcr = (uint32_t)ich_rd(cpu, GIC_ICH_HCR_EL2);
-	g->misr = (uint32_t)ich_rd(cpu, GIC_ICH_MISR_EL2);
-	g->eisr = (uint32_t)ich_rd(cpu, GIC_ICH_EISR_EL2);
-	g->elrsr = (uint32_t)ich_rd(cpu, GIC_ICH_ELRSR_EL2);
+	bool is_v3 = v3();
+
+	for (unsigned i = 0; i < nr_lr(g); i++) {
+		uint64_t lr = sh_rd(cpu, (enum vreg)(VR_LR0 + i));
+		g->lr[i] = is_v3 ? lr : lr_from_v2((uint32_t)lr);
+	}
+	for (unsigned i = 0; i < (is_v3 ? nr_apr() : 1); i++)
+		g->apr[i] = (uint32_t)sh_rd(cpu, (enum vreg)(VR_APR0 + i));
+	g->vmcr = (uint32_t)sh_rd(cpu, VR_VMCR);
+	if (!is_v3)
+		g->vmcr &= V2_VMCR_MASK;
+	g->hcr = (uint32_t)sh_rd(cpu, VR_HCR);
+	sh_computed(cpu, &g->misr, &g->eisr, &g->elrsr);
 	/* Nothing of the guest stays live: no maintenance interrupt can fire for a vCPU gone. */
-	ich_wr(cpu, GIC_ICH_HCR_EL2, 0);
+	sh_wr(cpu, VR_HCR, 0);
 	for (unsigned i = 0; i < nr_lr(g); i++)
-		ich_wr(cpu, GIC_ICH_LR_EL2(i), 0);
-	for (unsigned i = 0; i < nr_apr(); i++)
-		ich_wr(cpu, (enum gic_sysreg)(GIC_ICH_AP1R0_EL2 + i), 0);
-}
-
-static void load_v2(unsigned cpu, const struct hal_vgic_cpu *g)
-{
-	for (unsigned i = 0; i < nr_lr(g); i++)
-		gich_wr(cpu, GICH_LR0 + 4 * i, lr_to_v2(g->lr[i]));
-	gich_wr(cpu, GICH_APR, g->apr[0]);
-	gich_wr(cpu, GICH_VMCR, g->vmcr & V2_VMCR_MASK);
-	gich_wr(cpu, GICH_HCR, g->hcr);
-}
-
-static void save_v2(unsigned cpu, struct hal_vgic_cpu *g)
-{
-	for (unsigned i = 0; i < nr_lr(g); i++)
-		g->lr[i] = lr_from_v2(gich_rd(cpu, GICH_LR0 + 4 * i));
-	g->apr[0] = gich_rd(cpu, GICH_APR);
-	g->vmcr = gich_rd(cpu, GICH_VMCR) & V2_VMCR_MASK;
-	g->hcr = gich_rd(cpu, GICH_HCR);
-	g->misr = gich_rd(cpu, GICH_MISR);
-	g->eisr = gich_rd(cpu, GICH_EISR0);
-	g->elrsr = gich_rd(cpu, GICH_ELRSR0);
-	gich_wr(cpu, GICH_HCR, 0);
-	for (unsigned i = 0; i < nr_lr(g); i++)
-		gich_wr(cpu, GICH_LR0 + 4 * i, 0);
-	gich_wr(cpu, GICH_APR, 0);
+		sh_wr(cpu, (enum vreg)(VR_LR0 + i), 0);
+	for (unsigned i = 0; i < (is_v3 ? nr_apr() : 1); i++)
+		sh_wr(cpu, (enum vreg)(VR_APR0 + i), 0);
 }
 
 void sim_irq_vcpu_load(struct sim_cpu *c, const struct hal_vcpu_ctx *ctx)
@@ -152,10 +249,7 @@ void sim_irq_vcpu_load(struct sim_cpu *c, const struct hal_vcpu_ctx *ctx)
 	struct timer *t = sim_timer();
 	unsigned cpu = c->index;
 
-	if (gic_version(sim_gic()) == GIC_V3)
-		load_v3(cpu, &ctx->vgic);
-	else
-		load_v2(cpu, &ctx->vgic);
+	load(cpu, &ctx->vgic);
 	gic_set_virtual(sim_gic(), cpu, (ctx->hcr & (HCR_IMO | HCR_FMO)) != 0);
 	timer_set_cntvoff(t, cpu, ctx->vtimer.off);
 	timer_write(t, cpu, TIMER_VIRT, TIMER_REG_CVAL, ctx->vtimer.cval);
@@ -172,10 +266,7 @@ void sim_irq_vcpu_save(struct sim_cpu *c, struct hal_vcpu_ctx *ctx)
 	ctx->vtimer.ctl = timer_read(t, cpu, TIMER_VIRT, TIMER_REG_CTL);
 	ctx->vtimer.cval = timer_read(t, cpu, TIMER_VIRT, TIMER_REG_CVAL);
 	gic_set_virtual(sim_gic(), cpu, false);
-	if (gic_version(sim_gic()) == GIC_V3)
-		save_v3(cpu, &ctx->vgic);
-	else
-		save_v2(cpu, &ctx->vgic);
+	save(cpu, &ctx->vgic);
 }
 
 void sim_irq_idle(struct sim_cpu *c) { timer_write(sim_timer(), c->index, TIMER_VIRT, TIMER_REG_CTL, 0); }
