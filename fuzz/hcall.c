@@ -86,16 +86,29 @@ static void check_isolation(unsigned caller)
 	}
 }
 
-/* RAM mapped in a domain's RAM window is a frame the domain owns. */
+/* RAM mapped in a domain's RAM window is a frame the domain owns, or a hypervisor frame it was
+ * given (its grant-table frames, mapped with add_to_physmap) that no other domain has as RAM. */
 static void check_ownership(void)
 {
+	uint64_t xen[WORLD_DOMS][WORLD_PAGES];
+	unsigned nxen[WORLD_DOMS] = { 0 };
+
 	for (unsigned d = 0; d < WORLD_DOMS; d++)
 		for (unsigned i = 0; i < WORLD_PAGES; i++) {
 			paddr_t pa;
 			enum p2m_type t = p2m_lookup(&world[d].d.p2m, ipa_init((WORLD_RAM_GFN + i) << 12), &pa, NULL);
-			if (t == P2M_RAM_RW || t == P2M_RAM_RO)
-				CHECK(frame_owner(pa) == world[d].d.id);
+			if (t != P2M_RAM_RW && t != P2M_RAM_RO)
+				continue;
+			domid_t owner = frame_owner(pa);
+			CHECK(owner == world[d].d.id || owner == DOMID_XEN);
+			if (owner == DOMID_XEN)
+				xen[d][nxen[d]++] = pa_addr(pa);
 		}
+	for (unsigned d = 0; d < WORLD_DOMS; d++)
+		for (unsigned e = d + 1; e < WORLD_DOMS; e++)
+			for (unsigned i = 0; i < nxen[d]; i++)
+				for (unsigned j = 0; j < nxen[e]; j++)
+					CHECK(xen[d][i] != xen[e][j]);
 }
 
 /* An interdomain port's peer port points back at it. */
