@@ -10,6 +10,7 @@
 #include "sched/sched.h"
 #include "dt/dt.h"
 #include "dt/dt_boot.h"
+#include "dt/dt_dev.h"
 #include "hcall/hcall.h"
 #include "vpsci/vpsci.h"
 #include "hal/boot.h"
@@ -29,6 +30,7 @@
 
 static struct platform plat;
 static struct boot_info boot;
+static struct dt_devices devices;
 static unsigned cpus_online;
 static bool cpus_released; /* secondaries wait for the boot CPU to have placed every vCPU */
 
@@ -127,16 +129,23 @@ static void dom0_params(struct boot_domain *bd)
 
 /* Boot domains are built before any secondary runs, so a build failure cannot race a guest.
  * @from[i] is the description doms[i] was built from. */
-static unsigned build_domains(struct domain **doms, const struct boot_domain **from)
+static unsigned build_domains(const void *fdt, struct domain **doms, const struct boot_domain **from)
 {
+	struct dt_error err = { { 0 } };
+	struct dom_host host = { &plat, fdt, &devices };
 	unsigned n = 0;
 	domid_t next = 1;
 
+	/* Without a device list Dom0 still boots, with the minimal tree and no devices. */
+	if (dt_dev_scan(fdt, &plat, &devices, &err)) {
+		con_printf("devices: %s; Dom0 gets none\n", err.msg);
+		host.fdt = NULL;
+	}
 	for (unsigned i = 0; i < boot.count; i++) {
 		domid_t id = boot.dom[i].dom0 ? 0 : next++;
 		if (boot.dom[i].dom0)
 			dom0_params(&boot.dom[i]);
-		if (dom_build(&boot.dom[i], id, &plat, &doms[n]) == 0)
+		if (dom_build(&boot.dom[i], id, &host, &doms[n]) == 0)
 			from[n++] = &boot.dom[i];
 	}
 	return n;
@@ -180,7 +189,7 @@ HAL_NORETURN void hyp_start(paddr_t fdt_pa)
 	init_memory(fdt);
 	struct domain *doms[BOOT_MAX_DOMAINS];
 	const struct boot_domain *from[BOOT_MAX_DOMAINS];
-	unsigned ndoms = build_domains(doms, from);
+	unsigned ndoms = build_domains(fdt, doms, from);
 
 	__atomic_store_n(&cpus_online, 1, __ATOMIC_RELEASE);
 	start_secondaries();

@@ -1,8 +1,13 @@
 #include "dom/dom_build.h"
 
+#include <libfdt.h>
+
 #include "core/console.h"
 #include "dom/vcpu.h"
+#include "core/irq.h"
+#include "dt/dt_dom0.h"
 #include "dt/dt_guest.h"
+#include "gnttab/gnttab.h"
 #include "hal/mmu.h"
 #include "mm/frame.h"
 #include "mm/heap.h"
@@ -13,6 +18,8 @@
 #define IMAGE_MAGIC    0x644d5241u /* "ARM\x64" at offset 56 */
 #define IMAGE_HDR_SIZE 64
 #define GUEST_DT_SIZE  4096
+#define DOM0_DT_SIZE   (64u << 10) /* the host's tree without its padding, and what Dom0's adds */
+#define FIRST_SPI      32u
 
 static uint64_t align_up(uint64_t x, uint64_t a) { return (x + a - 1) & ~(a - 1); }
 
@@ -143,8 +150,11 @@ static const void *module(struct plat_region r)
 
 /* Kernel at its bank's (2 MiB-aligned) start + text_offset, then the tree, then the ramdisk, each
  * 2 MiB-aligned, in the lowest bank that holds them all (the arm64 boot protocol's rules). */
-static int load(struct domain *d, const struct boot_domain *bd, struct dt_guest *g, uint64_t *entry, uint64_t *dtb)
+static int load(struct domain *d, const struct boot_domain *bd, const struct dom_host *host, struct dt_guest *g,
+		uint64_t *entry, uint64_t *dtb)
 {
+	bool dom0_tree = bd->dom0 && host->fdt && host->devs;
+	uint64_t dt_max = dom0_tree ? DOM0_DT_SIZE : GUEST_DT_SIZE;
 	const uint8_t *k = module(bd->kernel);
 	const uint8_t *rd = bd->ramdisk.size ? module(bd->ramdisk) : NULL;
 	struct image img;
@@ -156,7 +166,7 @@ static int load(struct domain *d, const struct boot_domain *bd, struct dt_guest 
 		uint64_t base = align_up(ipa_addr(g->bank[i].base), SZ_2M);
 		uint64_t end = ipa_addr(g->bank[i].base) + g->bank[i].size;
 		uint64_t dt = align_up(base + img.load_offset + img.span, SZ_2M);
-		uint64_t initrd = align_up(dt + GUEST_DT_SIZE, SZ_2M);
+		uint64_t initrd = align_up(dt + dt_max, SZ_2M);
 		if (base >= end || initrd + bd->ramdisk.size > end)
 			continue;
 		*entry = base + img.load_offset;
@@ -168,10 +178,11 @@ static int load(struct domain *d, const struct boot_domain *bd, struct dt_guest 
 			rc = copy_to_ipa(d, initrd, rd, bd->ramdisk.size);
 		if (rc)
 			return rc;
-		void *tree = heap_alloc(GUEST_DT_SIZE);
+		void *tree = heap_alloc(dt_max);
 		if (!tree)
 			return -XEN_ENOMEM;
-		int size = dt_guest_build(tree, GUEST_DT_SIZE, g);
+		int size =
+		    dom0_tree ? dt_dom0_build(tree, dt_max, host->fdt, host->devs, g) : dt_guest_build(tree, dt_max, g);
 		rc = size < 0 ? size : copy_to_ipa(d, dt, tree, (uint64_t)size);
 		heap_free(tree);
 		return rc;
@@ -208,10 +219,76 @@ static int gic(struct domain *d, const struct platform *plat, bool dom0, struct 
 	return 0;
 }
 
-int dom_build(const struct boot_domain *bd, domid_t id, const struct platform *plat, struct domain **out)
+static bool owns(const struct dt_dev *dev, const struct domain *d, bool dom0)
 {
+	return dom0 ? dev->owner == DT_OWN_DOM0 : dev->owner == DT_OWN_DOMU && dev->domu == d->id;
+}
+
+/* A device's MMIO 1:1 as device memory, in whole pages: a page it shares with another owner's
+ * device is refused, so no guest reaches the hypervisor's UART, GIC or SMMU, or another's device. */
+static int map_mmio(struct domain *d, const struct dom_host *host, const struct dt_dev *dev, const char *name,
+		    struct plat_region r)
+{
+	uint64_t base = pa_addr(r.base) & ~(uint64_t)PAGE_MASK;
+	uint64_t size = align_up(pa_addr(r.base) + r.size, PAGE_SIZE) - base;
+
+	if (dt_dev_hits_other(host->devs, base, size, dev->owner, dev->domu)) {
+		con_printf("d%u: %s at %#llx shares a page with another owner's device; not mapped\n", d->id, name,
+			   (unsigned long long)pa_addr(r.base));
+		return 0;
+	}
+	int rc = p2m_map(&d->p2m, ipa_init(base), pa_init(base), size, P2M_MMIO);
+	if (rc == -XEN_EINVAL) /* beyond the IPA size (a 64-bit PCI window): the rest still works */
+		con_printf("d%u: %s at %#llx+%#llx is beyond the domain's address space; not mapped\n", d->id, name,
+			   (unsigned long long)base, (unsigned long long)size);
+	return rc == -XEN_EINVAL ? 0 : rc;
+}
+
+/* Every device @d owns: MMIO 1:1, SPIs forwarded HW-linked at their own INTIDs (the guest's EOI
+ * deactivates the physical one). PPIs are per-CPU and never forwarded. */
+static int devices(struct domain *d, const struct dom_host *host, bool dom0, unsigned nr_spis)
+{
+	for (unsigned i = 0; host->fdt && host->devs && i < host->devs->count; i++) {
+		const struct dt_dev *dev = &host->devs->dev[i];
+		const char *name = fdt_get_name(host->fdt, dev->node, NULL);
+		if (!owns(dev, d, dom0))
+			continue;
+		for (unsigned j = 0; j < dev->nreg; j++) {
+			int rc = map_mmio(d, host, dev, name, dev->reg[j]);
+			if (rc)
+				return rc;
+		}
+		for (unsigned j = 0; j < dev->nirq; j++) {
+			uint32_t intid = dev->irq[j];
+			int rc = intid < FIRST_SPI              ? 0
+				 : intid >= FIRST_SPI + nr_spis ? -XEN_ERANGE
+								: irq_assign(intid, d, intid);
+			if (rc)
+				con_printf("d%u: %s: SPI %u not forwarded (%d)\n", d->id, name, intid, rc);
+		}
+	}
+	return 0;
+}
+
+/* Where Dom0 maps grant-table frames (/hypervisor's reg): as Xen, the hypervisor's own image, RAM
+ * that is never Dom0's, so a frame mapped there hides nothing of Dom0's 1:1 map. */
+static struct dt_guest_bank dom0_gnttab(void)
+{
+	struct plat_region r[1];
+	uint64_t max = (uint64_t)GNTTAB_MAX_FRAMES * PAGE_SIZE;
+
+	if (hal_mem_reserved(r, 1) == 0)
+		return (struct dt_guest_bank){ ipa_init(0), 0 };
+	return (struct dt_guest_bank){ ipa_init(pa_addr(r[0].base)), r[0].size < max ? r[0].size : max };
+}
+
+int dom_build(const struct boot_domain *bd, domid_t id, const struct dom_host *host, struct domain **out)
+{
+	const struct platform *plat = host->plat;
 	uint64_t ram = align_up(bd->mem_kib << 10, PAGE_SIZE), entry = 0, dtb = 0;
 	struct dt_guest g = { .vcpus = bd->vcpus, .bootargs = bd->bootargs };
+
+	g.gnttab = bd->dom0 ? dom0_gnttab() : (struct dt_guest_bank){ ipa_init(GUEST_GNTTAB_BASE), GUEST_GNTTAB_SIZE };
 	struct domain *d;
 	int rc;
 
@@ -233,7 +310,9 @@ int dom_build(const struct boot_domain *bd, domid_t id, const struct platform *p
 	if (!rc)
 		rc = gic(d, plat, bd->dom0, &g);
 	if (!rc)
-		rc = load(d, bd, &g, &entry, &dtb);
+		rc = devices(d, host, bd->dom0, bd->dom0 ? DOM0_NR_SPIS : GUEST_NR_SPIS);
+	if (!rc)
+		rc = load(d, bd, host, &g, &entry, &dtb);
 	if (rc) {
 		con_printf("%s: cannot build domain %u (%d)\n", bd->name, id, rc);
 		domain_destroy(d);

@@ -25,7 +25,9 @@ struct dt_guest {
 	unsigned banks;
 	unsigned vcpus;
 	const char *bootargs; /* may be NULL */
-	ipa_t initrd;         /* linux,initrd-start/-end when initrd_size is not 0 */
+	/* /hypervisor's reg: where the guest maps grant-table frames (size 0: no reg). */
+	struct dt_guest_bank gnttab;
+	ipa_t initrd; /* linux,initrd-start/-end when initrd_size is not 0 */
 	uint64_t initrd_size;
 	/* Version 0: no interrupt controller (and no timer) in the tree. */
 	struct {
@@ -39,3 +41,17 @@ struct dt_guest {
 /* Writes the tree into @buf. Returns its size, -XEN_ENOSPC if @size is too small, or -XEN_EINVAL
  * for a description no guest could use (no vCPUs or banks, too many). */
 int dt_guest_build(void *buf, size_t size, const struct dt_guest *g);
+
+/* The event-channel upcall as /hypervisor's interrupts tells it: PPI 15 (INTID 31). */
+#define DT_GUEST_EVTCHN_PPI 15
+
+/* Parts written the same way into a DomU's tree and Dom0's (dt_dom0.c), with the root's address and
+ * size cells @ac, @sc (1 or 2). Each returns 0 or a libfdt error. */
+int dt_guest_cpus(void *fdt, unsigned n, const char *compat);
+int dt_guest_memory(void *fdt, const struct dt_guest *g, int ac, int sc);
+int dt_guest_chosen_props(void *fdt, const struct dt_guest *g);
+int dt_guest_psci(void *fdt);
+/* @gic_phandle 0: the interrupt parent is inherited from the root. */
+int dt_guest_hypervisor(void *fdt, const struct dt_guest *g, int ac, int sc, uint32_t gic_phandle);
+/* `reg` with @n (base, size) pairs in @ac + @sc cells. */
+int dt_guest_reg(void *fdt, int ac, int sc, const struct dt_guest_bank *b, unsigned n);

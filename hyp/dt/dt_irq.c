@@ -53,8 +53,7 @@ static int interrupt_cells(const void *fdt, int ctl, struct dt_error *err)
 	return (int)fdt32_ld(p);
 }
 
-/* The controller @node's `interrupts` go to: the nearest interrupt-parent, on it or an ancestor. */
-static int interrupt_parent(const void *fdt, int node, struct dt_error *err)
+int dt_irq_parent(const void *fdt, int node, struct dt_error *err)
 {
 	for (int cur = node; cur >= 0; cur = fdt_parent_offset(fdt, cur)) {
 		int len;
@@ -128,7 +127,7 @@ int dt_irq(const void *fdt, int node, unsigned index, unsigned *intid, struct dt
 	p = fdt_getprop(fdt, node, "interrupts", &len);
 	if (!p)
 		return dt_fail(err, fdt, node, -XEN_ENOENT, "has no interrupts");
-	int ctl = interrupt_parent(fdt, node, err);
+	int ctl = dt_irq_parent(fdt, node, err);
 	if (ctl < 0)
 		return ctl;
 	if (!dt_gic_version(fdt, ctl))

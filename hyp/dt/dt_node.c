@@ -82,3 +82,9 @@ int dt_lookup(const void *fdt, const char *path, int len, struct dt_error *err)
 		return dt_fail(err, fdt, -1, -XEN_ENOENT, "'%.*s' names no node", len, path);
 	return node;
 }
+
+bool dt_streq(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+	return n == strlen(b) && memcmp(a, b, n) == 0;
+}

@@ -40,3 +40,10 @@ unsigned dt_gic_version(const void *fdt, int node);
  * chain) as a GIC INTID. -XEN_ENOENT if there is no such interrupt, -XEN_EINVAL if the tree is
  * malformed or the interrupt does not go straight to the GIC. */
 int dt_irq(const void *fdt, int node, unsigned index, unsigned *intid, struct dt_error *err);
+
+/* The controller @node's `interrupts` go to: the nearest interrupt-parent, on it or an ancestor.
+ * Its node offset, or -XEN_EINVAL if there is none or it names no node. */
+int dt_irq_parent(const void *fdt, int node, struct dt_error *err);
+
+/* String equality from what the freestanding image links (strlen, memcmp). */
+bool dt_streq(const char *a, const char *b);

@@ -1,16 +1,22 @@
-/* dom_build's interrupt controller: each domain gets a vGIC of the host's version (Dom0 where the
- * host's is, DomUs at Xen's guest addresses), GICv2 guests the host's GICV frame as their GICC, and
- * the tree the guest boots with says so. Memory, frames and the p2m are faked; the tree is real. */
+/* dom_build's interrupt controller and devices: each domain gets a vGIC of the host's version (Dom0
+ * where the host's is, DomUs at Xen's guest addresses), GICv2 guests the host's GICV frame as their
+ * GICC; Dom0 every device the hypervisor does not keep (MMIO 1:1 as device memory, SPIs HW-linked),
+ * a DomU its passthrough devices, never both; and the tree the guest boots with says so. Memory,
+ * frames, the p2m and irq_assign are faked; the host trees are QEMU's own. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 #include <libfdt.h>
 
+#include "core/irq.h"
 #include "dom/dom_build.h"
+#include "dt/dt_dev.h"
 #include "dom/vcpu.h"
 #include "mm/frame.h"
 #include "mm/heap.h"
@@ -28,7 +34,7 @@
 
 static uint8_t ram[RAM_SIZE];
 static uint8_t kernel[64] = { 0xd5, 0x03, 0x20, 0x1f }; /* a raw binary: no Image header */
-static uint8_t heap_buf[8192];
+static uint8_t heap_buf[64 << 10];
 static struct domain dom;
 static struct vcpu vcpus[4];
 static struct vgic_config seen;
@@ -37,7 +43,7 @@ static int vgic_rc;
 static struct {
 	uint64_t ipa, pa, size;
 	enum p2m_type type;
-} maps[64];
+} maps[256];
 static unsigned nmaps;
 
 int domain_create(domid_t id, const char *name, unsigned nr_vcpus, struct domain **out)
@@ -84,6 +90,7 @@ int frame_alloc(domid_t owner, unsigned order, paddr_t *pa)
 int p2m_map(struct p2m *p2m, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type type)
 {
 	(void)p2m;
+	assert_true(nmaps < sizeof(maps) / sizeof(maps[0]));
 	maps[nmaps].ipa = ipa_addr(ipa);
 	maps[nmaps].pa = pa_addr(pa);
 	maps[nmaps].size = size;
@@ -123,6 +130,30 @@ void *heap_alloc(size_t size)
 	return heap_buf;
 }
 void heap_free(void *p) { (void)p; }
+/* The hypervisor's image, where Dom0's grant-table region goes. */
+#define HYP_IMAGE 0x4f000000ull
+unsigned hal_mem_reserved(struct plat_region *out, unsigned max)
+{
+	if (max)
+		out[0] = (struct plat_region){ pa_init(HYP_IMAGE), 0x200000 };
+	return 1;
+}
+static struct {
+	uint32_t pintid, vintid;
+	struct domain *d;
+} assigned[64];
+static unsigned nassigned;
+int irq_assign(uint32_t pintid, struct domain *d, uint32_t vintid)
+{
+	for (unsigned i = 0; i < nassigned; i++)
+		if (assigned[i].pintid == pintid)
+			return -XEN_EBUSY;
+	assert_true(nassigned < sizeof(assigned) / sizeof(assigned[0]));
+	assigned[nassigned].pintid = pintid;
+	assigned[nassigned].vintid = vintid;
+	assigned[nassigned++].d = d;
+	return 0;
+}
 
 static struct platform host(unsigned version)
 {
@@ -154,7 +185,7 @@ static int setup(void **state)
 	(void)state;
 	memset(ram, 0, sizeof(ram));
 	memset(&seen, 0, sizeof(seen));
-	vgic_inits = destroyed = next_frame = nmaps = 0;
+	vgic_inits = destroyed = next_frame = nmaps = nassigned = 0;
 	vgic_rc = 0;
 	fake_hal_reset();
 	return 0;
@@ -189,9 +220,10 @@ static void test_dom_build_domu_gicv3_gets_xens_map_and_32_spis(void **state)
 {
 	(void)state;
 	struct platform p = host(3);
+	struct dom_host h = { &p, NULL, NULL };
 	struct boot_domain bd = boot_dom(false, 2);
 	struct domain *d;
-	assert_int_equal(dom_build(&bd, 1, &p, &d), 0);
+	assert_int_equal(dom_build(&bd, 1, &h, &d), 0);
 	assert_int_equal(vgic_inits, 1);
 	assert_int_equal(seen.version, 3);
 	assert_int_equal(seen.nr_spis, 32);
@@ -204,9 +236,10 @@ static void test_dom_build_dom0_gicv3_sees_the_hosts_gic_where_it_is(void **stat
 {
 	(void)state;
 	struct platform p = host(3);
+	struct dom_host h = { &p, NULL, NULL };
 	struct boot_domain bd = boot_dom(true, 4);
 	struct domain *d;
-	assert_int_equal(dom_build(&bd, 0, &p, &d), 0);
+	assert_int_equal(dom_build(&bd, 0, &h, &d), 0);
 	assert_int_equal(seen.version, 3);
 	assert_int_equal(seen.nr_spis, DOM0_NR_SPIS);
 	assert_int_equal(ipa_addr(seen.dist), QEMU_GICD);
@@ -218,9 +251,10 @@ static void test_dom_build_gicv2_guest_gets_the_hosts_gicv_as_its_gicc(void **st
 {
 	(void)state;
 	struct platform p = host(2);
+	struct dom_host h = { &p, NULL, NULL };
 	struct boot_domain bd = boot_dom(false, 1);
 	struct domain *d;
-	assert_int_equal(dom_build(&bd, 1, &p, &d), 0);
+	assert_int_equal(dom_build(&bd, 1, &h, &d), 0);
 	assert_int_equal(seen.version, 2);
 	assert_int_equal(ipa_addr(seen.cpuif), GUEST_GICC_BASE);
 	bool mapped = false;
@@ -239,9 +273,10 @@ static void test_dom_build_dom0_gicv2_maps_gicv_at_the_hosts_gicc(void **state)
 {
 	(void)state;
 	struct platform p = host(2);
+	struct dom_host h = { &p, NULL, NULL };
 	struct boot_domain bd = boot_dom(true, 1);
 	struct domain *d;
-	assert_int_equal(dom_build(&bd, 0, &p, &d), 0);
+	assert_int_equal(dom_build(&bd, 0, &h, &d), 0);
 	assert_int_equal(ipa_addr(seen.cpuif), QEMU_GICC);
 	bool mapped = false;
 	for (unsigned i = 0; i < nmaps; i++)
@@ -254,10 +289,11 @@ static void test_dom_build_dom0_with_more_vcpus_than_redistributors_fails_cleanl
 {
 	(void)state;
 	struct platform p = host(3);
+	struct dom_host h = { &p, NULL, NULL };
 	p.gic.redist[0].size = 0x20000; /* one CPU's frames */
 	struct boot_domain bd = boot_dom(true, 2);
 	struct domain *d = NULL;
-	assert_int_equal(dom_build(&bd, 0, &p, &d), -XEN_EINVAL);
+	assert_int_equal(dom_build(&bd, 0, &h, &d), -XEN_EINVAL);
 	assert_int_equal(vgic_inits, 0);
 	assert_int_equal(destroyed, 1);
 	assert_null(d);
@@ -267,12 +303,166 @@ static void test_dom_build_vgic_failure_destroys_the_domain(void **state)
 {
 	(void)state;
 	struct platform p = host(3);
+	struct dom_host h = { &p, NULL, NULL };
 	struct boot_domain bd = boot_dom(false, 1);
 	struct domain *d = NULL;
 	vgic_rc = -XEN_ENOMEM;
-	assert_int_equal(dom_build(&bd, 1, &p, &d), -XEN_ENOMEM);
+	assert_int_equal(dom_build(&bd, 1, &h, &d), -XEN_ENOMEM);
 	assert_int_equal(destroyed, 1);
 	assert_null(d);
+}
+
+/* QEMU's GICv3+SMMUv3 machine as boot sees it: its tree, platform and devices. */
+#define QEMU_SMMU_DTB "tests/dt/data/qemu-virt-gicv3-smmuv3-smp2.dtb"
+static struct platform qemu;
+static struct dt_devices devs;
+
+static void *qemu_host(struct dom_host *h, const char *claim)
+{
+	FILE *f = fopen(QEMU_SMMU_DTB, "rb");
+	assert_non_null(f);
+	static char raw[1 << 20];
+	size_t n = fread(raw, 1, sizeof(raw), f);
+	fclose(f);
+	assert_true(n > 0);
+	void *fdt = malloc(n + 4096);
+	assert_non_null(fdt);
+	assert_int_equal(fdt_open_into(raw, fdt, (int)n + 4096), 0);
+	struct dt_error err;
+	if (claim)
+		assert_int_equal(fdt_setprop(fdt, fdt_path_offset(fdt, claim), "xen,passthrough", NULL, 0), 0);
+	assert_int_equal(dt_platform_parse(fdt, &qemu, &err), 0);
+	assert_int_equal(dt_dev_scan(fdt, &qemu, &devs, &err), 0);
+	if (claim)
+		assert_int_equal(dt_dev_claim(fdt, &devs, claim, 1, &err), 0);
+	*h = (struct dom_host){ &qemu, fdt, &devs };
+	return fdt;
+}
+
+static bool mapped_mmio(uint64_t pa)
+{
+	for (unsigned i = 0; i < nmaps; i++)
+		if (maps[i].type == P2M_MMIO && pa >= maps[i].pa && pa - maps[i].pa < maps[i].size) {
+			assert_int_equal(maps[i].ipa, maps[i].pa); /* device MMIO is 1:1 */
+			return true;
+		}
+	return false;
+}
+
+static bool forwarded(uint32_t intid, const struct domain *d)
+{
+	for (unsigned i = 0; i < nassigned; i++)
+		if (assigned[i].pintid == intid) {
+			assert_int_equal(assigned[i].vintid, intid);
+			return assigned[i].d == d;
+		}
+	return false;
+}
+
+/* Every Dom0 device's every region is mapped 1:1 as device memory and its every SPI forwarded at its
+ * own INTID; no mapping reaches a hypervisor region but the GICV frame behind Dom0's GICC. */
+static void test_dom_build_dom0_gets_every_dom0_device_and_no_hypervisor_region(void **state)
+{
+	(void)state;
+	struct dom_host h;
+	void *fdt = qemu_host(&h, NULL);
+	struct boot_domain bd = boot_dom(true, 2);
+	struct domain *d;
+	assert_int_equal(dom_build(&bd, 0, &h, &d), 0);
+	unsigned spis = 0;
+	for (unsigned i = 0; i < devs.count; i++) {
+		const struct dt_dev *dev = &devs.dev[i];
+		for (unsigned j = 0; j < dev->nreg; j++)
+			assert_int_equal(mapped_mmio(pa_addr(dev->reg[j].base)), dev->owner == DT_OWN_DOM0);
+		for (unsigned j = 0; j < dev->nirq; j++) {
+			if (dev->irq[j] < 32)
+				continue;
+			assert_int_equal(forwarded(dev->irq[j], d), dev->owner == DT_OWN_DOM0);
+			spis += dev->owner == DT_OWN_DOM0;
+		}
+	}
+	assert_int_equal(nassigned, spis);
+	assert_int_equal(spis, 32 + 4 + 2); /* virtio-mmio, PCI INTx, RTC and GPIO; fw-cfg has none */
+	assert_false(forwarded(33, d));     /* the console's */
+	assert_false(forwarded(106, d));    /* the SMMU's event queue */
+	for (unsigned i = 0; i < nmaps; i++)
+		if (maps[i].type == P2M_MMIO && maps[i].pa != QEMU_GICV)
+			assert_false(dt_dev_hits_hyp(&devs, maps[i].pa, maps[i].size));
+	free(fdt);
+}
+
+/* Dom0's tree is made from the host's: the console and SMMU gone, the grant region where the
+ * hypervisor's image is, Dom0's GIC with the host's phandle. */
+static void test_dom_build_dom0_boots_with_the_hosts_tree_minus_the_hypervisors(void **state)
+{
+	(void)state;
+	struct dom_host h;
+	void *fdt = qemu_host(&h, NULL);
+	struct boot_domain bd = boot_dom(true, 2);
+	bd.bootargs = "console=hvc0";
+	struct domain *d;
+	assert_int_equal(dom_build(&bd, 0, &h, &d), 0);
+	const void *tree = guest_tree();
+	assert_int_equal(fdt_check_full(tree, fdt_totalsize(tree)), 0);
+	assert_true(fdt_path_offset(tree, "/virtio_mmio@a000000") >= 0);
+	assert_true(fdt_path_offset(tree, "/pcie@10000000") >= 0);
+	assert_true(fdt_path_offset(tree, "/pl011@9000000") < 0);
+	assert_true(fdt_path_offset(tree, "/smmuv3@9050000") < 0);
+	int len;
+	const fdt64_t *reg = fdt_getprop(tree, fdt_path_offset(tree, "/hypervisor"), "reg", &len);
+	assert_int_equal(len, 16);
+	assert_int_equal(fdt64_ld(&reg[0]), HYP_IMAGE);
+	assert_int_equal(fdt64_ld(&reg[1]), 64 * 4096);
+	assert_string_equal(fdt_getprop(tree, fdt_path_offset(tree, "/chosen"), "bootargs", NULL), "console=hvc0");
+	assert_int_equal(fdt_get_phandle(tree, fdt_path_offset(tree, "/intc@8000000")),
+			 fdt_get_phandle(fdt, fdt_path_offset(fdt, "/intc@8000000")));
+	free(fdt);
+}
+
+/* A device claimed by DomU 1 is mapped and forwarded to it alone. */
+static void test_dom_build_passthrough_device_goes_to_its_domu_not_dom0(void **state)
+{
+	(void)state;
+	struct dom_host h;
+	void *fdt = qemu_host(&h, "/pl061@9030000");
+	struct boot_domain bd = boot_dom(true, 1);
+	struct domain *d;
+	assert_int_equal(dom_build(&bd, 0, &h, &d), 0);
+	assert_false(mapped_mmio(0x9030000));
+	assert_false(forwarded(32 + 7, d));
+	assert_true(mapped_mmio(0x9010000)); /* the RTC stays Dom0's */
+	assert_true(fdt_path_offset(guest_tree(), "/pl061@9030000") < 0);
+
+	setup(NULL);
+	bd = boot_dom(false, 1);
+	assert_int_equal(dom_build(&bd, 1, &h, &d), 0);
+	assert_true(mapped_mmio(0x9030000));
+	assert_true(forwarded(32 + 7, d));
+	assert_false(mapped_mmio(0x9010000));
+	assert_int_equal(nassigned, 1);
+	free(fdt);
+}
+
+/* virtio-mmio transports sit eight to a page: one given to a DomU makes its page nobody's, since
+ * either owner could otherwise reach the other's registers. */
+static void test_dom_build_page_shared_by_two_owners_is_mapped_to_neither(void **state)
+{
+	(void)state;
+	struct dom_host h;
+	void *fdt = qemu_host(&h, "/virtio_mmio@a000000");
+	struct boot_domain bd = boot_dom(true, 1);
+	struct domain *d;
+	assert_int_equal(dom_build(&bd, 0, &h, &d), 0);
+	assert_false(mapped_mmio(0xa000200));
+	assert_true(mapped_mmio(0xa001000));
+	assert_true(forwarded(32 + 0x11, d)); /* its interrupt is its own: still Dom0's */
+
+	setup(NULL);
+	bd = boot_dom(false, 1);
+	assert_int_equal(dom_build(&bd, 1, &h, &d), 0);
+	assert_false(mapped_mmio(0xa000000));
+	assert_true(forwarded(32 + 0x10, d));
+	free(fdt);
 }
 
 int main(void)
@@ -284,6 +474,10 @@ int main(void)
 		cmocka_unit_test_setup(test_dom_build_dom0_gicv2_maps_gicv_at_the_hosts_gicc, setup),
 		cmocka_unit_test_setup(test_dom_build_dom0_with_more_vcpus_than_redistributors_fails_cleanly, setup),
 		cmocka_unit_test_setup(test_dom_build_vgic_failure_destroys_the_domain, setup),
+		cmocka_unit_test_setup(test_dom_build_dom0_gets_every_dom0_device_and_no_hypervisor_region, setup),
+		cmocka_unit_test_setup(test_dom_build_dom0_boots_with_the_hosts_tree_minus_the_hypervisors, setup),
+		cmocka_unit_test_setup(test_dom_build_passthrough_device_goes_to_its_domu_not_dom0, setup),
+		cmocka_unit_test_setup(test_dom_build_page_shared_by_two_owners_is_mapped_to_neither, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
