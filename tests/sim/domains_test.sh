@@ -5,7 +5,7 @@
 set -u
 hypsim=$1 dtb=$2
 out=${TEST_TMPDIR:-/tmp}/domains
-fail() { echo "FAIL: $*"; [ -f "$out.1" ] && cat "$out.1"; exit 1; }
+fail() { echo "FAIL: $*"; [ -f "$out.1" ] && cat "$out.1"; echo "replay: bazel run //:hypsim -- hal/sim/scenarios/domains.dts --seed 5"; exit 1; }
 
 "$hypsim" "$dtb" --seed 5 >"$out.1" 2>"$out.err1"
 rc=$?

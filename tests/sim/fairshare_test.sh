@@ -5,7 +5,7 @@
 set -u
 hypsim=$1 dtb=$2
 out=${TEST_TMPDIR:-/tmp}/fairshare
-fail() { echo "FAIL: $*"; [ -f "$out.1" ] && cat "$out.1"; exit 1; }
+fail() { echo "FAIL: $*"; [ -f "$out.1" ] && cat "$out.1"; echo "replay: bazel run //:hypsim -- hal/sim/scenarios/fairshare.dts --seed 3"; exit 1; }
 
 "$hypsim" "$dtb" --seed 3 >"$out.1" 2>"$out.err" || fail "hypsim exit status $?"
 tr -d '\r' <"$out.1" >"$out.clean"

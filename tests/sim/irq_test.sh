@@ -8,7 +8,7 @@ set -u
 hypsim=$1
 shift
 out=${TEST_TMPDIR:-/tmp}/irq
-fail() { echo "FAIL: $*"; [ -f "$out.1" ] && cat "$out.1" "$out.err1"; exit 1; }
+fail() { echo "FAIL: $*"; [ -f "$out.1" ] && cat "$out.1" "$out.err1"; echo "replay: bazel run //:hypsim -- hal/sim/scenarios/$(basename "$dtb" .dtb).dts --seed ${seed:-9}"; exit 1; }
 
 for dtb in "$@"; do
 	for seed in 1 9 23; do

@@ -5,7 +5,7 @@
 set -u
 hypsim=$1 dtb=$2
 out=${TEST_TMPDIR:-/tmp}/pinning
-fail() { echo "FAIL: $*"; [ -f "$out" ] && cat "$out"; exit 1; }
+fail() { echo "FAIL: $*"; [ -f "$out" ] && cat "$out"; echo "replay: bazel run //:hypsim -- hal/sim/scenarios/pinning.dts --seed 11"; exit 1; }
 
 "$hypsim" "$dtb" --seed 11 >"$out" 2>/dev/null || fail "hypsim exit status $?"
 ran() { tr -d '\r' <"$out" | sed -n "s/^Domain d$1 ([^)]*): ran .*v$2 \([0-9.]*\) ms.*/\1/p"; }

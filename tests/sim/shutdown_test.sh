@@ -5,7 +5,7 @@
 set -u
 hypsim=$1 dtb=$2
 out=${TEST_TMPDIR:-/tmp}/shutdown
-fail() { echo "FAIL: $*"; [ -f "$out.1" ] && cat "$out.1" "$out.err1"; exit 1; }
+fail() { echo "FAIL: $*"; [ -f "$out.1" ] && cat "$out.1" "$out.err1"; echo "replay: bazel run //:hypsim -- hal/sim/scenarios/shutdown.dts --seed 4"; exit 1; }
 
 "$hypsim" "$dtb" --seed 4 >"$out.1" 2>"$out.err1"
 rc=$?
