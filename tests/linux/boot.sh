@@ -7,7 +7,8 @@
 # Exit: 0 when Linux reached /init, sees what its mode should (xen / control_d under a hypervisor),
 # has both CPUs online and the machine powered off cleanly with no Xen-related warnings; 1 otherwise;
 # 2 on usage errors; 77 when the kernel, initramfs or hypervisor image is missing. Under bazel test
-# (TEST_SRCDIR set) a missing download prints "SKIP: ..." and exits 0 instead.
+# (TEST_SRCDIR set) a missing download prints "SKIP: ..." and exits 0 instead. HYP_IMAGE and
+# XEN_IMAGE override the hypervisor images (default: bazel-bin's, .cache/xen-arm64's).
 # The line "linuxinit-ms: N" gives QEMU start to the /init marker in milliseconds (bench/linux).
 set -uo pipefail
 
@@ -26,7 +27,7 @@ while [ $# -gt 0 ]; do
 	*) echo "boot.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
-case "$mode" in native | xen | halcyon) ;; *) sed -n '2,10s/^# \{0,1\}//p' "$self" >&2; exit 2 ;; esac
+case "$mode" in native | xen | halcyon) ;; *) sed -n '2,12s/^# \{0,1\}//p' "$self" >&2; exit 2 ;; esac
 case "$gic" in 2 | 3) ;; *) echo "boot.sh: --gic must be 2 or 3" >&2; exit 2 ;; esac
 
 missing() {
@@ -40,7 +41,9 @@ missing() {
 cache="$top/.cache/linux-arm64"
 kernel="$cache/Image" initrd="$cache/initrd.cpio.gz"
 [ -f "$kernel" ] && [ -f "$initrd" ] || missing "no Debian kernel and initramfs in $cache"
-if [ -n "${TEST_SRCDIR:-}" ]; then
+if [ -n "${HYP_IMAGE:-}" ]; then
+	hyp=$HYP_IMAGE
+elif [ -n "${TEST_SRCDIR:-}" ]; then
 	hyp="$TEST_SRCDIR/${TEST_WORKSPACE:-halcyon}/hyp_arm64.bin"
 else
 	hyp="$top/bazel-bin/hyp_arm64.bin"
