@@ -8,7 +8,7 @@ cache="$top/.cache"
 packages=(
   bazel-bootstrap gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm
   device-tree-compiler libfdt-dev libcmocka-dev afl++ clang lcov clang-format valgrind
-  python3 ca-certificates
+  python3 ca-certificates gdb-multiarch
 )
 
 SUDO=
