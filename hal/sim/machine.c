@@ -12,6 +12,7 @@
 #include "program.h"
 #include "ram.h"
 #include "s2.h"
+#include "smmu.h"
 #include "vcpu.h"
 
 /* QEMU's rule for where the tree goes: this far into the first bank, or half of it if smaller. */
@@ -92,6 +93,7 @@ void sim_machine_destroy(void)
 	for (unsigned i = 0; i < m.ncpus; i++)
 		sim_fiber_destroy(&m.cpus[i].fiber);
 	sim_irq_destroy();
+	sim_smmu_destroy();
 	sim_bus_reset();
 	sim_ram_reset();
 	m.ncpus = 0;

@@ -14,6 +14,7 @@
 #include "guests/sim/programs.h"
 #include "mm/frame.h"
 #include "scenario.h"
+#include "smmu.h"
 #include "summary.h"
 #include "trace.h"
 
@@ -222,7 +223,7 @@ int main(int argc, char **argv)
 		.programs = sim_guest_programs,
 		.nprograms = sim_guest_program_count,
 	};
-	if (sim_machine_create(&plat, &cfg, err, sizeof(err)) ||
+	if (sim_machine_create(&plat, &cfg, err, sizeof(err)) || sim_smmu_create(s.dtb, err, sizeof(err)) ||
 	    sim_load_programs(s.dtb, s.len, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hypsim: %s: %s\n", path, err);
 		sim_machine_destroy();

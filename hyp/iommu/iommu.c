@@ -1,0 +1,243 @@
+#include "iommu/iommu.h"
+
+#include <libfdt.h>
+
+#include "core/console.h"
+#include "core/spinlock.h"
+#include "hal/gic.h"
+#include "hal/mmu.h"
+#include "hal/smmu.h"
+#include "mm/frame.h"
+#include "public/errno.h"
+
+#define NO_OWNER DOMID_INVALID
+
+static struct {
+	bool present;
+	bool failed; /* an SMMU is there but did not come up: its devices must not be given out */
+	int node;    /* its host tree node, as dt_sids name it */
+	uint32_t evtq_intid, gerror_intid;
+	domid_t owner[HAL_SMMU_MAX_SIDS];
+	uint64_t faults[DOMAIN_MAX];
+	uint64_t faults_unowned;
+} s = { .node = -1 };
+
+static spinlock_t lock = SPINLOCK_INIT;
+
+void iommu_reset(void)
+{
+	s.present = s.failed = false;
+	s.node = -1;
+	s.evtq_intid = s.gerror_intid = 0;
+	for (unsigned i = 0; i < HAL_SMMU_MAX_SIDS; i++)
+		s.owner[i] = NO_OWNER;
+	for (unsigned i = 0; i < DOMAIN_MAX; i++)
+		s.faults[i] = 0;
+	s.faults_unowned = 0;
+}
+
+bool iommu_present(void) { return s.present; }
+
+/* The INTID interrupt-names calls @name, if it is a GIC SPI (3 cells: type 0, number, flags). */
+static uint32_t named_spi(const void *fdt, int node, const char *name, bool *edge)
+{
+	int idx = fdt_stringlist_search(fdt, node, "interrupt-names", name), len;
+	const fdt32_t *p = fdt_getprop(fdt, node, "interrupts", &len);
+
+	if (idx < 0 || !p || len < (idx + 1) * 12 || fdt32_ld(&p[idx * 3]) != 0)
+		return 0;
+	*edge = (fdt32_ld(&p[idx * 3 + 2]) & 0xf) == 1;
+	return fdt32_ld(&p[idx * 3 + 1]) + 32;
+}
+
+static void irq_setup(uint32_t intid, bool edge)
+{
+	if (!intid)
+		return;
+	hal_irq_config_spi(intid, edge, 0);
+	hal_irq_enable(intid, true);
+}
+
+int iommu_init(const void *fdt, const struct dt_devices *devs)
+{
+	const struct dt_dev *dev = NULL;
+	paddr_t mem;
+
+	iommu_reset();
+	for (unsigned i = 0; fdt && i < devs->count && !dev; i++)
+		if (devs->dev[i].owner == DT_OWN_HYP && devs->dev[i].nreg &&
+		    fdt_node_check_compatible(fdt, devs->dev[i].node, "arm,smmu-v3") == 0)
+			dev = &devs->dev[i];
+	if (!dev)
+		return 0;
+	s.node = dev->node;
+	s.failed = true;
+	bool evtq_edge = false, gerror_edge = false;
+	struct hal_smmu_desc desc = {
+		.base = dev->reg[0].base,
+		.size = dev->reg[0].size,
+		.evtq_intid = named_spi(fdt, dev->node, "eventq", &evtq_edge),
+		.gerror_intid = named_spi(fdt, dev->node, "gerror", &gerror_edge),
+	};
+	int rc = frame_alloc(DOMID_XEN, HAL_SMMU_MEM_ORDER, &mem);
+	if (rc) {
+		con_printf("smmu: no memory for its tables (%d): devices behind it stay unassigned\n", rc);
+		return rc;
+	}
+	void *va = hal_pa_to_va(mem);
+	for (unsigned i = 0; i < (PAGE_SIZE << HAL_SMMU_MEM_ORDER) / 8; i++)
+		((volatile uint64_t *)va)[i] = 0;
+	rc = hal_smmu_probe(&desc, mem, va);
+	if (rc) {
+		con_printf("smmu: %s did not come up (%d): devices behind it stay unassigned\n",
+			   fdt_get_name(fdt, dev->node, NULL), rc);
+		frame_free(DOMID_XEN, mem, HAL_SMMU_MEM_ORDER);
+		return rc;
+	}
+	s.evtq_intid = desc.evtq_intid;
+	s.gerror_intid = desc.gerror_intid;
+	irq_setup(s.evtq_intid, evtq_edge);
+	irq_setup(s.gerror_intid, gerror_edge);
+	s.failed = false;
+	s.present = true;
+	return 0;
+}
+
+static bool owns(const struct dt_dev *dev, const struct domain *d)
+{
+	return d->id == 0 ? dev->owner == DT_OWN_DOM0 : dev->owner == DT_OWN_DOMU && dev->domu == d->id;
+}
+
+/* Streams of @d back to abort; called with the lock held. */
+static void release(struct domain *d)
+{
+	bool any = false;
+
+	if (!s.present)
+		return;
+	for (unsigned sid = 0; sid < HAL_SMMU_MAX_SIDS; sid++) {
+		if (s.owner[sid] != d->id)
+			continue;
+		hal_smmu_detach(sid);
+		s.owner[sid] = NO_OWNER;
+		any = true;
+	}
+	if (any) /* entries the detached streams' walks left, before the tables go */
+		hal_smmu_flush_vmid(d->p2m.vmid);
+}
+
+/* A range past the linear stream table (a PCI bridge's iommu-map covers all 65536 requester IDs;
+ * QEMU's root bus uses the first 256) is attached as far as the table goes: the rest stay aborted,
+ * so a device there cannot DMA at all rather than anywhere. */
+static int attach_range(struct domain *d, const char *name, const struct dt_sids *r, unsigned *n)
+{
+	uint32_t end = r->count > HAL_SMMU_MAX_SIDS - (r->base < HAL_SMMU_MAX_SIDS ? r->base : HAL_SMMU_MAX_SIDS)
+			   ? HAL_SMMU_MAX_SIDS
+			   : r->base + r->count;
+
+	if (r->base >= HAL_SMMU_MAX_SIDS || end - r->base < r->count)
+		con_printf("d%u: %s: stream IDs %#x+%#x reach past the SMMU's %u; those stay aborted\n", d->id, name,
+			   r->base, r->count, HAL_SMMU_MAX_SIDS);
+	for (uint32_t sid = r->base; sid < end; sid++) {
+		if (s.owner[sid] == d->id)
+			continue; /* two devices behind one requester ID (a PCI bridge's alias) */
+		if (s.owner[sid] != NO_OWNER) {
+			con_printf("d%u: %s: stream %u is d%u's\n", d->id, name, sid, s.owner[sid]);
+			return -XEN_EBUSY;
+		}
+		int rc = hal_smmu_attach(sid, d->p2m.vmid, d->p2m.root, d->p2m.geo.vtcr);
+		if (rc)
+			return rc;
+		s.owner[sid] = d->id;
+		(*n)++;
+	}
+	return 0;
+}
+
+int iommu_domain_attach(struct domain *d, const void *fdt, const struct dt_devices *devs)
+{
+	int rc = 0;
+	unsigned n = 0;
+
+	spin_lock(&lock);
+	for (unsigned i = 0; devs && i < devs->count && !rc; i++) {
+		const struct dt_dev *dev = &devs->dev[i];
+		if (!owns(dev, d))
+			continue;
+		const char *name = fdt ? fdt_get_name(fdt, dev->node, NULL) : NULL;
+		for (unsigned j = 0; j < dev->nsid && !rc; j++) {
+			if (dev->sid[j].iommu != s.node || s.node < 0)
+				continue; /* behind an IOMMU the hypervisor does not drive */
+			rc = s.failed ? -XEN_ENODEV : attach_range(d, name ? name : "device", &dev->sid[j], &n);
+		}
+	}
+	if (rc)
+		release(d);
+	spin_unlock(&lock);
+	if (!rc && n)
+		con_printf("d%u: %u SMMU stream(s) attached to its stage 2 (VMID %u)\n", d->id, n, d->p2m.vmid);
+	return rc;
+}
+
+static const char *event_name(uint8_t type)
+{
+	switch (type) {
+	case 0x02: return "bad stream ID";
+	case 0x03: return "STE fetch abort";
+	case 0x04: return "stream not attached";
+	case 0x0b: return "table walk abort";
+	case 0x10: return "translation fault";
+	case 0x11: return "address size fault";
+	case 0x12: return "access flag fault";
+	case 0x13: return "permission fault";
+	default: return "fault";
+	}
+}
+
+void iommu_poll(void)
+{
+	struct hal_smmu_fault f;
+
+	if (!s.present)
+		return;
+	spin_lock(&lock);
+	while (hal_smmu_fault_pop(&f)) {
+		domid_t owner = f.sid < HAL_SMMU_MAX_SIDS ? s.owner[f.sid] : NO_OWNER;
+		if (owner < DOMAIN_MAX) {
+			s.faults[owner]++;
+			con_printf("smmu: d%u stream %u: DMA %s at %#llx blocked (%s, event %#x)\n", owner, f.sid,
+				   f.write ? "write" : "read", (unsigned long long)f.addr, event_name(f.type), f.type);
+		} else {
+			s.faults_unowned++;
+			con_printf("smmu: stream %u (no domain): DMA %s at %#llx blocked (%s, event %#x)\n", f.sid,
+				   f.write ? "write" : "read", (unsigned long long)f.addr, event_name(f.type), f.type);
+		}
+	}
+	unsigned lost = hal_smmu_fault_lost();
+	if (lost)
+		con_printf("smmu: event queue overflowed: %u fault record(s) lost\n", lost);
+	spin_unlock(&lock);
+}
+
+bool iommu_irq(uint32_t intid)
+{
+	if (!s.present || !intid || (intid != s.evtq_intid && intid != s.gerror_intid))
+		return false;
+	iommu_poll();
+	return true;
+}
+
+void iommu_domain_detach(struct domain *d)
+{
+	iommu_poll(); /* its last faults are still its own */
+	spin_lock(&lock);
+	release(d);
+	spin_unlock(&lock);
+}
+
+uint64_t iommu_fault_count(domid_t id)
+{
+	if (id == DOMID_INVALID)
+		return s.faults_unowned;
+	return id < DOMAIN_MAX ? s.faults[id] : 0;
+}

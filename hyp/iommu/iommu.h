@@ -1,0 +1,36 @@
+/* DMA isolation: each device's stream IDs translated by its owner's stage 2 through the host's
+ * SMMU (same tables, same VMID as the CPUs), detached on destroy, faults reported and counted. */
+#pragma once
+
+#include "dom/domain.h"
+#include "dt/dt_dev.h"
+
+/* Finds the SMMU hyp/dt kept for the hypervisor (the first "arm,smmu-v3" node of @devs), gives it
+ * its memory and brings it up through the HAL. 0 when there is none (attaches then do nothing),
+ * else 0 or a negative Xen errno (no SMMU is used then: every later attach fails). */
+int iommu_init(const void *fdt, const struct dt_devices *devs);
+
+/* True once an SMMU is up. */
+bool iommu_present(void);
+
+/* Every stream ID of every device @d owns (Dom0's, or a DomU's claimed passthrough devices) behind
+ * the SMMU now goes through @d's stage 2. 0, or a negative Xen errno with nothing attached:
+ * -XEN_EBUSY (a stream is another domain's), -XEN_ENODEV (a device behind an SMMU that failed to
+ * come up), the HAL's. Stream IDs past the stream table stay aborted (printed). */
+int iommu_domain_attach(struct domain *d, const void *fdt, const struct dt_devices *devs);
+
+/* @d's streams aborted again and the SMMU's TLB for its VMID flushed; its pending faults reported
+ * first. Before @d's p2m is destroyed. A domain with nothing attached is fine. */
+void iommu_domain_detach(struct domain *d);
+
+/* Reports every recorded fault on the console, counting it against the stream's owner. True if
+ * @intid is the SMMU's event or error interrupt (hyp/core's IRQ path calls it for unknown SPIs). */
+bool iommu_irq(uint32_t intid);
+void iommu_poll(void);
+
+/* Faults counted against domain @id since its streams were attached; those of unowned streams
+ * under DOMID_INVALID. */
+uint64_t iommu_fault_count(domid_t id);
+
+/* Forgets everything (tests). */
+void iommu_reset(void);
