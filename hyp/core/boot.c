@@ -11,6 +11,7 @@
 #include "dt/dt.h"
 #include "dt/dt_boot.h"
 #include "dt/dt_dev.h"
+#include "dt/dt_passthrough.h"
 #include "hcall/hcall.h"
 #include "vpsci/vpsci.h"
 #include "hal/boot.h"
@@ -26,11 +27,12 @@
 #define CPU_CHECKIN_TIMEOUT_MS 1000
 
 /* Regions of RAM the frame allocator must leave alone: the HAL's own and the boot modules. */
-#define MAX_RESERVED (8 + 2 * BOOT_MAX_DOMAINS)
+#define MAX_RESERVED (8 + 3 * BOOT_MAX_DOMAINS)
 
 static struct platform plat;
 static struct boot_info boot;
 static struct dt_devices devices;
+static struct dt_passthrough passthrough[BOOT_MAX_DOMAINS];
 static unsigned cpus_online;
 static bool cpus_released; /* secondaries wait for the boot CPU to have placed every vCPU */
 
@@ -105,6 +107,8 @@ static void init_memory(const void *fdt)
 		reserved[n++] = boot.dom[i].kernel;
 		if (boot.dom[i].ramdisk.size)
 			reserved[n++] = boot.dom[i].ramdisk;
+		if (boot.dom[i].dtb.size)
+			reserved[n++] = boot.dom[i].dtb;
 	}
 	rc = frame_init(&plat, reserved, n);
 	if (rc)
@@ -132,20 +136,38 @@ static void dom0_params(struct boot_domain *bd)
 static unsigned build_domains(const void *fdt, struct domain **doms, const struct boot_domain **from)
 {
 	struct dt_error err = { { 0 } };
-	struct dom_host host = { &plat, fdt, &devices };
+	struct dom_host host = { .plat = &plat, .fdt = fdt, .devs = &devices };
 	unsigned n = 0;
 	domid_t next = 1;
+	bool failed[BOOT_MAX_DOMAINS] = { false };
 
 	/* Without a device list Dom0 still boots, with the minimal tree and no devices. */
 	if (dt_dev_scan(fdt, &plat, &devices, &err)) {
 		con_printf("devices: %s; Dom0 gets none\n", err.msg);
 		host.fdt = NULL;
 	}
+	/* DomUs' passthrough claims first (with the IDs the loop below gives): never Dom0's devices. */
+	for (unsigned i = 0, id = 0; host.fdt && i < boot.count; i++) {
+		const struct boot_domain *bd = &boot.dom[i];
+		if (bd->dom0)
+			continue;
+		id++;
+		if (!bd->dtb.size)
+			continue;
+		const void *partial = hal_pa_to_va(bd->dtb.base);
+		if (!partial || !hal_pa_to_va(pa_add(bd->dtb.base, bd->dtb.size - 1)))
+			err = (struct dt_error){ "the tree's module is not in RAM" };
+		else if (!dt_pt_parse(partial, bd->dtb.size, fdt, &devices, id, &passthrough[i], &err))
+			continue;
+		con_printf("%s: passthrough: %s; not built\n", bd->name, err.msg);
+		failed[i] = true;
+	}
 	for (unsigned i = 0; i < boot.count; i++) {
 		domid_t id = boot.dom[i].dom0 ? 0 : next++;
 		if (boot.dom[i].dom0)
 			dom0_params(&boot.dom[i]);
-		if (dom_build(&boot.dom[i], id, &host, &doms[n]) == 0)
+		host.pt = boot.dom[i].dom0 ? NULL : &passthrough[i];
+		if (!failed[i] && dom_build(&boot.dom[i], id, &host, &doms[n]) == 0)
 			from[n++] = &boot.dom[i];
 	}
 	return n;

@@ -193,12 +193,12 @@ static int load(struct domain *d, const struct boot_domain *bd, const struct dom
 /* The domain's GIC, of the host's version: Dom0's where the host's is (1:1, as its RAM), a DomU's
  * at Xen's guest addresses. On GICv2 the host's GICV frame becomes the guest's GICC, so the guest
  * acknowledges and ends its interrupts without a trap. */
-static int gic(struct domain *d, const struct platform *plat, bool dom0, struct dt_guest *g)
+static int gic(struct domain *d, const struct platform *plat, bool dom0, unsigned nr_spis, struct dt_guest *g)
 {
 	struct vgic_config cfg = { .version = plat->gic.version };
 	uint64_t redist_size = (uint64_t)d->nr_vcpus * 0x20000;
 
-	cfg.nr_spis = dom0 ? DOM0_NR_SPIS : GUEST_NR_SPIS;
+	cfg.nr_spis = nr_spis;
 	cfg.dist = ipa_init(dom0 ? pa_addr(plat->gic.dist.base) : GUEST_GICD_BASE);
 	if (cfg.version == 3) {
 		if (dom0 && (!plat->gic.redist_count || plat->gic.redist[0].size < redist_size))
@@ -244,30 +244,62 @@ static int map_mmio(struct domain *d, const struct dom_host *host, const struct 
 	return rc == -XEN_EINVAL ? 0 : rc;
 }
 
-/* Every device @d owns: MMIO 1:1, SPIs forwarded HW-linked at their own INTIDs (the guest's EOI
- * deactivates the physical one). PPIs are per-CPU and never forwarded. */
+/* The addresses Xen's DomU memory map already uses: passthrough MMIO must not hide them. */
+static bool guest_map_clash(uint64_t ipa, uint64_t size)
+{
+	static const uint64_t used[][2] = {
+		{ GUEST_GICD_BASE, GUEST_GICR_BASE + DOMAIN_MAX_VCPUS * 0x20000ull },
+		{ GUEST_GNTTAB_BASE, GUEST_GNTTAB_BASE + GUEST_GNTTAB_SIZE },
+		{ GUEST_RAM0_BASE, GUEST_RAM0_BASE + GUEST_RAM0_SIZE },
+	};
+	for (unsigned i = 0; i < sizeof(used) / sizeof(used[0]); i++)
+		if (ipa < used[i][1] && used[i][0] < ipa + size)
+			return true;
+	return false;
+}
+
+/* A DomU's passthrough MMIO where its partial tree's xen,reg puts it (dt_pt_parse checked that each
+ * region is its device's); pages a device shares with another owner's stay unmapped. */
+static int map_passthrough(struct domain *d, const struct dom_host *host)
+{
+	for (unsigned i = 0; host->pt && i < host->pt->nreg; i++) {
+		const struct dt_pt_reg *r = &host->pt->reg[i];
+		if (guest_map_clash(ipa_addr(r->ipa), r->size) ||
+		    dt_dev_hits_other(host->devs, pa_addr(r->pa), r->size, DT_OWN_DOMU, d->id)) {
+			con_printf("d%u: passthrough %#llx+%#llx overlaps the guest's map or another owner's device\n",
+				   d->id, (unsigned long long)pa_addr(r->pa), (unsigned long long)r->size);
+			return -XEN_EINVAL;
+		}
+		int rc = p2m_map(&d->p2m, r->ipa, r->pa, r->size, P2M_MMIO);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Every device @d owns: Dom0's MMIO 1:1 (a DomU's comes from xen,reg), SPIs forwarded HW-linked at
+ * their own INTIDs (the guest's EOI deactivates the physical one). PPIs are per-CPU: never forwarded. */
 static int devices(struct domain *d, const struct dom_host *host, bool dom0, unsigned nr_spis)
 {
-	for (unsigned i = 0; host->fdt && host->devs && i < host->devs->count; i++) {
+	int rc = dom0 || !host->devs ? 0 : map_passthrough(d, host);
+
+	for (unsigned i = 0; !rc && host->fdt && host->devs && i < host->devs->count; i++) {
 		const struct dt_dev *dev = &host->devs->dev[i];
 		const char *name = fdt_get_name(host->fdt, dev->node, NULL);
 		if (!owns(dev, d, dom0))
 			continue;
-		for (unsigned j = 0; j < dev->nreg; j++) {
-			int rc = map_mmio(d, host, dev, name, dev->reg[j]);
-			if (rc)
-				return rc;
-		}
+		for (unsigned j = 0; dom0 && j < dev->nreg && !rc; j++)
+			rc = map_mmio(d, host, dev, name, dev->reg[j]);
 		for (unsigned j = 0; j < dev->nirq; j++) {
 			uint32_t intid = dev->irq[j];
-			int rc = intid < FIRST_SPI              ? 0
-				 : intid >= FIRST_SPI + nr_spis ? -XEN_ERANGE
-								: irq_assign(intid, d, intid);
-			if (rc)
-				con_printf("d%u: %s: SPI %u not forwarded (%d)\n", d->id, name, intid, rc);
+			int irc = intid < FIRST_SPI              ? 0
+				  : intid >= FIRST_SPI + nr_spis ? -XEN_ERANGE
+								 : irq_assign(intid, d, intid);
+			if (irc)
+				con_printf("d%u: %s: SPI %u not forwarded (%d)\n", d->id, name, intid, irc);
 		}
 	}
-	return 0;
+	return rc;
 }
 
 /* Where Dom0 maps grant-table frames (/hypervisor's reg): as Xen, the hypervisor's own image, RAM
@@ -288,6 +320,11 @@ int dom_build(const struct boot_domain *bd, domid_t id, const struct dom_host *h
 	uint64_t ram = align_up(bd->mem_kib << 10, PAGE_SIZE), entry = 0, dtb = 0;
 	struct dt_guest g = { .vcpus = bd->vcpus, .bootargs = bd->bootargs };
 
+	bool pt = !bd->dom0 && host->pt && host->pt->fdt;
+	/* A DomU with passthrough devices sees their SPIs at the host's INTIDs, as Dom0 does. */
+	unsigned nr_spis = bd->dom0 || pt ? DOM0_NR_SPIS : GUEST_NR_SPIS;
+
+	g.pt = pt ? host->pt : NULL;
 	g.gnttab = bd->dom0 ? dom0_gnttab() : (struct dt_guest_bank){ ipa_init(GUEST_GNTTAB_BASE), GUEST_GNTTAB_SIZE };
 	struct domain *d;
 	int rc;
@@ -308,9 +345,9 @@ int dom_build(const struct boot_domain *bd, domid_t id, const struct dom_host *h
 	}
 	rc = bd->dom0 ? populate_dom0(d, ram, &g) : populate_domu(d, ram, &g);
 	if (!rc)
-		rc = gic(d, plat, bd->dom0, &g);
+		rc = gic(d, plat, bd->dom0, nr_spis, &g);
 	if (!rc)
-		rc = devices(d, host, bd->dom0, bd->dom0 ? DOM0_NR_SPIS : GUEST_NR_SPIS);
+		rc = devices(d, host, bd->dom0, nr_spis);
 	if (!rc)
 		rc = load(d, bd, host, &g, &entry, &dtb);
 	if (rc) {

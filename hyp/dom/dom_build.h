@@ -5,6 +5,7 @@
 #include "dom/domain.h"
 #include "dt/dt_boot.h"
 #include "dt/dt_dev.h"
+#include "dt/dt_passthrough.h"
 
 #define GUEST_RAM0_BASE   0x40000000ull /* Xen's DomU memory map */
 #define GUEST_RAM0_SIZE   0xc0000000ull
@@ -19,12 +20,14 @@
 
 /* The host as boot found it. With @fdt and @devs, Dom0 is given every device the hypervisor does not
  * keep (MMIO 1:1 as device memory, SPIs HW-linked at the same INTIDs) and a tree made from the
- * host's; a DomU its claimed passthrough devices (1:1 as well). Without them (@fdt NULL) every
+ * host's; a DomU its claimed passthrough devices (@pt's xen,reg mappings, SPIs at their own INTIDs,
+ * its /passthrough node in its tree). Without them (@fdt NULL) every
  * domain gets the minimal tree and no device. */
 struct dom_host {
 	const struct platform *plat;
 	const void *fdt;
 	const struct dt_devices *devs;
+	const struct dt_passthrough *pt; /* the DomU being built: its partial tree's devices, or NULL */
 };
 
 /* Returns 0 with the domain created (vCPU 0 reset, not started) or a negative Xen errno, having

@@ -39,11 +39,15 @@ static int modules(const void *fdt, int parent, struct boot_domain *bd, struct d
 			continue;
 		bool kernel = fdt_node_check_compatible(fdt, node, "multiboot,kernel") == 0;
 		bool ramdisk = fdt_node_check_compatible(fdt, node, "multiboot,ramdisk") == 0;
-		struct plat_region *slot = kernel ? &bd->kernel : ramdisk ? &bd->ramdisk : NULL;
+		bool dtb = !bd->dom0 && fdt_node_check_compatible(fdt, node, "multiboot,device-tree") == 0;
+		struct plat_region *slot = kernel ? &bd->kernel : ramdisk ? &bd->ramdisk : dtb ? &bd->dtb : NULL;
 		if (!slot)
-			continue; /* other module kinds (xsm policy, device trees) are not ours yet */
+			continue; /* other module kinds (xsm policy) are not ours */
 		if (slot->size)
-			return dt_fail(err, fdt, node, -XEN_EINVAL, "second %s module", kernel ? "kernel" : "ramdisk");
+			return dt_fail(err, fdt, node, -XEN_EINVAL, "second %s module",
+				       kernel    ? "kernel"
+				       : ramdisk ? "ramdisk"
+						 : "device-tree");
 		int rc = module_reg(fdt, node, slot, err);
 		if (rc)
 			return rc;

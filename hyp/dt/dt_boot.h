@@ -14,6 +14,7 @@ struct boot_domain {
 	unsigned vcpus;
 	struct plat_region kernel;
 	struct plat_region ramdisk; /* size 0: none */
+	struct plat_region dtb;     /* DomUs: a dom0less partial device tree (passthrough), size 0: none */
 	/* Dom0: /chosen/xen,dom0-bootargs, else its kernel module's `bootargs`. DomUs: the kernel
 	 * module's, else the domain node's. May be NULL. */
 	const char *bootargs;

@@ -173,6 +173,7 @@ int dt_guest_build(void *buf, size_t size, const struct dt_guest *g)
 		rc = rc ?: timer(fdt);
 	}
 	rc = rc ?: dt_guest_psci(fdt);
+	rc = rc ?: dt_pt_write(fdt, g->pt);
 	rc = rc ?: dt_guest_hypervisor(fdt, g, 2, 2, 0);
 
 	rc = rc ?: fdt_end_node(fdt);

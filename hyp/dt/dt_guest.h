@@ -2,11 +2,11 @@
  * GIC and generic timer, and the hypervisor node that tells Linux it runs on Xen. */
 #pragma once
 
-#include "dt/dt.h"
+#include "dt/dt_passthrough.h"
 
 #define DT_GUEST_MAX_VCPUS   8
 #define DT_GUEST_MAX_BANKS   8
-#define DT_GUEST_GIC_PHANDLE 1
+#define DT_GUEST_GIC_PHANDLE 65000 /* Xen's: partial device trees name it (interrupt-parent) */
 
 /* The timer PPIs every guest is told about (the binding's order: secure and non-secure physical,
  * virtual, hypervisor), as PPI numbers: INTIDs 29, 30, 27, 26. */
@@ -25,6 +25,8 @@ struct dt_guest {
 	unsigned banks;
 	unsigned vcpus;
 	const char *bootargs; /* may be NULL */
+	/* DomUs: the dom0less partial tree's /passthrough, copied in (NULL: none). */
+	const struct dt_passthrough *pt;
 	/* /hypervisor's reg: where the guest maps grant-table frames (size 0: no reg). */
 	struct dt_guest_bank gnttab;
 	ipa_t initrd; /* linux,initrd-start/-end when initrd_size is not 0 */

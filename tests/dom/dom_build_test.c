@@ -17,6 +17,7 @@
 #include "core/irq.h"
 #include "dom/dom_build.h"
 #include "dt/dt_dev.h"
+#include "dt/dt_passthrough.h"
 #include "dom/vcpu.h"
 #include "mm/frame.h"
 #include "mm/heap.h"
@@ -220,7 +221,7 @@ static void test_dom_build_domu_gicv3_gets_xens_map_and_32_spis(void **state)
 {
 	(void)state;
 	struct platform p = host(3);
-	struct dom_host h = { &p, NULL, NULL };
+	struct dom_host h = { .plat = &p };
 	struct boot_domain bd = boot_dom(false, 2);
 	struct domain *d;
 	assert_int_equal(dom_build(&bd, 1, &h, &d), 0);
@@ -236,7 +237,7 @@ static void test_dom_build_dom0_gicv3_sees_the_hosts_gic_where_it_is(void **stat
 {
 	(void)state;
 	struct platform p = host(3);
-	struct dom_host h = { &p, NULL, NULL };
+	struct dom_host h = { .plat = &p };
 	struct boot_domain bd = boot_dom(true, 4);
 	struct domain *d;
 	assert_int_equal(dom_build(&bd, 0, &h, &d), 0);
@@ -251,7 +252,7 @@ static void test_dom_build_gicv2_guest_gets_the_hosts_gicv_as_its_gicc(void **st
 {
 	(void)state;
 	struct platform p = host(2);
-	struct dom_host h = { &p, NULL, NULL };
+	struct dom_host h = { .plat = &p };
 	struct boot_domain bd = boot_dom(false, 1);
 	struct domain *d;
 	assert_int_equal(dom_build(&bd, 1, &h, &d), 0);
@@ -273,7 +274,7 @@ static void test_dom_build_dom0_gicv2_maps_gicv_at_the_hosts_gicc(void **state)
 {
 	(void)state;
 	struct platform p = host(2);
-	struct dom_host h = { &p, NULL, NULL };
+	struct dom_host h = { .plat = &p };
 	struct boot_domain bd = boot_dom(true, 1);
 	struct domain *d;
 	assert_int_equal(dom_build(&bd, 0, &h, &d), 0);
@@ -289,7 +290,7 @@ static void test_dom_build_dom0_with_more_vcpus_than_redistributors_fails_cleanl
 {
 	(void)state;
 	struct platform p = host(3);
-	struct dom_host h = { &p, NULL, NULL };
+	struct dom_host h = { .plat = &p };
 	p.gic.redist[0].size = 0x20000; /* one CPU's frames */
 	struct boot_domain bd = boot_dom(true, 2);
 	struct domain *d = NULL;
@@ -303,7 +304,7 @@ static void test_dom_build_vgic_failure_destroys_the_domain(void **state)
 {
 	(void)state;
 	struct platform p = host(3);
-	struct dom_host h = { &p, NULL, NULL };
+	struct dom_host h = { .plat = &p };
 	struct boot_domain bd = boot_dom(false, 1);
 	struct domain *d = NULL;
 	vgic_rc = -XEN_ENOMEM;
@@ -335,7 +336,7 @@ static void *qemu_host(struct dom_host *h, const char *claim)
 	assert_int_equal(dt_dev_scan(fdt, &qemu, &devs, &err), 0);
 	if (claim)
 		assert_int_equal(dt_dev_claim(fdt, &devs, claim, 1, &err), 0);
-	*h = (struct dom_host){ &qemu, fdt, &devs };
+	*h = (struct dom_host){ .plat = &qemu, .fdt = fdt, .devs = &devs };
 	return fdt;
 }
 
@@ -419,12 +420,43 @@ static void test_dom_build_dom0_boots_with_the_hosts_tree_minus_the_hypervisors(
 	free(fdt);
 }
 
-/* A device claimed by DomU 1 is mapped and forwarded to it alone. */
+/* The DomU's dom0less partial tree: QEMU's PL061 at guest address 0x22000000 (tests/dt/data). */
+#define PARTIAL_DTB "tests/dt/domu-passthrough.dtb"
+static char partial[4096];
+static struct dt_passthrough pt;
+
+static void with_partial(struct dom_host *h, void *fdt, uint32_t guest_addr)
+{
+	FILE *f = fopen(PARTIAL_DTB, "rb");
+	assert_non_null(f);
+	assert_true(fread(partial, 1, sizeof(partial), f) > 0);
+	fclose(f);
+	int node = fdt_path_offset(partial, "/passthrough/gpio@22000000");
+	fdt32_t reg[6] = { 0, cpu_to_fdt32(0x9030000), 0, cpu_to_fdt32(0x1000), 0, cpu_to_fdt32(guest_addr) };
+	assert_int_equal(fdt_setprop_inplace(partial, node, "xen,reg", reg, sizeof(reg)), 0);
+	struct dt_error err;
+	assert_int_equal(dt_pt_parse(partial, sizeof(partial), fdt, &devs, 1, &pt, &err), 0);
+	h->pt = &pt;
+}
+
+static bool mapped_at(uint64_t ipa, uint64_t pa)
+{
+	for (unsigned i = 0; i < nmaps; i++)
+		if (maps[i].type == P2M_MMIO && maps[i].ipa == ipa && maps[i].pa == pa)
+			return true;
+	return false;
+}
+
+/* A device the DomU's partial tree claims is mapped where xen,reg says and forwarded to it alone;
+ * the DomU's vGIC has the host's lines so the SPI keeps its INTID, and its tree describes it. */
 static void test_dom_build_passthrough_device_goes_to_its_domu_not_dom0(void **state)
 {
 	(void)state;
 	struct dom_host h;
-	void *fdt = qemu_host(&h, "/pl061@9030000");
+	void *fdt = qemu_host(&h, NULL);
+	assert_int_equal(fdt_setprop(fdt, fdt_path_offset(fdt, "/pl061@9030000"), "xen,passthrough", NULL, 0), 0);
+	assert_int_equal(dt_dev_scan(fdt, &qemu, &devs, &(struct dt_error){ { 0 } }), 0);
+	with_partial(&h, fdt, 0x22000000);
 	struct boot_domain bd = boot_dom(true, 1);
 	struct domain *d;
 	assert_int_equal(dom_build(&bd, 0, &h, &d), 0);
@@ -436,10 +468,30 @@ static void test_dom_build_passthrough_device_goes_to_its_domu_not_dom0(void **s
 	setup(NULL);
 	bd = boot_dom(false, 1);
 	assert_int_equal(dom_build(&bd, 1, &h, &d), 0);
-	assert_true(mapped_mmio(0x9030000));
+	assert_true(mapped_at(0x22000000, 0x9030000));
 	assert_true(forwarded(32 + 7, d));
-	assert_false(mapped_mmio(0x9010000));
 	assert_int_equal(nassigned, 1);
+	assert_int_equal(seen.nr_spis, DOM0_NR_SPIS);
+	for (unsigned i = 0; i < nmaps; i++)
+		assert_true(maps[i].type != P2M_MMIO || maps[i].pa == 0x9030000 || maps[i].pa == QEMU_GICV);
+	assert_true(fdt_path_offset(guest_tree(), "/passthrough/gpio@22000000") >= 0);
+	free(fdt);
+}
+
+/* xen,reg may not put the device over the guest's RAM (or GIC, or grant region). */
+static void test_dom_build_passthrough_over_guest_ram_fails_cleanly(void **state)
+{
+	(void)state;
+	struct dom_host h;
+	void *fdt = qemu_host(&h, NULL);
+	assert_int_equal(fdt_setprop(fdt, fdt_path_offset(fdt, "/pl061@9030000"), "xen,passthrough", NULL, 0), 0);
+	assert_int_equal(dt_dev_scan(fdt, &qemu, &devs, &(struct dt_error){ { 0 } }), 0);
+	with_partial(&h, fdt, GUEST_RAM0_BASE);
+	struct boot_domain bd = boot_dom(false, 1);
+	struct domain *d = NULL;
+	assert_int_equal(dom_build(&bd, 1, &h, &d), -XEN_EINVAL);
+	assert_int_equal(destroyed, 1);
+	assert_null(d);
 	free(fdt);
 }
 
@@ -460,7 +512,7 @@ static void test_dom_build_page_shared_by_two_owners_is_mapped_to_neither(void *
 	setup(NULL);
 	bd = boot_dom(false, 1);
 	assert_int_equal(dom_build(&bd, 1, &h, &d), 0);
-	assert_false(mapped_mmio(0xa000000));
+	assert_false(mapped_mmio(0xa000000)); /* no partial tree maps it, and it could not */
 	assert_true(forwarded(32 + 0x10, d));
 	free(fdt);
 }
@@ -477,6 +529,7 @@ int main(void)
 		cmocka_unit_test_setup(test_dom_build_dom0_gets_every_dom0_device_and_no_hypervisor_region, setup),
 		cmocka_unit_test_setup(test_dom_build_dom0_boots_with_the_hosts_tree_minus_the_hypervisors, setup),
 		cmocka_unit_test_setup(test_dom_build_passthrough_device_goes_to_its_domu_not_dom0, setup),
+		cmocka_unit_test_setup(test_dom_build_passthrough_over_guest_ram_fails_cleanly, setup),
 		cmocka_unit_test_setup(test_dom_build_page_shared_by_two_owners_is_mapped_to_neither, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

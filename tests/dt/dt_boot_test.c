@@ -77,6 +77,28 @@ static void test_dt_boot_domu_reads_memory_cpus_module_and_bootargs(void **state
 	fx_free(fdt);
 }
 
+/* A DomU's multiboot,device-tree module is its dom0less passthrough tree; one per domain. */
+static void test_dt_boot_domu_device_tree_module_is_recorded_once(void **state)
+{
+	(void)state;
+	static const char dtb_compat[] = "multiboot,device-tree\0multiboot,module";
+	struct boot_info bi;
+	struct dt_error err = { { 0 } };
+	void *fdt = with_domu();
+	fx_addnode(fdt, "/chosen/domU1", "module@51000000");
+	fx_bytes(fdt, "/chosen/domU1/module@51000000", "compatible", dtb_compat, sizeof(dtb_compat));
+	FX_CELLS(fdt, "/chosen/domU1/module@51000000", "reg", 0x51000000, 0x800);
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), 0);
+	assert_int_equal(pa_addr(bi.dom[0].dtb.base), 0x51000000);
+	assert_int_equal(bi.dom[0].dtb.size, 0x800);
+	fx_addnode(fdt, "/chosen/domU1", "module@52000000");
+	fx_bytes(fdt, "/chosen/domU1/module@52000000", "compatible", dtb_compat, sizeof(dtb_compat));
+	FX_CELLS(fdt, "/chosen/domU1/module@52000000", "reg", 0x52000000, 0x800);
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), -XEN_EINVAL);
+	assert_true(fx_contains(err.msg, "second device-tree module"));
+	fx_free(fdt);
+}
+
 static void test_dt_boot_dom0_modules_directly_under_chosen(void **state)
 {
 	(void)state;
@@ -172,6 +194,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dt_boot_no_chosen_domains_boots_nothing),
 		cmocka_unit_test(test_dt_boot_domu_reads_memory_cpus_module_and_bootargs),
+		cmocka_unit_test(test_dt_boot_domu_device_tree_module_is_recorded_once),
 		cmocka_unit_test(test_dt_boot_dom0_modules_directly_under_chosen),
 		cmocka_unit_test(test_dt_boot_domu_without_kernel_returns_enoent),
 		cmocka_unit_test(test_dt_boot_bad_memory_or_cpus_returns_einval),

@@ -11,6 +11,7 @@
 #define FX_QEMU_V2   "tests/dt/data/qemu-virt-gicv2-smp2.dtb"
 #define FX_QEMU_SMMU "tests/dt/data/qemu-virt-gicv3-smmuv3-smp2.dtb"
 #define FX_BOARD     "tests/dt/board-two-banks.dtb"
+#define FX_PARTIAL   "tests/dt/domu-passthrough.dtb" /* a DomU's dom0less passthrough tree */
 
 /* A writable copy of the DTB at @path (relative to the runfiles root) with room to grow. */
 void *fx_load(const char *path);
