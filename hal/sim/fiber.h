@@ -10,6 +10,7 @@
 struct sim_fiber {
 	ucontext_t ctx; /* the first entry only: makecontext is the portable way onto a new stack */
 	jmp_buf jb;     /* every later switch: no signal-mask system calls, unlike ucontext's */
+	void *sp;       /* x86-64 without ASan: the suspended stack, callee-saved registers on it */
 	bool fresh;     /* created and never entered */
 	void *map;      /* stack mapping including the guard page; NULL for the host thread's own stack */
 	size_t map_size;

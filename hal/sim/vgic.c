@@ -7,6 +7,8 @@
 #define HCR_IMO (1ull << 4)
 #define HCR_FMO (1ull << 3)
 
+#define CNTV_CTL_RW 3u /* ENABLE, IMASK */
+
 /* GICH registers (IHI 0048 5.3). */
 #define GICH_HCR    0x000u
 #define GICH_VMCR   0x008u
@@ -251,9 +253,15 @@ void sim_irq_vcpu_load(struct sim_cpu *c, const struct hal_vcpu_ctx *ctx)
 
 	load(cpu, &ctx->vgic);
 	gic_set_virtual(sim_gic(), cpu, (ctx->hcr & (HCR_IMO | HCR_FMO)) != 0);
-	timer_set_cntvoff(t, cpu, ctx->vtimer.off);
-	timer_write(t, cpu, TIMER_VIRT, TIMER_REG_CVAL, ctx->vtimer.cval);
-	timer_write(t, cpu, TIMER_VIRT, TIMER_REG_CTL, ctx->vtimer.ctl);
+	/* Rewriting what the timer holds changes nothing but costs a recomputation of its outputs; the
+	 * same vCPU back on its pCPU finds its timer as it left it. CTL compares ENABLE and IMASK only
+	 * (ISTATUS is read-only). */
+	if (timer_cntvoff(t, cpu) != ctx->vtimer.off)
+		timer_set_cntvoff(t, cpu, ctx->vtimer.off);
+	if (timer_read(t, cpu, TIMER_VIRT, TIMER_REG_CVAL) != ctx->vtimer.cval)
+		timer_write(t, cpu, TIMER_VIRT, TIMER_REG_CVAL, ctx->vtimer.cval);
+	if ((timer_read(t, cpu, TIMER_VIRT, TIMER_REG_CTL) ^ ctx->vtimer.ctl) & CNTV_CTL_RW)
+		timer_write(t, cpu, TIMER_VIRT, TIMER_REG_CTL, ctx->vtimer.ctl);
 }
 
 void sim_irq_vcpu_save(struct sim_cpu *c, struct hal_vcpu_ctx *ctx)
