@@ -16,14 +16,15 @@ cd "$top"
 
 # Test binaries compile the hyp/ sources they exercise as their own srcs (tests/traps/BUILD), so
 # test targets are instrumented too and test code is dropped from the report afterwards. Outputs
-# go to their own tree (-cov): the instrumented objects do not replace everyone's plain ones.
+# go to their own tree (-cov): the instrumented objects do not replace everyone's plain ones, and
+# the bazel-bin/bazel-out symlinks are left pointing where everyone else's builds expect.
 # UBSan's checks are compiled out (ASan stays): gcov would count each check as a branch.
 rc=0
 bazel coverage --build_tests_only --keep_going \
 	--test_tag_filters=-qemu,-xen,-external \
 	--instrument_test_targets \
 	--instrumentation_filter='^//(hyp|hal|models|tests|fuzz)[/:]' \
-	--platform_suffix=-cov \
+	--platform_suffix=-cov --experimental_convenience_symlinks=ignore \
 	--per_file_copt='.*\.c$@-fno-sanitize=undefined' \
 	-- "${targets[@]}" >&2 || rc=$?
 report="$(bazel info output_path 2>/dev/null)/_coverage/_coverage_report.dat"

@@ -27,3 +27,8 @@ extern unsigned world_injects, world_shutdowns, world_pauses;
 void world_init(void);    /* once: RAM and the frame allocator */
 void world_build(void);   /* the three domains, as domain_create leaves them */
 void world_destroy(void); /* all of them, in domain_destroy's order */
+
+/* Engine builds (WORLD_SNAPSHOT, hcall_snap.c): the built world saved once, and put back after
+ * each input by copying only the RAM pages written since, plus the core's globals. */
+void world_snapshot(void);
+void world_restore(void);

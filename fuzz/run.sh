@@ -24,7 +24,8 @@ command -v afl-fuzz >/dev/null || { echo "run.sh: afl-fuzz missing (./setup.sh i
 bin=${FUZZ_BIN:-}
 if [ -z "$bin" ]; then
 	(cd "$top" && bazel build --noshow_progress "//fuzz:${h}_afl" >&2)
-	bin=$(cd "$top" && readlink -f "bazel-bin/fuzz/${h}_afl.bin")
+	# bazel info, not the bazel-bin symlink: another build's configuration may have moved that.
+	bin="$(cd "$top" && bazel info bazel-bin 2>/dev/null)/fuzz/${h}_afl.bin"
 fi
 out=${FUZZ_OUT:-$(mktemp -d "/tmp/fuzz-$h.XXXXXX")}
 mkdir -p "$out"

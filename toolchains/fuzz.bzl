@@ -121,8 +121,11 @@ fuzz_engine_binary = rule(
     executable = False,
 )
 
-def fuzz_harness(name, srcs, deps = [], copts = [], linkopts = [], **kwargs):
-    """A harness (srcs define LLVMFuzzerTestOneInput) built plain, for libFuzzer and for AFL++."""
+def fuzz_harness(name, srcs, deps = [], copts = [], engine_copts = [], linkopts = [], **kwargs):
+    """A harness (srcs define LLVMFuzzerTestOneInput) built plain, for libFuzzer and for AFL++.
+
+    engine_copts: extra flags for the clang-built engine binaries only (every file they compile).
+    """
     hal_cc_library(
         name = name + "_lib",
         srcs = srcs,
@@ -143,7 +146,7 @@ def fuzz_harness(name, srcs, deps = [], copts = [], linkopts = [], **kwargs):
             srcs = srcs,
             deps = deps,
             engine = engine,
-            copts = copts,
+            copts = copts + engine_copts,
             linkopts = linkopts,
             out = name + "_" + engine + ".bin",
             **kwargs
