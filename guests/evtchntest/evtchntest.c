@@ -13,6 +13,7 @@
 #define ESRCH      3
 #define ENOENT     2
 #define EFAULT     14
+#define EPERM      1
 #define ENOSYS     38
 #define UPCALL_PPI 31 /* Xen's DomU default, when the tree does not say */
 #define PRIO       0xa0
@@ -23,7 +24,8 @@ static int failures;
 /* shared_info's guest address: once mapped it is another frame than the RAM page that was there,
  * so it is read and written only through single guest accesses, never a cached host pointer. */
 static uint64_t si;
-static void *arg; /* the op structs, in the guest's own RAM */
+static void *arg;       /* the op structs, in the guest's own RAM */
+static domid_t self_id; /* learnt from the status of a port allocated for DOMID_SELF */
 static uint64_t arg_gva;
 
 static void check(bool ok, const char *what, long got)
@@ -109,7 +111,7 @@ static void loopback(void)
 	evtchn_port_t ua = a->port;
 	check(rc == 0 && ua > 0, "alloc_unbound for ourselves", rc ? rc : ua);
 	struct evtchn_status s = status(ua, &rc);
-	domid_t me = s.u.unbound.dom;
+	domid_t me = self_id = s.u.unbound.dom;
 	check(rc == 0 && s.status == EVTCHNSTAT_unbound && me < DOMID_FIRST_RESERVED,
 	      "status: unbound, waiting for our own domain id", me);
 	rc = port_op(EVTCHNOP_send, ua);
@@ -277,6 +279,103 @@ static void upcall_through_gic(const void *fdt)
 	port_op(EVTCHNOP_close, p);
 }
 
+/* "evtchntest.peer=DOMID" in the kernel's bootargs: after its own checks the program connects to
+ * that domain's evtchntest and exchanges events with it. */
+static long peer_from(const void *fdt)
+{
+	static const char key[] = "evtchntest.peer=";
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
+
+	for (const char *p = args; p && *p; p++) {
+		if (p != args && p[-1] != ' ')
+			continue;
+		size_t i = 0;
+		while (key[i] && p[i] == key[i])
+			i++;
+		if (key[i])
+			continue;
+		long n = 0;
+		for (p += i; *p >= '0' && *p <= '9'; p++)
+			n = n * 10 + (*p - '0');
+		return n;
+	}
+	return -1;
+}
+
+/* Both sides reset their ports first, so the lower domain's alloc_unbound gives port 1: the port
+ * the higher one binds to, retrying until the lower one has made it (EINVAL until then). */
+#define PEER_PORT  1
+#define PING_PONGS 50
+
+static void with_peer(domid_t peer)
+{
+	domid_t me = self_id;
+	bool lower = me < peer;
+	long rc = port_op(EVTCHNOP_reset, DOMID_SELF);
+
+	gl_printf("evtchntest: d%u and d%u exchange events\n", me, peer);
+	if (me != 0) {
+		struct evtchn_alloc_unbound *a = arg;
+		*a = (struct evtchn_alloc_unbound){ .dom = peer, .remote_dom = me };
+		rc = op(EVTCHNOP_alloc_unbound);
+		check(rc == -EPERM, "alloc_unbound in the peer's table without privilege is EPERM", rc);
+		struct evtchn_status *st = arg;
+		*st = (struct evtchn_status){ .dom = peer, .port = PEER_PORT };
+		rc = op(EVTCHNOP_status);
+		check(rc == -EPERM, "status of the peer's port without privilege is EPERM", rc);
+	}
+	evtchn_port_t port = 0;
+	unsigned i = 0, base = events;
+	gl_irq_unmask();
+	if (lower) {
+		struct evtchn_alloc_unbound *a = arg;
+		*a = (struct evtchn_alloc_unbound){ .dom = DOMID_SELF, .remote_dom = peer };
+		rc = op(EVTCHNOP_alloc_unbound);
+		port = a->port;
+		check(rc == 0 && port == PEER_PORT, "alloc_unbound for the peer gives port 1", rc ? rc : port);
+		struct evtchn_status s = { 0 };
+		while (i++ < WAIT && (s = status(port, &rc)).status != EVTCHNSTAT_interdomain)
+			yield();
+		check(s.status == EVTCHNSTAT_interdomain && s.u.interdomain.dom == peer, "the peer bound to it",
+		      s.status);
+	} else {
+		struct evtchn_bind_interdomain *b = arg;
+		do {
+			*b = (struct evtchn_bind_interdomain){ .remote_dom = peer, .remote_port = PEER_PORT };
+			rc = op(EVTCHNOP_bind_interdomain);
+		} while (rc == -EINVAL && i++ < WAIT && (yield(), true));
+		port = b->local_port;
+		check(rc == 0, "bind_interdomain to the peer's port 1", rc);
+		bool ok = rc == 0 && wait_for(&events, base + 1);
+		check(ok, "the binding raised one event on our new port (Xen's rule)", ok);
+		base = events;
+	}
+	/* Ping-pong, the binder first: each side sends only once it has the other's event, so no two
+	 * events ever merge into one pending bit. */
+	unsigned done = 0;
+	for (unsigned r = 0; rc == 0 && r < PING_PONGS; r++) {
+		if (!lower && port_op(EVTCHNOP_send, port))
+			break;
+		if (!wait_for(&events, base + r + 1))
+			break;
+		if (lower && port_op(EVTCHNOP_send, port))
+			break;
+		done++;
+	}
+	check(done == PING_PONGS, "events went both ways between the domains, one upcall each", done);
+	if (lower) {
+		/* The peer shuts down now; its destruction closes its end, which leaves ours unbound. */
+		struct evtchn_status s = { 0 };
+		i = 0;
+		while (i++ < WAIT && (s = status(port, &rc)).status == EVTCHNSTAT_interdomain)
+			yield();
+		check(s.status == EVTCHNSTAT_unbound && s.u.unbound.dom == peer,
+		      "the peer's destruction left our port unbound, waiting for it", s.status);
+	}
+	gl_irq_mask();
+}
+
 void guest_main(const void *fdt)
 {
 	uint64_t gva;
@@ -293,6 +392,9 @@ void guest_main(const void *fdt)
 		loopback();
 		errnos();
 		upcall_through_gic(fdt);
+		long peer = peer_from(fdt);
+		if (peer >= 0 && peer < DOMID_FIRST_RESERVED && peer != self_id)
+			with_peer((domid_t)peer);
 	}
 	gl_printf("evtchntest: %s\n", failures ? "FAILED" : "all passed");
 	gl_shutdown(failures ? SHUTDOWN_crash : SHUTDOWN_poweroff);

@@ -4,6 +4,7 @@
 
 void gnttest_main(const void *fdt);
 void evtchntest_main(const void *fdt);
+void evtchntest_b_main(const void *fdt);
 void hcalltest_main(const void *fdt);
 void hvcrate_main(const void *fdt);
 void irqtest_main(const void *fdt);
@@ -16,6 +17,7 @@ void spinner_b_main(const void *fdt);
 
 static void gnttest(uint64_t image, uint64_t x0) { gl_sim_start(gnttest_main, image, x0); }
 static void evtchntest(uint64_t image, uint64_t x0) { gl_sim_start(evtchntest_main, image, x0); }
+static void evtchntest_b(uint64_t image, uint64_t x0) { gl_sim_start(evtchntest_b_main, image, x0); }
 static void hcalltest(uint64_t image, uint64_t x0) { gl_sim_start(hcalltest_main, image, x0); }
 static void hvcrate(uint64_t image, uint64_t x0) { gl_sim_start(hvcrate_main, image, x0); }
 static void irqtest(uint64_t image, uint64_t x0) { gl_sim_start(irqtest_main, image, x0); }
@@ -29,6 +31,7 @@ static void spinner_b(uint64_t image, uint64_t x0) { gl_sim_start(spinner_b_main
 const struct sim_program sim_guest_programs[] = {
 	{ "gnttest", gnttest },
 	{ "evtchntest", evtchntest },
+	{ "evtchntest-b", evtchntest_b },
 	{ "hcalltest", hcalltest },
 	{ "hvcrate", hvcrate },
 	{ "irqtest", irqtest },
