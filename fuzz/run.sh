@@ -47,14 +47,14 @@ done
 status=0
 for p in "${pids[@]}"; do wait "$p" || status=$?; done
 
-stat() { sed -n "s/^$2 *: *//p" "$1" | head -1; }
+field() { sed -n "s/^$2 *: *//p" "$1" | head -1; }
 total_eps=0 crashes=0 hangs=0 edges=0 corpus=0
 printf '%-6s %10s %8s %8s %8s %7s %6s\n' node execs/s execs corpus edges crashes hangs
 for s in "$out"/*/fuzzer_stats; do
 	[ -f "$s" ] || continue
 	node=$(basename "$(dirname "$s")")
-	eps=$(stat "$s" execs_per_sec) ex=$(stat "$s" execs_done) cc=$(stat "$s" corpus_count)
-	ed=$(stat "$s" edges_found) cr=$(stat "$s" saved_crashes) hg=$(stat "$s" saved_hangs)
+	eps=$(field "$s" execs_per_sec) ex=$(field "$s" execs_done) cc=$(field "$s" corpus_count)
+	ed=$(field "$s" edges_found) cr=$(field "$s" saved_crashes) hg=$(field "$s" saved_hangs)
 	printf '%-6s %10s %8s %8s %8s %7s %6s\n' "$node" "$eps" "$ex" "$cc" "$ed" "$cr" "$hg"
 	total_eps=$(awk -v a="$total_eps" -v b="$eps" 'BEGIN { printf "%.0f", a + b }')
 	crashes=$((crashes + cr)) hangs=$((hangs + hg))
