@@ -200,6 +200,16 @@ int mmu_final(const struct platform *plat)
 	return 0;
 }
 
+int mmu_map_device(struct plat_region r)
+{
+	for (unsigned i = 0; i < normal_count; i++)
+		if (overlaps(normal[i], pa_addr(r.base), r.size))
+			return -XEN_EINVAL;
+	int rc = map((uint64_t *)(uintptr_t)mmu_regs.ttbr0, pa_addr(r.base), r.size, ATTR_DEVICE);
+	__asm__ volatile("dsb ishst\n\tisb" ::: "memory"); /* the new entries before the first access */
+	return rc;
+}
+
 void *hal_pa_to_va(paddr_t pa)
 {
 	for (unsigned i = 0; i < normal_count; i++)

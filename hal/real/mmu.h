@@ -23,3 +23,8 @@ void mmu_early(uint64_t fdt_pa);
 /* Builds the final map (RAM banks, the FDT, the image, @plat's devices) and switches to it.
  * On error the early map stays in place. Returns 0 or a negative Xen errno. */
 int mmu_final(const struct platform *plat);
+
+/* Adds a device region to the live final map (Device-nGnRE, XN) for a driver that finds its device
+ * after boot (the SMMU). Refused over RAM, the image or the tree; only invalid entries change, so
+ * no break-before-make is needed. Returns 0 or a negative Xen errno. */
+int mmu_map_device(struct plat_region r);

@@ -1,6 +1,7 @@
 /* hal_s2_*: the stage-2 geometry this CPU implements and the TLB maintenance hyp/mm asks for.
  * TLBI by IPA or VMID acts on the VMID in VTTBR_EL2, so the flushes borrow it for a moment. */
 #include "hal/s2.h"
+#include "hal/smmu.h"
 
 #include "arch.h"
 
@@ -54,6 +55,7 @@ void hal_s2_flush_ipa(uint16_t vmid, ipa_t ipa)
 			 "isb" ::"r"(vttbr_for(vmid, live)),
 			 "r"(ipa_addr(ipa) >> 12), "r"(live)
 			 : "memory");
+	hal_smmu_flush_ipa(vmid, ipa); /* the SMMU walks the same tables under the same VMID */
 }
 
 void hal_s2_flush_vmid(uint16_t vmid)
@@ -70,4 +72,5 @@ void hal_s2_flush_vmid(uint16_t vmid)
 			 "isb" ::"r"(vttbr_for(vmid, live)),
 			 "r"(live)
 			 : "memory");
+	hal_smmu_flush_vmid(vmid);
 }

@@ -6,6 +6,7 @@
 
 #include "hal/mmu.h"
 #include "hal/s2.h"
+#include "hal/smmu.h"
 #include "machine.h"
 
 /* VTCR_EL2 fields (ARM DDI 0487, D17.2.156). */
@@ -76,6 +77,11 @@ void hal_s2_flush_ipa(uint16_t vmid, ipa_t ipa)
 	 * VMALLE1IS the architecture requires after it. */
 	sim_mmu_tlbi_all(MMU_TLBI_IPAS2E1IS, (ipa_addr(ipa) >> 12) & ((1ull << 36) - 1), vmid);
 	sim_mmu_tlbi_all(MMU_TLBI_VMALLE1IS, 0, vmid);
+	hal_smmu_flush_ipa(vmid, ipa); /* the SMMU walks the same tables under the same VMID */
 }
 
-void hal_s2_flush_vmid(uint16_t vmid) { sim_mmu_tlbi_all(MMU_TLBI_VMALLS12E1IS, 0, vmid); }
+void hal_s2_flush_vmid(uint16_t vmid)
+{
+	sim_mmu_tlbi_all(MMU_TLBI_VMALLS12E1IS, 0, vmid);
+	hal_smmu_flush_vmid(vmid);
+}

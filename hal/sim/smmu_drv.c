@@ -76,7 +76,10 @@ static struct {
 	uint8_t vmid_streams[1u << 13]; /* a bit per VMID with at least one stream */
 	unsigned lost;
 	int lock;
+	struct hal_smmu_id id;
 } drv;
+
+void hal_smmu_id(struct hal_smmu_id *id) { *id = drv.id; }
 
 static uint32_t rd32(uint32_t off)
 {
@@ -179,13 +182,10 @@ static void sync_cmds(void)
 int hal_smmu_probe(const struct hal_smmu_desc *d, paddr_t mem, void *mem_va)
 {
 	drv.base = d->base;
-	uint32_t idr0 = rd32(IDR0), idr1 = rd32(IDR1), idr5 = rd32(IDR5);
+	uint32_t idr0 = drv.id.idr0 = rd32(IDR0), idr1 = drv.id.idr1 = rd32(IDR1), idr5 = drv.id.idr5 = rd32(IDR5);
+	drv.id.aidr = rd32(AIDR);
 	unsigned sidsize = idr1 & 0x3f, cmdqs = (idr1 >> 21) & 0x1f, evtqs = (idr1 >> 16) & 0x1f;
 
-	say("smmu: SMMUv3.%u at %#llx: IDR0 %#x (S2P %u, TTF %u, ST_LEVEL %u, VMID16 %u), SIDSIZE %u, "
-	    "CMDQS %u, EVENTQS %u, OAS %u\n",
-	    rd32(AIDR) & 0xf, (unsigned long long)pa_addr(d->base), idr0, idr0 & 1, (idr0 >> 2) & 3, (idr0 >> 27) & 3,
-	    (idr0 >> 18) & 1, sidsize, cmdqs, evtqs, idr5 & 7);
 	if (!(idr0 & 1) || !((idr0 >> 2) & 2) || !(idr5 & (1u << 4)) || sidsize < STRTAB_LOG2 || cmdqs < CMDQ_LOG2 ||
 	    evtqs < EVTQ_LOG2)
 		return -XEN_ENODEV;

@@ -13,6 +13,7 @@
 #include "dt/dt_dev.h"
 #include "dt/dt_passthrough.h"
 #include "hcall/hcall.h"
+#include "iommu/iommu.h"
 #include "vpsci/vpsci.h"
 #include "hal/boot.h"
 #include "hal/cpu.h"
@@ -145,6 +146,8 @@ static unsigned build_domains(const void *fdt, struct domain **doms, const struc
 	if (dt_dev_scan(fdt, &plat, &devices, &err)) {
 		con_printf("devices: %s; Dom0 gets none\n", err.msg);
 		host.fdt = NULL;
+	} else {
+		iommu_init(fdt, &devices); /* its devices stay unassigned if it fails */
 	}
 	/* DomUs' passthrough claims first (with the IDs the loop below gives): never Dom0's devices. */
 	for (unsigned i = 0, id = 0; host.fdt && i < boot.count; i++) {
@@ -167,8 +170,15 @@ static unsigned build_domains(const void *fdt, struct domain **doms, const struc
 		if (boot.dom[i].dom0)
 			dom0_params(&boot.dom[i]);
 		host.pt = boot.dom[i].dom0 ? NULL : &passthrough[i];
-		if (!failed[i] && dom_build(&boot.dom[i], id, &host, &doms[n]) == 0)
-			from[n++] = &boot.dom[i];
+		if (failed[i] || dom_build(&boot.dom[i], id, &host, &doms[n]))
+			continue;
+		/* Before it runs: its devices' DMA goes through its stage 2 or nowhere. */
+		if (iommu_domain_attach(doms[n], host.fdt, host.fdt ? &devices : NULL)) {
+			con_printf("%s: its devices' streams cannot be attached; not built\n", boot.dom[i].name);
+			domain_destroy(doms[n]);
+			continue;
+		}
+		from[n++] = &boot.dom[i];
 	}
 	return n;
 }

@@ -8,6 +8,7 @@
 #include "dom/vcpu.h"
 #include "evtchn/evtchn.h"
 #include "gnttab/gnttab.h"
+#include "iommu/iommu.h"
 #include "mm/frame.h"
 #include "mm/heap.h"
 #include "public/errno.h"
@@ -197,6 +198,8 @@ void domain_destroy(struct domain *d)
 {
 	if (d->vcpus_ran)
 		print_run_times(d);
+	/* Its devices' DMA stops before any of its memory or mappings go. */
+	iommu_domain_detach(d);
 	/* Ports first: once they are closed no peer can deliver into what is freed next. */
 	evtchn_domain_destroy(d);
 	irq_release(d);

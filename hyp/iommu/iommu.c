@@ -4,13 +4,15 @@
 
 #include "core/console.h"
 #include "core/spinlock.h"
-#include "hal/gic.h"
+#include "core/swtimer.h"
 #include "hal/mmu.h"
 #include "hal/smmu.h"
+#include "hal/timer.h"
 #include "mm/frame.h"
 #include "public/errno.h"
 
 #define NO_OWNER DOMID_INVALID
+#define POLL_HZ  100 /* fault reports at most 10 ms late while any stream is attached */
 
 static struct {
 	bool present;
@@ -20,7 +22,21 @@ static struct {
 	domid_t owner[HAL_SMMU_MAX_SIDS];
 	uint64_t faults[DOMAIN_MAX];
 	uint64_t faults_unowned;
+	unsigned live; /* streams attached */
 } s = { .node = -1 };
+
+/* Faults are read by polling: hyp/core's interrupt path forwards or drops SPIs it does not own,
+ * so the event queue's SPI stays disabled until it calls iommu_irq. Armed only while a stream is
+ * attached, so an idle machine with no DMA masters stays idle. */
+static struct swtimer poll_timer;
+
+static void poll_tick(void *data)
+{
+	(void)data;
+	iommu_poll();
+	if (__atomic_load_n(&s.live, __ATOMIC_RELAXED))
+		swtimer_set(&poll_timer, hal_counter_now() + hal_counter_freq() / POLL_HZ);
+}
 
 static spinlock_t lock = SPINLOCK_INIT;
 
@@ -34,28 +50,34 @@ void iommu_reset(void)
 	for (unsigned i = 0; i < DOMAIN_MAX; i++)
 		s.faults[i] = 0;
 	s.faults_unowned = 0;
+	s.live = 0;
+	swtimer_init(&poll_timer, poll_tick, NULL);
 }
 
 bool iommu_present(void) { return s.present; }
 
 /* The INTID interrupt-names calls @name, if it is a GIC SPI (3 cells: type 0, number, flags). */
-static uint32_t named_spi(const void *fdt, int node, const char *name, bool *edge)
+static uint32_t named_spi(const void *fdt, int node, const char *name)
 {
 	int idx = fdt_stringlist_search(fdt, node, "interrupt-names", name), len;
 	const fdt32_t *p = fdt_getprop(fdt, node, "interrupts", &len);
 
 	if (idx < 0 || !p || len < (idx + 1) * 12 || fdt32_ld(&p[idx * 3]) != 0)
 		return 0;
-	*edge = (fdt32_ld(&p[idx * 3 + 2]) & 0xf) == 1;
 	return fdt32_ld(&p[idx * 3 + 1]) + 32;
 }
 
-static void irq_setup(uint32_t intid, bool edge)
+static void print_id(paddr_t base)
 {
-	if (!intid)
-		return;
-	hal_irq_config_spi(intid, edge, 0);
-	hal_irq_enable(intid, true);
+	struct hal_smmu_id id;
+
+	hal_smmu_id(&id);
+	con_printf("smmu: SMMUv3.%u at %#llx: IDR0 %#x (S2P %u, S1P %u, TTF %u, COHACC %u, VMID16 %u, ST_LEVEL %u), "
+		   "IDR1 %#x (SIDSIZE %u, CMDQS %u, EVENTQS %u), IDR5 %#x (OAS %u, GRAN4K %u)\n",
+		   id.aidr & 0xf, (unsigned long long)pa_addr(base), id.idr0, id.idr0 & 1, (id.idr0 >> 1) & 1,
+		   (id.idr0 >> 2) & 3, (id.idr0 >> 4) & 1, (id.idr0 >> 18) & 1, (id.idr0 >> 27) & 3, id.idr1,
+		   id.idr1 & 0x3f, (id.idr1 >> 21) & 0x1f, (id.idr1 >> 16) & 0x1f, id.idr5, id.idr5 & 7,
+		   (id.idr5 >> 4) & 1);
 }
 
 int iommu_init(const void *fdt, const struct dt_devices *devs)
@@ -72,12 +94,11 @@ int iommu_init(const void *fdt, const struct dt_devices *devs)
 		return 0;
 	s.node = dev->node;
 	s.failed = true;
-	bool evtq_edge = false, gerror_edge = false;
 	struct hal_smmu_desc desc = {
 		.base = dev->reg[0].base,
 		.size = dev->reg[0].size,
-		.evtq_intid = named_spi(fdt, dev->node, "eventq", &evtq_edge),
-		.gerror_intid = named_spi(fdt, dev->node, "gerror", &gerror_edge),
+		.evtq_intid = named_spi(fdt, dev->node, "eventq"),
+		.gerror_intid = named_spi(fdt, dev->node, "gerror"),
 	};
 	int rc = frame_alloc(DOMID_XEN, HAL_SMMU_MEM_ORDER, &mem);
 	if (rc) {
@@ -88,6 +109,7 @@ int iommu_init(const void *fdt, const struct dt_devices *devs)
 	for (unsigned i = 0; i < (PAGE_SIZE << HAL_SMMU_MEM_ORDER) / 8; i++)
 		((volatile uint64_t *)va)[i] = 0;
 	rc = hal_smmu_probe(&desc, mem, va);
+	print_id(desc.base);
 	if (rc) {
 		con_printf("smmu: %s did not come up (%d): devices behind it stay unassigned\n",
 			   fdt_get_name(fdt, dev->node, NULL), rc);
@@ -96,8 +118,6 @@ int iommu_init(const void *fdt, const struct dt_devices *devs)
 	}
 	s.evtq_intid = desc.evtq_intid;
 	s.gerror_intid = desc.gerror_intid;
-	irq_setup(s.evtq_intid, evtq_edge);
-	irq_setup(s.gerror_intid, gerror_edge);
 	s.failed = false;
 	s.present = true;
 	return 0;
@@ -120,6 +140,7 @@ static void release(struct domain *d)
 			continue;
 		hal_smmu_detach(sid);
 		s.owner[sid] = NO_OWNER;
+		s.live--;
 		any = true;
 	}
 	if (any) /* entries the detached streams' walks left, before the tables go */
@@ -149,6 +170,7 @@ static int attach_range(struct domain *d, const char *name, const struct dt_sids
 		if (rc)
 			return rc;
 		s.owner[sid] = d->id;
+		s.live++;
 		(*n)++;
 	}
 	return 0;
@@ -174,6 +196,8 @@ int iommu_domain_attach(struct domain *d, const void *fdt, const struct dt_devic
 	if (rc)
 		release(d);
 	spin_unlock(&lock);
+	if (!rc && n && !swtimer_armed(&poll_timer))
+		swtimer_set(&poll_timer, hal_counter_now() + hal_counter_freq() / POLL_HZ);
 	if (!rc && n)
 		con_printf("d%u: %u SMMU stream(s) attached to its stage 2 (VMID %u)\n", d->id, n, d->p2m.vmid);
 	return rc;

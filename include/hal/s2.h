@@ -22,5 +22,6 @@ void hal_s2_publish(void);
  * combined stage-1+2 entries that used it (IPAS2E1IS then VMALLE1IS), and waits for completion. */
 void hal_s2_flush_ipa(uint16_t vmid, ipa_t ipa);
 
-/* Invalidates everything cached for @vmid, both stages, on every CPU (VMALLS12E1IS). */
+/* Invalidates everything cached for @vmid, both stages, on every CPU (VMALLS12E1IS). Both flushes
+ * also invalidate the SMMU's TLB for @vmid when a device stream is attached to it (hal/smmu.h). */
 void hal_s2_flush_vmid(uint16_t vmid);

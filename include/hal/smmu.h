@@ -21,8 +21,14 @@ struct hal_smmu_desc {
 
 /* Brings the SMMU at @d up with every stream aborted, its tables and queues in @mem (@mem_va the
  * hypervisor's view of it). 0, -XEN_ENODEV (not an SMMU this HAL drives: no stage 2, no AArch64
- * tables, no 4 KiB granule) or -XEN_EIO (it did not acknowledge). Prints what it found. */
+ * tables, no 4 KiB granule) or -XEN_EIO (it did not acknowledge). */
 int hal_smmu_probe(const struct hal_smmu_desc *d, paddr_t mem, void *mem_va);
+
+/* What the SMMU hal_smmu_probe looked at says of itself (raw ID registers, IHI 0070 6.3.1-6). */
+struct hal_smmu_id {
+	uint32_t idr0, idr1, idr5, aidr;
+};
+void hal_smmu_id(struct hal_smmu_id *id);
 
 /* Stream @sid translated through the stage 2 at @root (VTTBR_EL2's BADDR) under @vmid with
  * VTCR_EL2 @vtcr's geometry, from the next transaction on. -XEN_EINVAL for a SID past

@@ -11,8 +11,9 @@
 #include <cmocka.h>
 #include <libfdt.h>
 
+#include "core/swtimer.h"
 #include "dt/dt.h"
-#include "hal/gic.h"
+#include "hal/timer.h"
 #include "hal/mmu.h"
 #include "hal/smmu.h"
 #include "iommu/iommu.h"
@@ -39,9 +40,7 @@ static struct {
 	unsigned flushes;
 	struct hal_smmu_fault faults[8];
 	unsigned nfaults, lost;
-	uint32_t irq_enabled[4];
-	bool irq_edge[4];
-	unsigned nirqs;
+	uint64_t now, timer;
 	uint8_t mem[4096 << HAL_SMMU_MEM_ORDER];
 	int frame_rc;
 	unsigned frames_out;
@@ -86,6 +85,11 @@ bool hal_smmu_fault_pop(struct hal_smmu_fault *f)
 	return true;
 }
 
+void hal_smmu_id(struct hal_smmu_id *id)
+{
+	*id = (struct hal_smmu_id){ .idr0 = 0x0c04c01d, .idr1 = 0x02a80010, .idr5 = 0x15, .aidr = 1 };
+}
+
 unsigned hal_smmu_fault_lost(void)
 {
 	unsigned n = h.lost;
@@ -93,19 +97,9 @@ unsigned hal_smmu_fault_lost(void)
 	return n;
 }
 
-void hal_irq_config_spi(uint32_t intid, bool edge, unsigned cpu)
-{
-	assert_int_equal(cpu, 0);
-	h.irq_edge[h.nirqs] = edge;
-	h.irq_enabled[h.nirqs] = intid;
-}
-
-void hal_irq_enable(uint32_t intid, bool on)
-{
-	assert_true(on);
-	assert_int_equal(h.irq_enabled[h.nirqs], intid);
-	h.nirqs++;
-}
+uint64_t hal_counter_now(void) { return h.now; }
+uint64_t hal_counter_freq(void) { return 62500000; }
+void hal_timer_arm(uint64_t deadline) { h.timer = deadline; }
 
 void *hal_pa_to_va(paddr_t pa)
 {
@@ -196,6 +190,7 @@ static int setup(void **state)
 	init_domain(&dom0, 0);
 	init_domain(&domu1, 1);
 	init_domain(&domu2, 2);
+	swtimer_reset();
 	iommu_reset();
 	return 0;
 }
@@ -225,12 +220,10 @@ static void test_iommu_init_probes_smmu_reg_and_named_spis_with_their_triggers(v
 	assert_int_equal(h.desc.size, 0x20000);
 	assert_int_equal(h.desc.evtq_intid, SPI(74));
 	assert_int_equal(h.desc.gerror_intid, SPI(77));
-	assert_int_equal(h.nirqs, 2);
-	assert_int_equal(h.irq_enabled[0], SPI(74));
-	assert_true(h.irq_edge[0]);
-	assert_int_equal(h.irq_enabled[1], SPI(77));
-	assert_false(h.irq_edge[1]);
 	assert_int_equal(h.frames_out, 1);
+	assert_non_null(strstr(fake_console,
+			       "smmu: SMMUv3.1 at 0x9050000: IDR0 0xc04c01d (S2P 1, S1P 0, TTF 3, COHACC 1, "
+			       "VMID16 1, ST_LEVEL 1), IDR1 0x2a80010 (SIDSIZE 16, CMDQS 21, EVENTQS 8)"));
 }
 
 static void test_iommu_init_probe_failure_frees_memory_and_attach_returns_enodev(void **state)
@@ -406,6 +399,27 @@ static void test_iommu_detach_reports_pending_faults_before_releasing(void **sta
 	assert_non_null(strstr(fake_console, "smmu: d1 stream 40"));
 }
 
+static void test_iommu_polls_faults_every_10ms_only_while_streams_are_attached(void **state)
+{
+	(void)state;
+	add_dev(DT_OWN_DOMU, 1, 40, 1);
+	assert_int_equal(iommu_init(fdt, &devs), 0);
+	h.timer = UINT64_MAX;
+	h.now = 1000;
+	assert_int_equal(iommu_domain_attach(&domu1, fdt, &devs), 0);
+	assert_int_equal(h.timer, 1000 + 625000);
+	h.faults[0] = (struct hal_smmu_fault){ .sid = 40, .type = 0x10, .write = true, .addr = 0x1000 };
+	h.nfaults = 1;
+	h.now = 1000 + 625000;
+	swtimer_expire();
+	assert_int_equal(iommu_fault_count(1), 1);
+	assert_int_equal(h.timer, 1000 + 2 * 625000); /* rearmed */
+	iommu_domain_detach(&domu1);
+	h.now += 625000;
+	swtimer_expire();
+	assert_int_equal(h.timer, UINT64_MAX); /* nothing attached: no more polling */
+}
+
 /* QEMU's virt,iommu=smmuv3 tree through hyp/dt: the SMMU kept by the hypervisor is the one probed,
  * and Dom0 gets the PCI bridge's requester IDs that fit the stream table. */
 static void *load_dtb(const char *path)
@@ -432,6 +446,8 @@ static void test_iommu_on_qemus_smmuv3_tree_probes_it_and_attaches_dom0s_pci_str
 	assert_int_equal(pa_addr(h.desc.base), 0x09050000);
 	assert_int_equal(h.desc.evtq_intid, SPI(0x4a));
 	assert_int_equal(h.desc.gerror_intid, SPI(0x4d));
+	assert_true(iommu_irq(SPI(0x4a)));
+	assert_false(iommu_irq(SPI(0x4b))); /* priq: not used */
 	assert_int_equal(iommu_domain_attach(&dom0, q, &qdevs), 0);
 	assert_int_equal(h.attaches, HAL_SMMU_MAX_SIDS);
 	assert_int_equal(iommu_domain_attach(&domu1, q, &qdevs), 0);
@@ -455,6 +471,7 @@ int main(void)
 		T(test_iommu_fault_is_printed_and_counted_against_the_streams_owner),
 		T(test_iommu_irq_claims_only_the_smmus_interrupts),
 		T(test_iommu_detach_reports_pending_faults_before_releasing),
+		T(test_iommu_polls_faults_every_10ms_only_while_streams_are_attached),
 		T(test_iommu_on_qemus_smmuv3_tree_probes_it_and_attaches_dom0s_pci_streams),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
