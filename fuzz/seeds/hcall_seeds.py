@@ -54,7 +54,23 @@ seeds = {
         + gnttab(2, 1, struct.pack("<QQIh", 0x50000 << 12, 0, 0, 0))),
     "gnttab-setup-query": (gnttab(1, 2, struct.pack("<HIhQ", SELF, 2, 0, ARG + 0x100)[:24].ljust(24, b"\0"))
                            + gnttab(2, 6, struct.pack("<HIIh", SELF, 0, 0, 0).ljust(16, b"\0"))),
+    "sched-shutdown": call(2, "sched_op", (2, 0), ptrs=0x2, mem=struct.pack("<I", 0)),
+    "sched-remote-shutdown": call(0, "sched_op", (4, 0), ptrs=0x2, mem=struct.pack("<HHI", 2, 0, 0)),
+    "hvm-dom0-sets-store-pfn": (call(0, "hvm_op", (0, 0), ptrs=0x2, mem=struct.pack("<HHIQ", 1, 0, 1, 0x40003))
+                                + call(1, "hvm_op", (1, 0), ptrs=0x2, mem=struct.pack("<HHIQ", SELF, 0, 1, 0))),
+    "runstate-area": call(1, "vcpu_op", (5, 1, 0), ptrs=0x4, mem=struct.pack("<Q", 0x40002000)),
+    "domctl-pause-unpause": (call(0, "domctl", (0,), ptrs=0x1, mem=struct.pack("<IIH", 3, 0x15, 2) + bytes(120))
+                             + call(0, "domctl", (0,), ptrs=0x1, mem=struct.pack("<IIH", 4, 0x15, 2) + bytes(120))),
+    "console-read-dom0": call(0, "console_io", (1, 16, 0), ptrs=0x4),
+    "grant-table-over-ram": call(1, "memory_op", (7, 0), ptrs=0x2, mem=struct.pack("<HHIQQ", SELF, 0, 1, 0, 0x40005)),
+    "teardown-after-map": (
+        struct.pack("<B", 0x81)[0:0]
+        + call(1, STORE, (8 * 8, 1), mem=struct.pack("<HHI", 0x1, 2, 0x40002))
+        + gnttab(2, 0, struct.pack("<QIIHhIQ", 0x50000 << 12, 0x2, 8, 1, 0, 0, 0))),
 }
+# Inputs whose first byte is 0x80-0x87 also tear the world down and check for leaks in the engine
+# builds: one with a grant still mapped (who = 0x81: d1, bit pattern 0x80 set).
+seeds["teardown-after-map"] = bytes([0x81]) + seeds["teardown-after-map"][1:]
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "corpus", "hcall")
 os.makedirs(out, exist_ok=True)
