@@ -40,8 +40,9 @@ struct sim_cpu *sim_irq_cpu_logical(unsigned cpu);
 
 /* Around a guest's run on @c: its virtual CPU interface and virtual timer into the models, and
  * back into @ctx with the status registers. After the exit the interface is clean (no list
- * register, ICH_HCR 0: no maintenance for a vCPU gone) but the virtual timer stays loaded, as on
- * hal/real, so an interrupt it raised is still there to acknowledge; sim_irq_idle turns it off. */
+ * register; ICH_HCR 0, or left as it was when nothing could raise maintenance: none for a vCPU
+ * gone) but the virtual timer stays loaded, as on hal/real, so an interrupt it raised is still
+ * there to acknowledge; sim_irq_idle turns it off. */
 struct hal_vcpu_ctx;
 void sim_irq_vcpu_load(struct sim_cpu *c, const struct hal_vcpu_ctx *ctx);
 void sim_irq_vcpu_save(struct sim_cpu *c, struct hal_vcpu_ctx *ctx);

@@ -238,8 +238,15 @@ static void save(unsigned cpu, struct hal_vgic_cpu *g)
 		g->vmcr &= V2_VMCR_MASK;
 	g->hcr = (uint32_t)sh_rd(cpu, VR_HCR);
 	sh_computed(cpu, &g->misr, &g->eisr, &g->elrsr);
-	/* Nothing of the guest stays live: no maintenance interrupt can fire for a vCPU gone. */
-	sh_wr(cpu, VR_HCR, 0);
+	/* Nothing of the guest stays live: no maintenance interrupt can fire for a vCPU gone. An
+	 * interface with no LR in use, no active priority and nothing in MISR already is that (only the
+	 * HAL reaches it until the next entry), so its ICH_HCR stays, and the same vCPU's next entry
+	 * writes nothing: the null hypercall's path then leaves the GIC model alone. */
+	bool quiet = nr_lr(g) == 0 && g->misr == 0;
+	for (unsigned i = 0; i < (is_v3 ? nr_apr() : 1); i++)
+		quiet = quiet && g->apr[i] == 0;
+	if (!quiet)
+		sh_wr(cpu, VR_HCR, 0);
 	for (unsigned i = 0; i < nr_lr(g); i++)
 		sh_wr(cpu, (enum vreg)(VR_LR0 + i), 0);
 	for (unsigned i = 0; i < (is_v3 ? nr_apr() : 1); i++)
