@@ -154,7 +154,9 @@ static int load(struct domain *d, const struct boot_domain *bd, const struct dom
 		uint64_t *entry, uint64_t *dtb)
 {
 	bool dom0_tree = bd->dom0 && host->fdt && host->devs;
-	uint64_t dt_max = dom0_tree ? DOM0_DT_SIZE : GUEST_DT_SIZE;
+	/* A DomU's tree grows by its partial tree's /passthrough. */
+	uint64_t dt_max =
+	    dom0_tree ? DOM0_DT_SIZE : GUEST_DT_SIZE + (g->pt ? align_up(fdt_totalsize(g->pt->fdt), PAGE_SIZE) : 0);
 	const uint8_t *k = module(bd->kernel);
 	const uint8_t *rd = bd->ramdisk.size ? module(bd->ramdisk) : NULL;
 	struct image img;
@@ -318,17 +320,14 @@ int dom_build(const struct boot_domain *bd, domid_t id, const struct dom_host *h
 {
 	const struct platform *plat = host->plat;
 	uint64_t ram = align_up(bd->mem_kib << 10, PAGE_SIZE), entry = 0, dtb = 0;
-	struct dt_guest g = { .vcpus = bd->vcpus, .bootargs = bd->bootargs };
-
-	bool pt = !bd->dom0 && host->pt && host->pt->fdt;
 	/* A DomU with passthrough devices sees their SPIs at the host's INTIDs, as Dom0 does. */
+	bool pt = !bd->dom0 && host->pt && host->pt->fdt;
 	unsigned nr_spis = bd->dom0 || pt ? DOM0_NR_SPIS : GUEST_NR_SPIS;
-
-	g.pt = pt ? host->pt : NULL;
-	g.gnttab = bd->dom0 ? dom0_gnttab() : (struct dt_guest_bank){ ipa_init(GUEST_GNTTAB_BASE), GUEST_GNTTAB_SIZE };
+	struct dt_guest g = { .vcpus = bd->vcpus, .bootargs = bd->bootargs, .pt = pt ? host->pt : NULL };
 	struct domain *d;
 	int rc;
 
+	g.gnttab = bd->dom0 ? dom0_gnttab() : (struct dt_guest_bank){ ipa_init(GUEST_GNTTAB_BASE), GUEST_GNTTAB_SIZE };
 	if (ram == 0) {
 		con_printf("%s: no memory to give\n", bd->name);
 		return -XEN_EINVAL;

@@ -81,9 +81,9 @@ static int irqs_extended(const void *fdt, struct dt_dev *dev, const fdt32_t *p, 
 	int n = len / 4;
 
 	for (int i = 0, index = 0; i < n; index++) {
-		int ctl = fdt_node_offset_by_phandle(fdt, fdt32_ld(&p[i]));
-		const fdt32_t *c = ctl >= 0 ? fdt_getprop(fdt, ctl, "#interrupt-cells", &len) : NULL;
-		if (!c || len != 4 || fdt32_ld(c) > (uint32_t)(n - i - 1))
+		int ctl = fdt_node_offset_by_phandle(fdt, fdt32_ld(&p[i])), clen;
+		const fdt32_t *c = ctl >= 0 ? fdt_getprop(fdt, ctl, "#interrupt-cells", &clen) : NULL;
+		if (!c || clen != 4 || fdt32_ld(c) > (uint32_t)(n - i - 1))
 			return dt_fail(err, fdt, dev->node, -XEN_EINVAL, "interrupts-extended entry %d is malformed",
 				       index);
 		if (is_gic(fdt, ctl)) {
