@@ -1,5 +1,7 @@
 /* A vCPU's virtual CPU interface and virtual timer in and out of the pCPU's models at entry and
  * exit: ICH_*_EL2 on GICv3, GICH (converted from and to ICH_LR_EL2's encoding) on GICv2. */
+#include <string.h>
+
 #include "hal/vcpu.h"
 #include "irq.h"
 #include "machine.h"
@@ -136,18 +138,31 @@ struct shadow {
 
 static struct shadow shadow[PLAT_MAX_CPUS];
 
+/* The commonest case, a vCPU back on its pCPU after a quiet exit (the null hypercall's path),
+ * skips even the shadow: the state that exit left in the model (no LR, no active priority, its
+ * VMCR and HCR, MISR clear) is remembered whole; while nothing writes or touches the interface, an
+ * entry that would load the same changes nothing, and its exit reads back the same. */
+static struct quick {
+	bool valid;   /* the model holds this, and nothing has written or touched it since */
+	bool entered; /* the running vCPU's entry found it so */
+	uint32_t apr[4], vmcr, hcr, misr, eisr, elrsr;
+} quick[PLAT_MAX_CPUS];
+
 void sim_irq_vgic_touched(unsigned cpu)
 {
 	if (cpu >= PLAT_MAX_CPUS)
 		return;
 	for (unsigned r = 0; r < VR_STATE; r++)
 		shadow[cpu].known[r] = shadow[cpu].fresh[r] = false;
+	quick[cpu].valid = false;
 }
 
 void sim_irq_vgic_reset(void)
 {
-	for (unsigned c = 0; c < PLAT_MAX_CPUS; c++)
+	for (unsigned c = 0; c < PLAT_MAX_CPUS; c++) {
 		shadow[c] = (struct shadow){ 0 };
+		quick[c] = (struct quick){ 0 };
+	}
 }
 
 static void sh_wr(unsigned cpu, enum vreg r, uint64_t w)
@@ -157,6 +172,7 @@ static void sh_wr(unsigned cpu, enum vreg r, uint64_t w)
 
 	if (s->known[r] && learnt && s->val[r] == s->learnt_r[r])
 		return;
+	quick[cpu].valid = false;
 	hw_wr(cpu, r, w);
 	s->known[r] = learnt;
 	s->val[r] = learnt ? s->learnt_r[r] : 0;
@@ -214,6 +230,12 @@ static unsigned nr_lr(const struct hal_vgic_cpu *g) { return g->nr_lr < SIM_GIC_
 static void load(unsigned cpu, const struct hal_vgic_cpu *g)
 {
 	bool is_v3 = v3();
+	struct quick *q = &quick[cpu];
+
+	q->entered = q->valid && g->nr_lr == 0 && g->vmcr == q->vmcr && g->hcr == q->hcr &&
+		     !memcmp(g->apr, q->apr, sizeof(q->apr));
+	if (q->entered)
+		return;
 
 	for (unsigned i = 0; i < nr_lr(g); i++)
 		sh_wr(cpu, (enum vreg)(VR_LR0 + i), is_v3 ? g->lr[i] : lr_to_v2(g->lr[i]));
@@ -226,6 +248,14 @@ static void load(unsigned cpu, const struct hal_vgic_cpu *g)
 static void save(unsigned cpu, struct hal_vgic_cpu *g)
 {
 	bool is_v3 = v3();
+	struct quick *q = &quick[cpu];
+
+	if (q->entered && q->valid) {
+		g->misr = q->misr;
+		g->eisr = q->eisr;
+		g->elrsr = q->elrsr;
+		return;
+	}
 
 	for (unsigned i = 0; i < nr_lr(g); i++) {
 		uint64_t lr = sh_rd(cpu, (enum vreg)(VR_LR0 + i));
@@ -251,6 +281,17 @@ static void save(unsigned cpu, struct hal_vgic_cpu *g)
 		sh_wr(cpu, (enum vreg)(VR_LR0 + i), 0);
 	for (unsigned i = 0; i < (is_v3 ? nr_apr() : 1); i++)
 		sh_wr(cpu, (enum vreg)(VR_APR0 + i), 0);
+	if (!quiet)
+		return;
+	/* Nothing was written: the model holds what @g now says (the APRs it does not have are the
+	 * core's, compared as they are). */
+	memcpy(q->apr, g->apr, sizeof(q->apr));
+	q->vmcr = g->vmcr;
+	q->hcr = g->hcr;
+	q->misr = g->misr;
+	q->eisr = g->eisr;
+	q->elrsr = g->elrsr;
+	q->valid = true;
 }
 
 void sim_irq_vcpu_load(struct sim_cpu *c, const struct hal_vcpu_ctx *ctx)
