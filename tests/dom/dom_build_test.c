@@ -142,6 +142,7 @@ unsigned hal_mem_reserved(struct plat_region *out, unsigned max)
 static struct {
 	uint32_t pintid, vintid;
 	struct domain *d;
+	domid_t domid;
 } assigned[64];
 static unsigned nassigned;
 int irq_assign(uint32_t pintid, struct domain *d, uint32_t vintid)
@@ -152,6 +153,7 @@ int irq_assign(uint32_t pintid, struct domain *d, uint32_t vintid)
 	assert_true(nassigned < sizeof(assigned) / sizeof(assigned[0]));
 	assigned[nassigned].pintid = pintid;
 	assigned[nassigned].vintid = vintid;
+	assigned[nassigned].domid = d->id;
 	assigned[nassigned++].d = d;
 	return 0;
 }
@@ -317,6 +319,7 @@ static void test_dom_build_vgic_failure_destroys_the_domain(void **state)
 #define QEMU_SMMU_DTB "tests/dt/data/qemu-virt-gicv3-smmuv3-smp2.dtb"
 static struct platform qemu;
 static struct dt_devices devs;
+static const void *qemu_fdt; /* the host tree devs was scanned from */
 
 #define QEMU_V2_DTB "tests/dt/data/qemu-virt-gicv2-smp2.dtb"
 
@@ -534,6 +537,111 @@ static void test_dom_build_page_shared_by_two_owners_is_mapped_to_neither(void *
 	free(fdt);
 }
 
+static uint32_t rnd(uint32_t *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return *s >> 16;
+}
+
+/* The domain that should have @dev: -1 for the hypervisor or nobody. */
+static int owner_domid(const struct dt_dev *dev)
+{
+	return dev->owner == DT_OWN_DOM0 ? 0 : dev->owner == DT_OWN_DOMU ? (int)dev->domu : -1;
+}
+
+/* Dom0's stage 2 after a build: every device a mapping touches is Dom0's (or disabled), 1:1. */
+static void check_dom0_maps(void)
+{
+	for (unsigned i = 0; i < nmaps; i++) {
+		if (maps[i].type != P2M_MMIO || (qemu.gic.version == 2 && maps[i].pa == pa_addr(qemu.gic.vcpu.base)))
+			continue;
+		assert_int_equal(maps[i].ipa, maps[i].pa);
+		for (unsigned j = 0; j < devs.count; j++) {
+			const struct dt_dev *dev = &devs.dev[j];
+			for (unsigned k = 0; k < dev->nreg; k++) {
+				uint64_t b = pa_addr(dev->reg[k].base);
+				bool touches = maps[i].pa < b + dev->reg[k].size && b < maps[i].pa + maps[i].size;
+				bool inert = dev->owner == DT_OWN_NONE && !dev->passthrough;
+				if (touches && dev->owner != DT_OWN_DOM0 && !inert)
+					fail_msg("Dom0 maps %#llx: %s is not Dom0's", (unsigned long long)maps[i].pa,
+						 fdt_get_name(qemu_fdt, dev->node, NULL));
+			}
+		}
+	}
+}
+
+/* Random owners: each Dom0 device of QEMU's machines marked xen,passthrough (then claimed by DomU 1,
+ * DomU 2 or nobody), disabled, or left alone. After Dom0 and both DomUs are built: Dom0's stage 2
+ * reaches only Dom0's devices, every SPI went to its device's owner and only there (irq_assign
+ * refuses a second owner), every Dom0 SPI was forwarded, and Dom0's tree lists no other's device. */
+static void test_dom_build_random_owners_keep_each_device_with_one_domain(void **state)
+{
+	(void)state;
+	static const char *const trees[] = { QEMU_SMMU_DTB, QEMU_V2_DTB };
+	static char paths[DT_DEV_MAX][128];
+	struct dt_error err;
+
+	for (uint32_t seed = 1; seed <= 40; seed++) {
+		uint32_t s = seed;
+		struct dom_host h;
+		setup(NULL);
+		void *fdt = qemu_host_from(trees[seed % 2], &h, NULL);
+		unsigned n = devs.count;
+		bool dom0[DT_DEV_MAX];
+		for (unsigned i = 0; i < n; i++) {
+			assert_int_equal(fdt_get_path(fdt, devs.dev[i].node, paths[i], sizeof(paths[i])), 0);
+			dom0[i] = devs.dev[i].owner == DT_OWN_DOM0;
+		}
+		for (unsigned i = 0; i < n; i++) {
+			uint32_t r = rnd(&s) % 4;
+			int node = fdt_path_offset(fdt, paths[i]);
+			if (dom0[i] && r == 0)
+				assert_int_equal(fdt_setprop(fdt, node, "xen,passthrough", NULL, 0), 0);
+			else if (dom0[i] && r == 1)
+				assert_int_equal(fdt_setprop_string(fdt, node, "status", "disabled"), 0);
+		}
+		assert_int_equal(dt_platform_parse(fdt, &qemu, &err), 0);
+		assert_int_equal(dt_dev_scan(fdt, &qemu, &devs, &err), 0);
+		for (unsigned i = 0; i < n; i++) {
+			uint32_t r = rnd(&s) % 3;
+			if (fdt_getprop(fdt, fdt_path_offset(fdt, paths[i]), "xen,passthrough", NULL) && r < 2)
+				assert_int_equal(dt_dev_claim(fdt, &devs, paths[i], 1 + r, &err), 0);
+		}
+		qemu_fdt = fdt;
+
+		struct boot_domain bd = boot_dom(true, 1);
+		struct domain *d;
+		assert_int_equal(dom_build(&bd, 0, &h, &d), 0);
+		check_dom0_maps();
+		const void *tree = guest_tree();
+		for (unsigned i = 0; i < devs.count; i++) {
+			char path[128];
+			assert_int_equal(fdt_get_path(fdt, devs.dev[i].node, path, sizeof(path)), 0);
+			bool foreign = devs.dev[i].owner == DT_OWN_DOMU || devs.dev[i].passthrough;
+			assert_int_equal(fdt_path_offset(tree, path) >= 0 && foreign, false);
+			if (devs.dev[i].owner == DT_OWN_DOM0)
+				assert_true(fdt_path_offset(tree, path) >= 0);
+		}
+		unsigned dom0_spis = nassigned;
+		for (domid_t id = 1; id <= 2; id++) {
+			nmaps = next_frame = 0; /* a new domain's RAM and stage 2; the SPIs stay assigned */
+			bd = boot_dom(false, 1);
+			assert_int_equal(dom_build(&bd, id, &h, &d), 0);
+		}
+		unsigned want_dom0 = 0;
+		for (unsigned i = 0; i < devs.count; i++)
+			for (unsigned j = 0; j < devs.dev[i].nirq; j++) {
+				uint32_t intid = devs.dev[i].irq[j];
+				want_dom0 += intid >= 32 && devs.dev[i].owner == DT_OWN_DOM0;
+				for (unsigned k = 0; k < nassigned; k++)
+					if (assigned[k].pintid == intid)
+						assert_int_equal(assigned[k].domid, owner_domid(&devs.dev[i]));
+			}
+		assert_int_equal(dom0_spis, want_dom0);
+		free(fdt);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -548,6 +656,7 @@ int main(void)
 		cmocka_unit_test_setup(test_dom_build_passthrough_device_goes_to_its_domu_not_dom0, setup),
 		cmocka_unit_test_setup(test_dom_build_passthrough_over_guest_ram_fails_cleanly, setup),
 		cmocka_unit_test_setup(test_dom_build_page_shared_by_two_owners_is_mapped_to_neither, setup),
+		cmocka_unit_test_setup(test_dom_build_random_owners_keep_each_device_with_one_domain, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
