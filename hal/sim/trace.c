@@ -103,39 +103,101 @@ int sim_trace_open(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* The JSON goes through a buffer of our own: stdio's formatting was most of the trace's cost. */
+static struct {
+	char b[1u << 16];
+	size_t n;
+} ob;
+
+static void flush(void)
+{
+	fwrite(ob.b, 1, ob.n, t.f);
+	ob.n = 0;
+}
+
+static void out(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (ob.n + len > sizeof(ob.b))
+		flush();
+	if (len > sizeof(ob.b)) {
+		fwrite(s, 1, len, t.f);
+		return;
+	}
+	memcpy(ob.b + ob.n, s, len);
+	ob.n += len;
+}
+
+static void out_u(uint64_t v)
+{
+	char d[24];
+	unsigned i = sizeof(d);
+
+	d[--i] = 0;
+	do
+		d[--i] = (char)('0' + v % 10);
+	while (v /= 10);
+	out(d + i);
+}
+
+static void out_i(int64_t v)
+{
+	if (v < 0) {
+		out("-");
+		out_u(0 - (uint64_t)v);
+	} else {
+		out_u((uint64_t)v);
+	}
+}
+
 /* Chrome's ts and dur are microseconds: ticks of 16 ns, printed exactly. */
 static void put_us(const char *key, uint64_t ticks)
 {
 	uint64_t ns = ticks * NS_PER_TICK;
-	fprintf(t.f, ",\"%s\":%" PRIu64 ".%03" PRIu64, key, ns / 1000, ns % 1000);
+	char frac[5] = { '.', (char)('0' + ns % 1000 / 100), (char)('0' + ns % 100 / 10), (char)('0' + ns % 10), 0 };
+
+	out(key);
+	out_u(ns / 1000);
+	out(frac);
 }
 
 /* Opens one event; the caller adds fields and closes it with end(). */
 static void begin(const char *ph, unsigned pid, unsigned tid, uint64_t ts)
 {
-	fprintf(t.f, "%s{\"ph\":\"%s\",\"pid\":%u,\"tid\":%u", t.first ? "" : ",\n", ph, pid, tid);
+	out(t.first ? "{\"ph\":\"" : ",\n{\"ph\":\"");
+	out(ph);
+	out("\",\"pid\":");
+	out_u(pid);
+	out(",\"tid\":");
+	out_u(tid);
+	put_us(",\"ts\":", ts);
 	t.first = false;
-	put_us("ts", ts);
 	t.tot.events_written++;
 }
 
-static void end(void) { fputc('}', t.f); }
+static void end(void) { out("}"); }
 
-static void span(unsigned pid, unsigned tid, uint64_t from, uint64_t to, const char *name, const char *args)
+/* A span named @name (and @name2 after it, if any), @args a JSON members list or NULL. */
+static void span(unsigned pid, unsigned tid, uint64_t from, uint64_t to, const char *name, const char *name2)
 {
 	begin("X", pid, tid, from);
-	put_us("dur", to - from);
-	fprintf(t.f, ",\"name\":\"%s\"", name);
-	if (args)
-		fprintf(t.f, ",\"args\":{%s}", args);
-	end();
+	put_us(",\"dur\":", to - from);
+	out(",\"name\":\"");
+	out(name);
+	if (name2)
+		out(name2);
+	out("\"");
 }
 
 static void instant(unsigned pid, unsigned tid, uint64_t ts, const char *name, const char *args)
 {
 	begin("i", pid, tid, ts);
-	fprintf(t.f, ",\"s\":\"t\",\"name\":\"%s\",\"args\":{%s}", name, args);
-	end();
+	out(",\"s\":\"t\",\"name\":\"");
+	out(name);
+	out("\",\"args\":{");
+	out(args);
+	out("}}");
 }
 
 static bool who(const struct hal_vcpu_ctx *ctx, unsigned *dom, unsigned *vcpu)
@@ -171,7 +233,7 @@ static const char *hcall_name(unsigned op, char *buf, size_t len)
 static void close_hyp(unsigned cpu, uint64_t now)
 {
 	struct pstate *p = &t.p[cpu];
-	char name[48], cls[16];
+	char cls[16];
 
 	if (!p->in_hyp)
 		return;
@@ -179,22 +241,31 @@ static void close_hyp(unsigned cpu, uint64_t now)
 	t.dom[p->dom].hyp_ticks[p->vcpu] += now - p->since;
 	if (!t.f)
 		return;
-	snprintf(name, sizeof(name), "hyp %s", class_name(p->cls, cls, sizeof(cls)));
-	span(0, cpu, p->since, now, name, NULL);
-	span(1 + p->dom, p->vcpu, p->since, now, name, NULL);
+	const char *c = class_name(p->cls, cls, sizeof(cls));
+	span(0, cpu, p->since, now, "hyp ", c);
+	end();
+	span(1 + p->dom, p->vcpu, p->since, now, "hyp ", c);
+	end();
 }
 
-static void hcall_done(unsigned dom, unsigned vcpu, struct vstate *v, const char *result)
+static void hcall_done(unsigned dom, unsigned vcpu, struct vstate *v, const int64_t *result)
 {
-	char args[96], buf[16];
+	char buf[16];
 
 	v->hcall = false;
 	if (!t.f)
 		return;
-	snprintf(args, sizeof(args), "\"op\":%u,\"result\":%s", v->op, result);
-	char name[40];
-	snprintf(name, sizeof(name), "hypercall %s", hcall_name(v->op, buf, sizeof(buf)));
-	instant(1 + dom, vcpu, v->hcall_at, name, args);
+	begin("i", 1 + dom, vcpu, v->hcall_at);
+	out(",\"s\":\"t\",\"name\":\"hypercall ");
+	out(hcall_name(v->op, buf, sizeof(buf)));
+	out("\",\"args\":{\"op\":");
+	out_u(v->op);
+	out(",\"result\":");
+	if (result)
+		out_i(*result);
+	else
+		out("null");
+	out("}}");
 }
 
 void sim_trace_enter(struct sim_cpu *c, const struct hal_vcpu_ctx *ctx)
@@ -231,12 +302,9 @@ void sim_trace_enter(struct sim_cpu *c, const struct hal_vcpu_ctx *ctx)
 	d->seen = true;
 	if (vcpu + 1 > d->nr_vcpus)
 		d->nr_vcpus = vcpu + 1;
-	if (v->hcall && !t.f) {
-		v->hcall = false;
-	} else if (v->hcall) {
-		char res[24];
-		snprintf(res, sizeof(res), "%" PRId64, (int64_t)ctx->x[0]);
-		hcall_done(dom, vcpu, v, res);
+	if (v->hcall) {
+		int64_t res = (int64_t)ctx->x[0];
+		hcall_done(dom, vcpu, v, &res);
 	}
 	if (sample && t.frames) {
 		uint64_t n = t.frames(dom);
@@ -282,12 +350,16 @@ void sim_trace_exit(struct sim_cpu *c, const struct hal_vcpu_ctx *ctx, const str
 	d->exits[cls]++;
 	d->run_ticks[vcpu] += now - p->since;
 	if (t.f) {
-		char args[24];
-		snprintf(args, sizeof(args), "\"pcpu\":%u", cpu);
-		char name[24];
-		snprintf(name, sizeof(name), "d%u v%u", dom, vcpu);
-		span(0, cpu, p->since, now, name, NULL);
-		span(1 + dom, vcpu, p->since, now, "guest", args);
+		span(0, cpu, p->since, now, "d", NULL);
+		ob.n--; /* the name's closing quote: dN vM goes in it */
+		out_u(dom);
+		out(" v");
+		out_u(vcpu);
+		out("\"}");
+		span(1 + dom, vcpu, p->since, now, "guest", NULL);
+		out(",\"args\":{\"pcpu\":");
+		out_u(cpu);
+		out("}}");
 	}
 	v->nr_lr = ctx->vgic.nr_lr < HAL_VGIC_MAX_LRS ? ctx->vgic.nr_lr : HAL_VGIC_MAX_LRS;
 	memcpy(v->lr, ctx->vgic.lr, v->nr_lr * sizeof(v->lr[0]));
@@ -298,7 +370,7 @@ void sim_trace_exit(struct sim_cpu *c, const struct hal_vcpu_ctx *ctx, const str
 		unsigned op = (unsigned)ctx->x[16];
 		d->hcalls[op < SIM_TRACE_HCALLS ? op : SIM_TRACE_HCALLS]++;
 		if (v->hcall)
-			hcall_done(dom, vcpu, v, "null"); /* never resumed: the vCPU was reset */
+			hcall_done(dom, vcpu, v, NULL); /* never resumed: the vCPU was reset */
 		v->hcall = true;
 		v->op = op;
 		v->hcall_at = now;
@@ -342,6 +414,7 @@ void sim_trace_idle(struct sim_cpu *c)
 
 static void meta(unsigned pid, int tid, const char *what, const char *name)
 {
+	flush();
 	fprintf(t.f, ",\n{\"ph\":\"M\",\"pid\":%u,", pid);
 	if (tid >= 0)
 		fprintf(t.f, "\"tid\":%d,", tid);
@@ -358,9 +431,10 @@ int sim_trace_close(char *err, size_t errlen)
 	for (unsigned d = 0; d < SIM_TRACE_DOMS; d++)
 		for (unsigned i = 0; i < SIM_TRACE_VCPUS; i++)
 			if (t.v[d][i].hcall)
-				hcall_done(d, i, &t.v[d][i], "null");
+				hcall_done(d, i, &t.v[d][i], NULL);
 	if (!t.f)
 		return 0;
+	flush();
 	if (t.first) /* no event at all: the metadata below must not start with a comma */
 		fputs("{\"ph\":\"M\",\"pid\":0,\"name\":\"process_sort_index\",\"args\":{\"sort_index\":0}}", t.f);
 	meta(0, -1, "process_name", "pCPUs");
