@@ -31,8 +31,9 @@ struct vgic_irq {
 	int8_t lr;       /* the LR the last flush put it in, or -1 */
 	uint8_t intent;  /* VGIC_INTENT_* */
 	bool enabled;
-	bool latch; /* edge seen, or pending set by software (ISPENDR) */
-	bool level; /* the input line, for level-sensitive interrupts */
+	bool latch;    /* edge seen, or pending set by software (ISPENDR) */
+	bool lr_latch; /* level: the LR's pending state is the latch flush took (it comes back if unused) */
+	bool level;    /* the input line, for level-sensitive interrupts */
 	bool active;
 	bool edge;
 	bool group1;

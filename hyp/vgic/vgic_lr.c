@@ -38,10 +38,12 @@ static void fold(struct domain *d, struct vgic_irq *irq, uint64_t lr)
 	} else if (irq->edge || irq->pintid) {
 		if (p)
 			irq->latch = true;
-	} else if (!was_pending) {
-		/* The guest took it: a pending state set by ISPENDR is used up; the line may still be high. */
-		irq->latch = false;
+	} else if (p && irq->lr_latch) {
+		/* Not taken: the latch flush moved into the LR is still owed. Taken, it is used up (the
+		 * line may still be high); one set since the flush stands either way. */
+		irq->latch = true;
 	}
+	irq->lr_latch = false;
 	irq->active = a;
 }
 
@@ -167,12 +169,16 @@ static uint64_t lr_encode(struct domain *d, struct vgic_irq *irq)
 		if (irq->active)
 			lr |= HAL_LR_ACTIVE;
 		if (pend) {
+			/* The LR holds the pending state now; an injection while it is there latches anew. */
 			lr |= HAL_LR_PENDING;
-			if (irq->edge)
-				irq->latch = false;
+			irq->lr_latch = !irq->edge && irq->latch;
+			irq->latch = false;
 		}
-		if (!irq->edge)
-			lr |= HAL_LR_EOI; /* a level still high is pending again once the guest is done */
+		/* A level still high is pending again once the guest is done: the EOI brings it back.
+		 * A latched one whose line is low (the virtual timer, masked as it fired) ends there,
+		 * with no exit; a later rise finds it listed and kicks, or is seen at the next flush. */
+		if (!irq->edge && irq->level)
+			lr |= HAL_LR_EOI;
 	}
 	return lr;
 }

@@ -329,6 +329,36 @@ static void test_vgic_level_interrupt_pending_again_while_line_high(void **state
 	assert_int_equal(v0->vgic->nr_listed, 0);
 }
 
+/* The virtual timer's way (Xen's too): the PPI latched by an injection, its line low because the
+ * hypervisor masked the timer. The guest's EOI ends it: no maintenance exit to resample a line that
+ * is not there, and the next sync lets it go. */
+static void test_vgic_latched_level_with_line_low_takes_no_eoi_maintenance(void **state)
+{
+	(void)state;
+	irq_on(27, 0xa0); /* PPIs are level-sensitive */
+	assert_int_equal(vgic_inject(&fake_dom, v0, 27), 0);
+	vgic_flush(v0);
+	assert_int_equal(v0->ctx.vgic.nr_lr, 1);
+	assert_int_equal(lr_state(v0, 0), HAL_LR_PENDING);
+	assert_false(v0->ctx.vgic.lr[0] & HAL_LR_EOI);
+	assert_int_equal(fake_guest_ack(v0), 27);
+	fake_guest_eoi(v0, 27);
+	assert_false(fake_maintenance(v0));
+	fake_cycle(v0);
+	assert_int_equal(v0->ctx.vgic.nr_lr, 0);
+	assert_int_equal(v0->vgic->nr_listed, 0);
+	/* Injected again while its LR is still loaded, twice: taken each time, once. */
+	for (unsigned i = 0; i < 2; i++) {
+		assert_int_equal(vgic_inject(&fake_dom, v0, 27), 0);
+		fake_cycle(v0);
+		assert_int_equal(fake_guest_ack(v0), 27);
+		fake_guest_eoi(v0, 27);
+	}
+	fake_cycle(v0);
+	assert_int_equal(fake_guest_ack(v0), HAL_IRQ_SPURIOUS);
+	assert_int_equal(v0->vgic->nr_listed, 0);
+}
+
 static void test_vgic_level_dropped_before_ack_is_withdrawn(void **state)
 {
 	(void)state;
@@ -575,6 +605,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_vgic_active_lrs_held_by_guest_still_let_pending_through_npie,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vgic_level_interrupt_pending_again_while_line_high, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_vgic_latched_level_with_line_low_takes_no_eoi_maintenance, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_vgic_level_dropped_before_ack_is_withdrawn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vgic_active_interrupt_injected_again_becomes_active_pending, setup,
