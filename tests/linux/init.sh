@@ -14,6 +14,11 @@ if [ -r /sys/hypervisor/type ]; then
 else
 	say "hypervisor type: none (no /sys/hypervisor/type)"
 fi
+# What /sys/hypervisor shows (xen_version's sub-ops); uuid is left out, it asks xenstore.
+for f in version/major version/minor version/extra compilation/compiler properties/capabilities \
+	properties/changeset properties/virtual_start properties/pagesize properties/features properties/buildid; do
+	[ ! -e "/sys/hypervisor/$f" ] || say "sys/hypervisor/$f: $(cat "/sys/hypervisor/$f" 2>&1)"
+done
 # Dependencies first: mkinitrd.py wrote the load order.
 for ko in $(cat /lib/modules/order); do
 	if out=$(insmod "/lib/modules/$ko" 2>&1); then
