@@ -14,12 +14,13 @@
 #include "public/errno.h"
 #include "vgic/vgic.h"
 
-#define SZ_2M          (2ull << 20)
-#define IMAGE_MAGIC    0x644d5241u /* "ARM\x64" at offset 56 */
-#define IMAGE_HDR_SIZE 64
-#define GUEST_DT_SIZE  4096
-#define DOM0_DT_SIZE   (64u << 10) /* the host's tree without its padding, and what Dom0's adds */
-#define FIRST_SPI      32u
+#define SZ_2M             (2ull << 20)
+#define IMAGE_MAGIC       0x644d5241u /* "ARM\x64" at offset 56 */
+#define IMAGE_HDR_SIZE    64
+#define GUEST_DT_SIZE     4096
+#define DOM0_DT_SIZE      (64u << 10) /* the host's tree without its padding, and what Dom0's adds */
+#define FIRST_SPI         32u
+#define MAX_RESERVED_SEEN 8
 
 static uint64_t align_up(uint64_t x, uint64_t a) { return (x + a - 1) & ~(a - 1); }
 
@@ -304,16 +305,22 @@ static int devices(struct domain *d, const struct dom_host *host, bool dom0, uns
 	return rc;
 }
 
-/* Where Dom0 maps grant-table frames (/hypervisor's reg): as Xen, the hypervisor's own image, RAM
- * that is never Dom0's, so a frame mapped there hides nothing of Dom0's 1:1 map. */
+/* Where Dom0 maps grant-table frames (/hypervisor's reg): as Xen, RAM the hypervisor keeps (its
+ * image first), which is never Dom0's, so a frame mapped there hides nothing of Dom0's 1:1 map.
+ * Linux maps the whole table's worth (GNTTABOP_query_size's maximum) from reg's start, so the
+ * region must hold all of it. */
 static struct dt_guest_bank dom0_gnttab(void)
 {
-	struct plat_region r[1];
-	uint64_t max = (uint64_t)GNTTAB_MAX_FRAMES * PAGE_SIZE;
+	struct plat_region r[MAX_RESERVED_SEEN];
+	uint64_t want = (uint64_t)GNTTAB_MAX_FRAMES * PAGE_SIZE;
+	unsigned n = hal_mem_reserved(r, MAX_RESERVED_SEEN);
 
-	if (hal_mem_reserved(r, 1) == 0)
-		return (struct dt_guest_bank){ ipa_init(0), 0 };
-	return (struct dt_guest_bank){ ipa_init(pa_addr(r[0].base)), r[0].size < max ? r[0].size : max };
+	for (unsigned i = 0; i < n && i < MAX_RESERVED_SEEN; i++)
+		if (r[i].size >= want)
+			return (struct dt_guest_bank){ ipa_init(pa_addr(r[i].base)), want };
+	con_printf("dom0: no reserved region holds %llu grant frames; /hypervisor has no reg\n",
+		   (unsigned long long)GNTTAB_MAX_FRAMES);
+	return (struct dt_guest_bank){ ipa_init(0), 0 };
 }
 
 int dom_build(const struct boot_domain *bd, domid_t id, const struct dom_host *host, struct domain **out)

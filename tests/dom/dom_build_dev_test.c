@@ -345,6 +345,32 @@ static void test_dom_build_random_owners_keep_each_device_with_one_domain(void *
 	}
 }
 
+/* /hypervisor's reg covers the whole grant table Linux maps from it (64 frames), in the first RAM
+ * region the hypervisor keeps that holds it; with none, no reg rather than a short one. */
+static void test_dom_build_dom0_grant_region_holds_every_frame_or_is_absent(void **state)
+{
+	(void)state;
+	struct dom_host h;
+	void *fdt = qemu_host(&h, NULL);
+	struct boot_domain bd = boot_dom(true, 1);
+	struct domain *d;
+	reserved[0].size = 0x10000;
+	reserved[1] = (struct plat_region){ pa_init(0x4e000000), 0x100000 };
+	nreserved = 2;
+	assert_int_equal(dom_build(&bd, 0, &h, &d), 0);
+	int len;
+	const fdt64_t *reg = fdt_getprop(guest_tree(), fdt_path_offset(guest_tree(), "/hypervisor"), "reg", &len);
+	assert_int_equal(len, 16);
+	assert_int_equal(fdt64_ld(&reg[0]), 0x4e000000);
+	assert_int_equal(fdt64_ld(&reg[1]), 64 * 4096);
+
+	setup(NULL);
+	reserved[0].size = 0x10000;
+	assert_int_equal(dom_build(&bd, 0, &h, &d), 0);
+	assert_null(fdt_getprop(guest_tree(), fdt_path_offset(guest_tree(), "/hypervisor"), "reg", NULL));
+	free(fdt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +380,7 @@ int main(void)
 		cmocka_unit_test_setup(test_dom_build_passthrough_over_guest_ram_fails_cleanly, setup),
 		cmocka_unit_test_setup(test_dom_build_page_shared_by_two_owners_is_mapped_to_neither, setup),
 		cmocka_unit_test_setup(test_dom_build_random_owners_keep_each_device_with_one_domain, setup),
+		cmocka_unit_test_setup(test_dom_build_dom0_grant_region_holds_every_frame_or_is_absent, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

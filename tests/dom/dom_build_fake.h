@@ -35,6 +35,8 @@ extern unsigned vgic_inits, destroyed, next_frame, nmaps, nassigned;
 extern int vgic_rc;
 extern struct fake_map maps[256];
 extern struct fake_assign assigned[64];
+extern struct plat_region reserved[2]; /* hal_mem_reserved's answer: the image, 2 MiB, by default */
+extern unsigned nreserved;
 
 /* A QEMU-like host platform with a GIC of @version (no tree, no devices). */
 struct platform fake_host(unsigned version);
