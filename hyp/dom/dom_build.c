@@ -22,6 +22,9 @@
 #define FIRST_SPI         32u
 #define MAX_RESERVED_SEEN 8
 
+/* The tree names the upcall PPI the event channels raise. */
+_Static_assert(16 + DT_GUEST_EVTCHN_PPI == DOMAIN_EVTCHN_PPI, "/hypervisor's interrupts is not the upcall");
+
 static uint64_t align_up(uint64_t x, uint64_t a) { return (x + a - 1) & ~(a - 1); }
 
 /* The largest power-of-two run of pages that fits @left and keeps @ipa's alignment. */

@@ -188,11 +188,43 @@ static void test_dt_guest_unknown_gic_version_returns_einval(void **state)
 	assert_int_equal(dt_guest_build(buf, sizeof(buf), &g), -XEN_EINVAL);
 }
 
+/* What Linux's Xen support reads: grant frames from reg[0], the upcall from interrupts (PPI 15 =
+ * INTID 31, the hypervisor's DOMAIN_EVTCHN_PPI), and PSCI through hvc for its secondary vCPUs. */
+static void test_dt_guest_hypervisor_node_has_grant_region_evtchn_ppi_and_psci(void **state)
+{
+	(void)state;
+	struct dt_guest g = { .bank = { { ipa_init(0x40000000), 1u << 20 } }, .banks = 1, .vcpus = 2 };
+	g.gnttab = (struct dt_guest_bank){ ipa_init(0x38000000), 0x1000000 };
+	g.gic.version = 3;
+	g.gic.dist = (struct dt_guest_bank){ ipa_init(0x03001000), 0x10000 };
+	g.gic.redist = (struct dt_guest_bank){ ipa_init(0x03020000), 2 * 0x20000 };
+	assert_true(dt_guest_build(buf, sizeof(buf), &g) > 0);
+	int hyp = fdt_path_offset(buf, "/hypervisor"), len;
+	const fdt64_t *reg = fdt_getprop(buf, hyp, "reg", &len);
+	assert_int_equal(len, 16);
+	assert_int_equal(fdt64_ld(&reg[0]), 0x38000000);
+	assert_int_equal(fdt64_ld(&reg[1]), 0x1000000);
+	const fdt32_t *irq = fdt_getprop(buf, hyp, "interrupts", &len);
+	assert_int_equal(len, 12);
+	assert_int_equal(fdt32_ld(&irq[0]), 1); /* a PPI */
+	assert_int_equal(16 + fdt32_ld(&irq[1]), 31);
+	int psci = fdt_node_offset_by_compatible(buf, -1, "arm,psci-0.2");
+	assert_true(psci >= 0);
+	assert_string_equal(fdt_getprop(buf, psci, "method", NULL), "hvc");
+	/* Without a GIC there is no interrupt to name, nor without a region a reg. */
+	g.gic.version = 0;
+	g.gnttab.size = 0;
+	assert_true(dt_guest_build(buf, sizeof(buf), &g) > 0);
+	assert_null(fdt_getprop(buf, fdt_path_offset(buf, "/hypervisor"), "interrupts", NULL));
+	assert_null(fdt_getprop(buf, fdt_path_offset(buf, "/hypervisor"), "reg", NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dt_guest_tree_is_valid_with_memory_cpus_and_bootargs),
 		cmocka_unit_test(test_dt_guest_hypervisor_node_is_compatible_with_xen),
+		cmocka_unit_test(test_dt_guest_hypervisor_node_has_grant_region_evtchn_ppi_and_psci),
 		cmocka_unit_test(test_dt_guest_small_buffer_returns_enospc),
 		cmocka_unit_test(test_dt_guest_bad_vcpu_count_returns_einval),
 		cmocka_unit_test(test_dt_guest_dom0_banks_and_initrd_are_described),
