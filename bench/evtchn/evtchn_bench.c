@@ -25,6 +25,12 @@ unsigned hal_vgic_lrs(void) { return 4; }
 unsigned hal_vgic_prio_bits(void) { return 5; }
 void hal_irq_deactivate(uint32_t intid) { (void)intid; }
 void vcpu_kick(struct vcpu *v) { (void)v; }
+void domain_pause(struct domain *d) { (void)d; }
+int domain_unpause(struct domain *d)
+{
+	(void)d;
+	return 0;
+}
 int mmio_register(struct domain *d, ipa_t base, uint64_t size, mmio_fn fn, void *priv)
 {
 	(void)d, (void)base, (void)size, (void)fn, (void)priv;

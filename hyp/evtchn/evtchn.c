@@ -1,5 +1,6 @@
 #include "evtchn/evtchn_int.h"
 
+#include "dom/vcpu.h"
 #include "hal/mmu.h"
 #include "mm/heap.h"
 #include "public/errno.h"
@@ -68,7 +69,32 @@ int evtchn_domain_init(struct domain *d)
 /* shared_info's bitmaps, changed by the guest concurrently: every update is one atomic RMW. */
 static struct shared_info *shared(struct domain *d) { return hal_pa_to_va(d->shared_info); }
 
-static bool test_and_set(uint64_t *w, uint64_t bit) { return __atomic_fetch_or(w, bit, __ATOMIC_SEQ_CST) & bit; }
+unsigned evtchn_guest_tries = 16;
+_Static_assert(__builtin_offsetof(struct vcpu_info, evtchn_upcall_pending) == 0, "upcall flag in the first word");
+
+/* *@w = (*@w & @clear_mask) | @set on a word @d's guest shares with us; returns the old value. The
+ * guest's other vCPUs may keep the line from us (an exclusive store has no progress guarantee, the
+ * lesson of Xen's XSA-295), so single attempts are bounded; past them @d is paused and its vCPUs
+ * made to exit, after which nothing contends and the update completes. */
+static uint64_t guest_rmw(struct domain *d, uint64_t *w, uint64_t clear_mask, uint64_t set)
+{
+	uint64_t old = __atomic_load_n(w, __ATOMIC_RELAXED);
+
+	for (unsigned i = 0; i < evtchn_guest_tries; i++)
+		if (__atomic_compare_exchange_n(w, &old, (old & clear_mask) | set, true, __ATOMIC_SEQ_CST,
+						__ATOMIC_RELAXED))
+			return old;
+	domain_pause(d);
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		vcpu_kick(d->vcpu[i]);
+	while (
+	    !__atomic_compare_exchange_n(w, &old, (old & clear_mask) | set, false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+		;
+	domain_unpause(d);
+	return old;
+}
+
+static bool test_and_set(struct domain *d, uint64_t *w, uint64_t bit) { return guest_rmw(d, w, ~0ull, bit) & bit; }
 
 /* The selector bit of @word and the upcall of @v; the PPI only on the upcall's 0 -> 1 edge, as the
  * guest clears it before scanning. A vCPU without a vcpu_info (not yet registered) gets only the
@@ -82,9 +108,10 @@ static void mark_word(struct domain *d, unsigned vcpu, unsigned word)
 	if (!pa_addr(pa))
 		return;
 	struct vcpu_info *vi = hal_pa_to_va(pa);
-	if (test_and_set(&vi->evtchn_pending_sel, 1ull << word))
+	if (test_and_set(d, &vi->evtchn_pending_sel, 1ull << word))
 		return;
-	if (__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST))
+	/* evtchn_upcall_pending is the first byte of the 8-aligned vcpu_info (little-endian). */
+	if (guest_rmw(d, (uint64_t *)vi, ~0xffull, 1) & 0xff)
 		return;
 	if (d->vgic)
 		vgic_inject(d, v, DOMAIN_EVTCHN_PPI);
@@ -96,7 +123,7 @@ void evtchn_set_pending(struct domain *d, unsigned vcpu, evtchn_port_t port)
 	unsigned w = port / 64;
 	uint64_t bit = 1ull << (port % 64);
 
-	if (test_and_set(&s->evtchn_pending[w], bit))
+	if (test_and_set(d, &s->evtchn_pending[w], bit))
 		return; /* already pending: the guest has not consumed the last one yet */
 	if (__atomic_load_n(&s->evtchn_mask[w], __ATOMIC_SEQ_CST) & bit)
 		return;
@@ -110,7 +137,7 @@ void evtchn_unmask_port(struct domain *d, unsigned vcpu, evtchn_port_t port)
 	uint64_t bit = 1ull << (port % 64);
 
 	/* Order matters as in set_pending: clear the mask, then look at pending. */
-	if ((__atomic_fetch_and(&s->evtchn_mask[w], ~bit, __ATOMIC_SEQ_CST) & bit) &&
+	if ((guest_rmw(d, &s->evtchn_mask[w], ~bit, 0) & bit) &&
 	    (__atomic_load_n(&s->evtchn_pending[w], __ATOMIC_SEQ_CST) & bit))
 		mark_word(d, vcpu, w);
 }
@@ -135,7 +162,7 @@ void evtchn_free_port(struct domain *d, evtchn_port_t port, struct domain *peer)
 	}
 	*p = (struct evtchn_port){ .state = ECS_FREE };
 	/* A later binding of this port must not inherit an old event. */
-	__atomic_fetch_and(&shared(d)->evtchn_pending[port / 64], ~(1ull << (port % 64)), __ATOMIC_SEQ_CST);
+	guest_rmw(d, &shared(d)->evtchn_pending[port / 64], ~(1ull << (port % 64)), 0);
 }
 
 void evtchn_close_all(struct domain *d)

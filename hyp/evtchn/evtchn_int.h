@@ -55,6 +55,10 @@ void evtchn_free_port(struct domain *d, evtchn_port_t port, struct domain *peer)
 /* Frees every port of @d but the reserved one; the caller holds the link lock. */
 void evtchn_close_all(struct domain *d);
 
+/* Single attempts at an update of guest-shared memory before the guest is paused for it (tests
+ * set 0 to take the paused path every time). */
+extern unsigned evtchn_guest_tries;
+
 /* The 2-level delivery: pending bit, then unless masked the selector bit and the upcall of vCPU
  * @vcpu of @d. evtchn_unmask_port is the unmask side (a pending event now reaches its vCPU). */
 void evtchn_set_pending(struct domain *d, unsigned vcpu, evtchn_port_t port);

@@ -40,6 +40,25 @@ struct domain *domain_by_id(domid_t id)
 	return NULL;
 }
 
+unsigned fake_pauses, fake_unpauses, fake_kicks;
+void domain_pause(struct domain *d)
+{
+	d->pause_count++;
+	fake_pauses++;
+}
+int domain_unpause(struct domain *d)
+{
+	assert_true(d->pause_count > 0);
+	d->pause_count--;
+	fake_unpauses++;
+	return 0;
+}
+void vcpu_kick(struct vcpu *v)
+{
+	(void)v;
+	fake_kicks++;
+}
+
 int vgic_inject(struct domain *d, struct vcpu *v, uint32_t intid)
 {
 	unsigned i = (unsigned)(d - fake_dom);
@@ -87,6 +106,8 @@ void fake_world(void)
 	memset(fake_injects, 0, sizeof(fake_injects));
 	memset(fake_guest, 0, sizeof(fake_guest));
 	fake_heap_left = -1;
+	fake_pauses = fake_unpauses = fake_kicks = 0;
+	evtchn_guest_tries = 16;
 	for (unsigned i = 0; i < FAKE_DOMS; i++) {
 		struct domain *d = &fake_dom[i];
 		d->id = ids[i];

@@ -527,6 +527,40 @@ static void test_evtchn_domain_destroy_turns_peers_unbound(void **state)
 	evtchn_domain_destroy(D2); /* twice is harmless */
 }
 
+static void test_evtchn_guest_word_updates_past_their_attempts_pause_the_guest(void **state)
+{
+	(void)state;
+	evtchn_port_t p1, p2;
+	pair(&p1, &p2);
+	/* Normally no pause at all. */
+	assert_int_equal(evtchn_send(D1, p1), 0);
+	assert_int_equal(fake_pauses, 0);
+	fake_ack_upcall(2, 0);
+	fake_shared[2]->evtchn_pending[0] = 0;
+	/* No single attempt allowed, as if the guest kept every word from us: each update (pending,
+	 * selector, upcall flag) pauses the receiver, kicks its vCPUs and still completes. */
+	evtchn_guest_tries = 0;
+	fake_vi(2, 0)->evtchn_upcall_mask = 0x5a;
+	assert_int_equal(evtchn_send(D1, p1), 0);
+	assert_true(fake_pending(2, p2));
+	assert_int_equal(fake_vi(2, 0)->evtchn_pending_sel, 1ull << (p2 / 64));
+	assert_int_equal(fake_vi(2, 0)->evtchn_upcall_pending, 1);
+	assert_int_equal(fake_vi(2, 0)->evtchn_upcall_mask, 0x5a); /* the byte beside it is the guest's */
+	assert_int_equal(fake_injects[2][0], 2);
+	assert_int_equal(fake_pauses, 3);
+	assert_int_equal(fake_unpauses, 3);
+	assert_int_equal(fake_kicks, 3 * FAKE_VCPUS);
+	assert_int_equal(D2->pause_count, 0);
+	assert_int_equal(D1->pause_count, 0);
+	/* Unmask and close take the same path. */
+	fake_mask(2, p2, true);
+	assert_int_equal(evtchn_unmask(D2, p2), 0);
+	assert_int_equal(evtchn_close(D2, p2), 0);
+	assert_false(fake_pending(2, p2));
+	assert_int_equal(fake_pauses, fake_unpauses);
+	assert_int_equal(D2->pause_count, 0);
+}
+
 static void test_evtchn_domain_init_without_memory_returns_enomem(void **state)
 {
 	(void)state;
@@ -578,6 +612,7 @@ int main(void)
 		T(test_evtchn_reset_closes_every_port_and_unbinds_peers),
 		T(test_evtchn_reset_of_another_domain_needs_privilege_and_a_pause),
 		T(test_evtchn_domain_destroy_turns_peers_unbound),
+		T(test_evtchn_guest_word_updates_past_their_attempts_pause_the_guest),
 		T(test_evtchn_domain_init_without_memory_returns_enomem),
 #undef T
 	};
