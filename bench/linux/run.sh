@@ -10,8 +10,9 @@ set -uo pipefail
 self=$(readlink -f "${BASH_SOURCE[0]}")
 top=$(cd "$(dirname "$self")/../.." && pwd)
 boot="$top/tests/linux/boot.sh"
-for c in "${RUNFILES_DIR:-$0.runfiles}/halcyon/hyp_arm64.bin" "$top/bazel-bin/hyp_arm64.bin"; do
-	[ -f "$c" ] && { export HYP_IMAGE=$c; break; }
+# HYP_IMAGE from the environment wins (e.g. an image built from another checkout).
+for c in "${HYP_IMAGE:-}" "${RUNFILES_DIR:-$0.runfiles}/halcyon/hyp_arm64.bin" "$top/bazel-bin/hyp_arm64.bin"; do
+	[ -n "$c" ] && [ -f "$c" ] && { export HYP_IMAGE=$c; break; }
 done
 rounds=5 gics=(3 2)
 while [ $# -gt 0 ]; do
