@@ -81,16 +81,18 @@
 #define CTX_HCR      456 /* then vttbr */
 #define CTX_FP_V     488
 #define CTX_FPSR     1000
-#define CTX_FPCR     1008
-#define CTX_HAL_PRIV 1016 /* the host SP while the guest runs */
-#define CTX_VGIC_LR  1024 /* lr[16], then hcr, vmcr, apr[4], nr_lr, misr, eisr, elrsr */
-#define CTX_VGIC_HCR 1152
-#define VGIC_VMCR    4 /* from CTX_VGIC_HCR */
-#define VGIC_APR0    8
-#define VGIC_NR_LR   24
-#define VGIC_MISR    28
-#define VGIC_EISR    32   /* then elrsr */
-#define CTX_VTIMER   1192 /* ctl, cval, off */
+/* In ctx.fpsr next to the live mark (vcpu.c): ctx.vtimer is newer than the live CPU's timer. */
+#define CTX_FPSR_TIMER 0x8000000000000000
+#define CTX_FPCR       1008
+#define CTX_HAL_PRIV   1016 /* the host SP while the guest runs */
+#define CTX_VGIC_LR    1024 /* lr[16], then hcr, vmcr, apr[4], nr_lr, misr, eisr, elrsr */
+#define CTX_VGIC_HCR   1152
+#define VGIC_VMCR      4 /* from CTX_VGIC_HCR */
+#define VGIC_APR0      8
+#define VGIC_NR_LR     24
+#define VGIC_MISR      28
+#define VGIC_EISR      32   /* then elrsr */
+#define CTX_VTIMER     1192 /* ctl, cval, off */
 
 /* GICv2 GICH registers entry.S touches (gic_v2.c has the rest). */
 #define GICH_HCR  0x000

@@ -24,12 +24,24 @@ hal_vcpu_enter:
 	mov	x2, sp
 	str	x2, [x0, #CTX_HAL_PRIV]
 	/* The mark says the ctx's EL1 and FP/SIMD state is still in this CPU (vcpu.c); else load it.
-	 * CNTVOFF, ICH_VMCR and ICH_AP1R0 go with it: only the guest changes them while it runs. */
+	 * CNTVOFF, ICH_VMCR and ICH_AP1R0 go with it: only the guest changes them while it runs. So does
+	 * the virtual timer, which an IRQ exit or hal_vcpu_put saved with CTX_FPSR_TIMER set beside the
+	 * mark: then only the timer is loaded (CVAL before CTL: an old deadline never fires under
+	 * the new control). */
 	mrs	x2, tpidr_el2
 	ldr	x3, [x0, #CTX_FPSR]
 	cmp	x2, x3
 	b.eq	1f
-	bl	vcpu_load
+	orr	x5, x2, #CTX_FPSR_TIMER
+	cmp	x3, x5
+	b.ne	8f
+	add	x5, x0, #CTX_VTIMER
+	ldp	x3, x4, [x5]
+	msr	cntv_cval_el0, x4
+	msr	cntv_ctl_el0, x3
+	str	x2, [x0, #CTX_FPSR]
+	b	1f
+8:	bl	vcpu_load
 	/* What the core may have changed since the exit: an injected exception, HCR, stage 2. */
 1:	ldp	x2, x3, [x0, #CTX_EL1_ESR]
 	msr	esr_el1, x2
@@ -43,12 +55,8 @@ hal_vcpu_enter:
 	ldp	x2, x3, [x0, #CTX_PC]
 	msr	elr_el2, x2
 	msr	spsr_el2, x3
-	/* The virtual timer, CVAL before CTL so that an old deadline never fires under the new
-	 * control; then the virtual CPU interface. */
+	/* The virtual CPU interface. */
 	add	x4, x0, #CTX_VGIC_HCR
-	ldp	x2, x3, [x4, #(CTX_VTIMER - CTX_VGIC_HCR)]
-	msr	cntv_cval_el0, x3
-	msr	cntv_ctl_el0, x2
 	ldr	w5, gic_v2
 	cbnz	w5, 4f
 	/* The list registers are all empty here (every exit empties those it saves), so only
@@ -110,8 +118,8 @@ hal_vcpu_enter:
 /*
  * From a lower-EL vector: sp = the ctx, x0 = the exit reason, the guest's x0/x1 already saved.
  * The EL1 registers saved here are the ones the core reads or rewrites to inject an exception;
- * vcpu.c saves the rest only when another ctx needs this CPU. The virtual timer and CPU interface
- * come back too; the timer stays armed in the hardware until another vCPU or idling replaces it.
+ * vcpu.c saves the rest only when another ctx needs this CPU. The virtual CPU interface comes back
+ * too; the virtual timer only on an IRQ exit (vectors.S), the one exit where the core looks at it.
  * One body per GIC version, each with its own vector table (vectors.S), so neither tests which.
  */
 .macro exit_body v2
@@ -128,10 +136,7 @@ hal_vcpu_enter:
 	stp	x2, x3, [sp, #CTX_EL1_ELR]
 	mrs	x2, vbar_el1
 	str	x2, [sp, #CTX_EL1_VBAR]
-	mrs	x2, cntv_ctl_el0
-	mrs	x3, cntv_cval_el0
 	add	x4, sp, #CTX_VGIC_HCR
-	stp	x2, x3, [x4, #(CTX_VTIMER - CTX_VGIC_HCR)]
 .if !\v2
 	/* GICv3. With no list register in use, only what the guest changes by itself comes back:
 	 * VMCR and the active priorities; HCR's EOIcount and the status registers tell nothing the

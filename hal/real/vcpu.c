@@ -13,7 +13,9 @@
 
 /*
  * A ctx is live on CPU n (its lazily switched state in n's registers, stale in the ctx) exactly
- * while ctx->fpsr == n's mark, (n + 1) << 32, which n's TPIDR_EL2 holds (pcpu.h). FPSR's upper half
+ * while ctx->fpsr is n's mark, (n + 1) << 32, which n's TPIDR_EL2 holds (pcpu.h); with
+ * CTX_FPSR_TIMER set too, the ctx's virtual timer is the newer (an IRQ exit or hal_vcpu_put saved it
+ * for the core, which may have masked it): entry.S reloads just the timer then. FPSR's upper half
  * is RES0 and the FP fields are the HAL's alone, so the mark costs the core nothing, and any
  * wholesale rewrite of the ctx by the core (vcpu_reset's memset, a fresh allocation) clears it: the
  * next entry then loads the ctx as the core wrote it. pcpus[n].loaded names that ctx so CPU n can
@@ -58,10 +60,27 @@ _Static_assert(offsetof(struct hal_exit, hpfar) == EXIT_HPFAR, "entry.S exit lay
 _Static_assert(HAL_EXIT_SYNC == EXIT_SYNC && HAL_EXIT_IRQ == EXIT_IRQ && HAL_EXIT_SERROR == EXIT_SERROR,
 	       "vectors.S exit reasons");
 
+static bool live_here(const struct hal_vcpu_ctx *c, uint64_t mark)
+{
+	return (__atomic_load_n(&c->fpsr, __ATOMIC_RELAXED) & ~CTX_FPSR_TIMER) == mark;
+}
+
+/* CVAL before CTL, so that an old deadline never fires under the new control. */
+static void timer_load(const struct hal_vcpu_ctx *c)
+{
+	sysreg_write(cntv_cval_el0, c->vtimer.cval);
+	sysreg_write(cntv_ctl_el0, c->vtimer.ctl);
+}
+
 /* All but entry.S's five, which the exit saved and the core may have edited since. */
 static void save(struct hal_vcpu_ctx *c)
 {
 	struct hal_el1_sysregs *r = &c->el1;
+
+	if (!(c->fpsr & CTX_FPSR_TIMER)) {
+		c->vtimer.ctl = sysreg_read(cntv_ctl_el0);
+		c->vtimer.cval = sysreg_read(cntv_cval_el0);
+	}
 
 	r->sctlr = sysreg_read(sctlr_el1);
 	r->actlr = sysreg_read(actlr_el1);
@@ -119,6 +138,7 @@ static void load(const struct hal_vcpu_ctx *c)
 	/* Set only by the core's reset of the ctx (which ends its live mark) and by the guest while it
 	 * runs, saved at every exit: loaded with the rest of the lazy state. */
 	sysreg_write(cntvoff_el2, c->vtimer.off);
+	timer_load(c);
 	if (gic_v2) {
 		gicv2_vcpu_load_lazy(c);
 	} else {
@@ -137,16 +157,17 @@ static void release(struct pcpu *p, uint64_t mark)
 	    !__atomic_compare_exchange_n(&p->loaded, &cur, cur | BUSY, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return;
 	struct hal_vcpu_ctx *c = (struct hal_vcpu_ctx *)cur;
-	if (__atomic_load_n(&c->fpsr, __ATOMIC_RELAXED) == mark)
+	if (live_here(c, mark))
 		save(c);
 	__atomic_store_n(&p->loaded, 0, __ATOMIC_RELEASE);
 }
 
 struct hal_vcpu_ctx *vcpu_load(struct hal_vcpu_ctx *ctx)
 {
-	struct pcpu *p = pcpu_this();
 	uint64_t mark = pcpu_mark();
+	struct pcpu *p = pcpu_this();
 
+	/* entry.S reloads the timer alone of a ctx live here; one live elsewhere comes whole. */
 	release(p, mark);
 	/* Live on another CPU (the vCPU moved): that CPU saves it at its next switch or idle. */
 	while (__atomic_load_n(&ctx->fpsr, __ATOMIC_ACQUIRE) >> 32)
@@ -158,6 +179,15 @@ struct hal_vcpu_ctx *vcpu_load(struct hal_vcpu_ctx *ctx)
 }
 
 void vcpu_release(void) { release(pcpu_this(), pcpu_mark()); }
+
+void hal_vcpu_put(struct hal_vcpu_ctx *ctx)
+{
+	if (__atomic_load_n(&ctx->fpsr, __ATOMIC_RELAXED) != pcpu_mark())
+		return; /* not live here, or its timer saved already */
+	ctx->vtimer.ctl = sysreg_read(cntv_ctl_el0);
+	ctx->vtimer.cval = sysreg_read(cntv_cval_el0);
+	__atomic_store_n(&ctx->fpsr, pcpu_mark() | CTX_FPSR_TIMER, __ATOMIC_RELAXED);
+}
 
 /* Afterwards no CPU holds @c or will write to it; its registers there are nobody's. */
 static void detach(struct hal_vcpu_ctx *c)
@@ -207,7 +237,7 @@ static void walk_regs_swap(const struct walk_regs *in, struct walk_regs *out)
 bool hal_vcpu_va_to_ipa(struct hal_vcpu_ctx *ctx, uint64_t va, bool write, ipa_t *ipa)
 {
 	/* Live here: the registers are the ctx's. Otherwise borrow them from its saved values. */
-	bool live = __atomic_load_n(&ctx->fpsr, __ATOMIC_RELAXED) == pcpu_mark();
+	bool live = live_here(ctx, pcpu_mark());
 	struct walk_regs theirs = { ctx->el1.sctlr, ctx->el1.tcr, ctx->el1.ttbr0, ctx->el1.ttbr1,
 				    ctx->hcr,       ctx->vttbr,   ctx->vtcr },
 			 mine;

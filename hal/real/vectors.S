@@ -27,6 +27,17 @@
 .macro vexit table, idx, reason, exit
 	.org	\table + \idx * 0x80
 	stp	x0, x1, [sp, #CTX_X0]
+.if \reason == EXIT_IRQ
+	/* The virtual timer, for the core to look at (it may be what fired) and mask in the ctx; the
+	 * mark's CTX_FPSR_TIMER has the next entry load it back (vcpu.c). Other exits leave it be. */
+	mrs	x0, cntv_ctl_el0
+	mrs	x1, cntv_cval_el0
+	str	x0, [sp, #CTX_VTIMER]
+	str	x1, [sp, #(CTX_VTIMER + 8)]
+	ldr	x0, [sp, #CTX_FPSR]
+	orr	x0, x0, #CTX_FPSR_TIMER
+	str	x0, [sp, #CTX_FPSR]
+.endif
 	mov	x0, #\reason
 	b	\exit
 .endm

@@ -63,6 +63,7 @@ HAL_NORETURN void run_cpu(unsigned cpu)
 				vgic_sync(v);
 		} while (trap_handle(v, &exit) && v->dom->state == DOMAIN_RUNNING && !domain_paused(v->dom));
 		/* Before sched_put: once queued another pCPU may pick it and take its timer back. */
+		hal_vcpu_put(&v->ctx);
 		vtimer_save(v);
 		runstate_set(v, sched_blocked(v)            ? RUNSTATE_blocked
 				: v->state == VCPU_RUNNABLE ? RUNSTATE_runnable

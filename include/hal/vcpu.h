@@ -36,9 +36,11 @@ struct hal_vcpu_ctx {
 	/* The virtual CPU interface (hal/gic.h): loaded at every entry, saved at every exit. */
 	struct hal_vgic_cpu vgic;
 	/* The EL1 virtual timer the guest drives directly: CNTV_CTL_EL0, CNTV_CVAL_EL0 and this vCPU's
-	 * CNTVOFF_EL2, loaded at every entry and (ctl, cval) saved at every exit, so the core always
-	 * sees the deadline of a vCPU that is not running. A vCPU that is not running has no timer in
-	 * the hardware: the core forwards its deadline with the hypervisor timer. */
+	 * CNTVOFF_EL2, loaded at every entry (when the HAL's copy is not current already), and (ctl,
+	 * cval) saved at every HAL_EXIT_IRQ exit and by hal_vcpu_put; other exits may leave them stale
+	 * (the null hypercall's path does not move them). So the core sees the deadline of a vCPU
+	 * that is not running once it put it. A vCPU that is not running has no timer in the
+	 * hardware: the core forwards its deadline with the hypervisor timer. */
 	struct {
 		uint64_t ctl, cval, off;
 	} vtimer;
@@ -66,6 +68,10 @@ void hal_vcpu_destroy(struct hal_vcpu_ctx *ctx);
 
 /* Runs the guest described by @ctx on this pCPU until it traps; fills @exit. */
 void hal_vcpu_enter(struct hal_vcpu_ctx *ctx, struct hal_exit *exit);
+
+/* @ctx stops running on this pCPU for now (it blocks, yields, is preempted or paused): brings
+ * ctx.vtimer's ctl and cval up to date. The core may rewrite them before the next entry. */
+void hal_vcpu_put(struct hal_vcpu_ctx *ctx);
 
 /* Translates @va through the guest's own stage 1 as the vCPU would at EL1 (AT S1E1R/W), its table
  * walks going through stage 2. False when the walk faults (either stage). */
