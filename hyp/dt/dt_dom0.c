@@ -48,8 +48,8 @@ static bool is_psci(const void *fdt, int node)
 	return false;
 }
 
-/* Copies @node's properties except those @drop names (NULL: none). */
-static int copy_props(struct ctx *c, int node, const char *const *drop, unsigned ndrop)
+/* Copies @node's properties but the links to what Dom0 does not have. */
+static int copy_props(struct ctx *c, int node)
 {
 	int prop, rc = 0;
 
@@ -60,8 +60,7 @@ static int copy_props(struct ctx *c, int node, const char *const *drop, unsigned
 		const void *val = fdt_getprop_by_offset(c->host, prop, &name, &len);
 		if (!val)
 			return -FDT_ERR_BADSTRUCTURE;
-		if (in_list(name, dropped_props, sizeof(dropped_props) / sizeof(dropped_props[0])) ||
-		    (drop && in_list(name, drop, ndrop)))
+		if (IN_LIST(name, dropped_props))
 			continue;
 		rc = fdt_property(c->out, name, val, len);
 		if (rc)
@@ -166,14 +165,15 @@ static int copy_node(struct ctx *c, int node)
 	if (dev && dev->owner == DT_OWN_HYP) {
 		if (dt_gic_version(c->host, node) && dt_has(c->host, node, "interrupt-controller"))
 			return gic(c, node);
+		/* The timer is copied as the host has it: its PPIs are the INTIDs Dom0's timers raise.
+		 * The console UART and the SMMUs are not Dom0's to see. */
 		if (fdt_node_check_compatible(c->host, node, "arm,armv8-timer") != 0)
-			return 0; /* the console UART, the SMMUs */
-				  /* The timer as the host has it: its PPIs are the INTIDs Dom0's timers raise. */
+			return 0;
 	} else if (dev && (dev->owner == DT_OWN_DOMU || (dev->owner == DT_OWN_NONE && dt_enabled(c->host, node)))) {
 		return 0; /* another domain's, or nobody's (PMU, unclaimed passthrough) */
 	}
 	int rc = fdt_begin_node(c->out, fdt_get_name(c->host, node, NULL));
-	rc = rc ?: copy_props(c, node, NULL, 0);
+	rc = rc ?: copy_props(c, node);
 	rc = rc ?: copy_children(c, node);
 	return rc ?: fdt_end_node(c->out);
 }
@@ -198,7 +198,7 @@ int dt_dom0_build(void *buf, size_t size, const void *host, const struct dt_devi
 	rc = fdt_create(buf, (int)size);
 	rc = rc ?: fdt_finish_reservemap(buf);
 	rc = rc ?: fdt_begin_node(buf, "");
-	rc = rc ?: copy_props(&c, 0, NULL, 0);
+	rc = rc ?: copy_props(&c, 0);
 	rc = rc ?: copy_children(&c, 0);
 	if (c.chosen < 0)
 		rc = rc ?: fdt_begin_node(buf, "chosen") ?: dt_guest_chosen_props(buf, g) ?: fdt_end_node(buf);
