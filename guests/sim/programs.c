@@ -2,6 +2,7 @@
 
 #include "guests/lib/sim/runtime.h"
 
+void dmatest_main(const void *fdt);
 void gnttest_main(const void *fdt);
 void evtchntest_main(const void *fdt);
 void evtchntest_b_main(const void *fdt);
@@ -15,6 +16,7 @@ void vgictest_main(const void *fdt);
 void spinner_a_main(const void *fdt);
 void spinner_b_main(const void *fdt);
 
+static void dmatest(uint64_t image, uint64_t x0) { gl_sim_start(dmatest_main, image, x0); }
 static void gnttest(uint64_t image, uint64_t x0) { gl_sim_start(gnttest_main, image, x0); }
 static void evtchntest(uint64_t image, uint64_t x0) { gl_sim_start(evtchntest_main, image, x0); }
 static void evtchntest_b(uint64_t image, uint64_t x0) { gl_sim_start(evtchntest_b_main, image, x0); }
@@ -29,6 +31,7 @@ static void spinner_a(uint64_t image, uint64_t x0) { gl_sim_start(spinner_a_main
 static void spinner_b(uint64_t image, uint64_t x0) { gl_sim_start(spinner_b_main, image, x0); }
 
 const struct sim_program sim_guest_programs[] = {
+	{ "dmatest", dmatest },
 	{ "gnttest", gnttest },
 	{ "evtchntest", evtchntest },
 	{ "evtchntest-b", evtchntest_b },

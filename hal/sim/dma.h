@@ -30,3 +30,7 @@ enum sim_dma_status {
  * none) while a finished transfer's status is not acknowledged. 0, or -1 if the bus refuses it. */
 int sim_dma_add(paddr_t base, uint32_t sid, uint32_t intid, char *err, size_t errlen);
 void sim_dma_reset(void);
+
+/* Writes every multiboot,device-tree module's halcyon,sim-partial subnode into RAM at the module's
+ * reg, as a DTB (the DMA scenarios' driver domain gets its device through one). 0, or -1 with @err. */
+int sim_dma_write_partials(const void *fdt, char *err, size_t errlen);

@@ -165,7 +165,7 @@ int sim_smmu_create(const void *fdt, char *err, size_t errlen)
 	     node = fdt_node_offset_by_compatible(fdt, node, "halcyon,sim-dma"))
 		if (add_dma(fdt, node, err, errlen))
 			return -1;
-	return 0;
+	return sim_dma_write_partials(fdt, err, errlen);
 }
 
 void sim_smmu_destroy(void)

@@ -239,7 +239,7 @@ void iommu_poll(void)
 	}
 	unsigned lost = hal_smmu_fault_lost();
 	if (lost)
-		con_printf("smmu: event queue overflowed: %u fault record(s) lost\n", lost);
+		con_printf("smmu: event queue overflowed (%u time(s)): fault records were lost\n", lost);
 	spin_unlock(&lock);
 }
 
@@ -256,7 +256,12 @@ void iommu_domain_detach(struct domain *d)
 	iommu_poll(); /* its last faults are still its own */
 	spin_lock(&lock);
 	release(d);
+	uint64_t faults = d->id < DOMAIN_MAX ? s.faults[d->id] : 0;
+	if (d->id < DOMAIN_MAX)
+		s.faults[d->id] = 0; /* the next domain with this ID starts clean */
 	spin_unlock(&lock);
+	if (faults)
+		con_printf("d%u: %llu SMMU fault(s) reported\n", d->id, (unsigned long long)faults);
 }
 
 uint64_t iommu_fault_count(domid_t id)
