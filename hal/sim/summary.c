@@ -112,6 +112,7 @@ void sim_summary_print(FILE *out, uint64_t seed, uint64_t ticks, unsigned pcpus,
 		seed, when, pcpus, pcpus == 1 ? "" : "s", t->entries, t->switches, t->idles);
 	fprintf(out, "%-18s %5s %11s %10s %6s %7s %9s %11s %11s  %s\n", "domain", "vCPUs", "run time ms", "in guest",
 		"IRQs", "events", "s2-faults", "memory peak", "memory end", "shutdown");
+	unsigned shown = 0;
 	for (unsigned id = 0; id < SIM_TRACE_DOMS; id++) {
 		const struct sim_trace_dom *d = sim_trace_dom(id);
 		uint64_t run = 0, guest = 0;
@@ -119,6 +120,7 @@ void sim_summary_print(FILE *out, uint64_t seed, uint64_t ticks, unsigned pcpus,
 
 		if (!d->seen)
 			continue;
+		shown++;
 		for (unsigned i = 0; i < d->nr_vcpus; i++) {
 			run += d->run_ticks[i] + d->hyp_ticks[i];
 			guest += d->run_ticks[i];
@@ -140,4 +142,6 @@ void sim_summary_print(FILE *out, uint64_t seed, uint64_t ticks, unsigned pcpus,
 		exits_line(out, d);
 		hcalls_line(out, d);
 	}
+	if (!shown)
+		fputs("(no domain ran a vCPU)\n", out);
 }
