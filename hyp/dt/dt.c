@@ -7,22 +7,6 @@
 /* MPIDR_EL1 affinity fields Aff3 (39:32) and Aff2-Aff0 (23:0): all a cpu node's reg may hold. */
 #define MPIDR_AFF_MASK 0xff00ffffffULL
 
-static int check_header(const void *fdt, struct dt_error *err)
-{
-	int rc = fdt_check_header(fdt);
-
-	if (rc)
-		return dt_fail(err, fdt, -1, -XEN_EINVAL, "not a flattened device tree: %s", fdt_strerror(rc));
-	if (fdt_totalsize(fdt) > PLAT_FDT_MAX_SIZE)
-		return dt_fail(err, fdt, -1, -XEN_E2BIG, "device tree is %u bytes, more than the %u we map",
-			       fdt_totalsize(fdt), PLAT_FDT_MAX_SIZE);
-	/* One full structural check up front keeps every later libfdt walk inside the blob. */
-	rc = fdt_check_full(fdt, fdt_totalsize(fdt));
-	if (rc)
-		return dt_fail(err, fdt, -1, -XEN_EINVAL, "corrupt device tree: %s", fdt_strerror(rc));
-	return 0;
-}
-
 /* Keeps the banks sorted by base so the allocator and overlap check can walk them in order. */
 static bool add_bank(struct platform *plat, struct plat_region r)
 {
@@ -143,7 +127,7 @@ int dt_platform_parse(const void *fdt, struct platform *plat, struct dt_error *e
 
 	memset(plat, 0, sizeof(*plat));
 	err->msg[0] = '\0';
-	int rc = check_header(fdt, err);
+	int rc = dt_check(fdt, PLAT_FDT_MAX_SIZE, err);
 	if (rc)
 		return rc;
 	/* Keep going after a failure: the report names the first fault, @plat gets everything else. */

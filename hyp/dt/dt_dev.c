@@ -231,7 +231,7 @@ static int stream_ids(const void *fdt, struct dt_dev *dev, struct dt_error *err)
 static enum dt_owner owner(const void *fdt, int node, const struct platform *plat, bool under_hyp)
 {
 	if (under_hyp)
-		return DT_OWN_HYP; /* the GIC's ITS or v2m frames: part of what the hypervisor virtualises */
+		return DT_OWN_HYP; /* inside a device it keeps: the GIC's ITS or v2m frames */
 	if (!dt_enabled(fdt, node) || COMPATIBLE_ANY(fdt, node, hidden_compat) || dt_has(fdt, node, "xen,passthrough"))
 		return DT_OWN_NONE;
 	if (plat->uart.path[0] && fdt_path_offset(fdt, plat->uart.path) == node)

@@ -88,3 +88,58 @@ bool dt_streq(const char *a, const char *b)
 	size_t n = strlen(a);
 	return n == strlen(b) && memcmp(a, b, n) == 0;
 }
+
+/* Every property's length within the structure block. libfdt 1.6.1's own walk adds a property's
+ * length to an int offset, so a length near 4 GiB wraps it backwards and fdt_check_full loops.
+ * (The fuzz harness's finding, fuzz/findings/dt.) */
+static bool props_fit(const void *fdt)
+{
+	const uint8_t *s = (const uint8_t *)fdt + fdt_off_dt_struct(fdt);
+	uint32_t size = fdt_version(fdt) >= 17 ? fdt_size_dt_struct(fdt) : fdt_totalsize(fdt) - fdt_off_dt_struct(fdt);
+
+	for (uint32_t off = 0; size - off >= FDT_TAGSIZE;) {
+		uint32_t tag = fdt32_ld((const fdt32_t *)(s + off));
+		off += FDT_TAGSIZE;
+		if (tag == FDT_END)
+			return true;
+		if (tag == FDT_BEGIN_NODE) {
+			const uint8_t *end = memchr(s + off, '\0', size - off);
+			if (!end)
+				return false;
+			off = ((uint32_t)(end - s) + 1 + 3u) & ~3u;
+		} else if (tag == FDT_PROP) {
+			if (size - off < 8 || fdt32_ld((const fdt32_t *)(s + off)) > size - off - 8)
+				return false;
+			off = (off + 8 + fdt32_ld((const fdt32_t *)(s + off)) + 3u) & ~3u;
+		} else if (tag != FDT_END_NODE && tag != FDT_NOP) {
+			return false;
+		}
+		if (off > size)
+			return false;
+	}
+	return false;
+}
+
+int dt_check(const void *fdt, uint32_t max, struct dt_error *err)
+{
+	int rc = fdt_check_header(fdt);
+
+	if (rc)
+		return dt_fail(err, fdt, -1, -XEN_EINVAL, "not a flattened device tree: %s", fdt_strerror(rc));
+	/* Before version 16 a node's name is its full path, and fdt_check_full (libfdt 1.6.1) reads
+	 * the root's through a NULL pointer when it is not one; dtc and QEMU write version 17. */
+	if (fdt_version(fdt) < 16)
+		return dt_fail(err, fdt, -1, -XEN_EINVAL, "device tree version %u, 16 or later required",
+			       fdt_version(fdt));
+	if (fdt_totalsize(fdt) > max)
+		return dt_fail(err, fdt, -1, -XEN_E2BIG, "device tree is %u bytes, more than the %u we map",
+			       fdt_totalsize(fdt), max);
+	if (!props_fit(fdt))
+		return dt_fail(err, fdt, -1, -XEN_EINVAL,
+			       "corrupt device tree: a property overruns the structure block");
+	/* One full structural check up front keeps every later libfdt walk inside the blob. */
+	rc = fdt_check_full(fdt, fdt_totalsize(fdt));
+	if (rc)
+		return dt_fail(err, fdt, -1, -XEN_EINVAL, "corrupt device tree: %s", fdt_strerror(rc));
+	return 0;
+}

@@ -47,3 +47,8 @@ int dt_irq_parent(const void *fdt, int node, struct dt_error *err);
 
 /* String equality from what the freestanding image links (strlen, memcmp). */
 bool dt_streq(const char *a, const char *b);
+
+/* Checks a whole flattened tree before any other libfdt call walks it: header, version 16 or later,
+ * totalsize at most @max bytes (-XEN_E2BIG beyond), every property inside the structure block, then
+ * fdt_check_full. 0, or -XEN_EINVAL with @err saying what is wrong. */
+int dt_check(const void *fdt, uint32_t max, struct dt_error *err);

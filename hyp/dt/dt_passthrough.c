@@ -61,12 +61,15 @@ static int xen_reg(const void *fdt, int node, int ac, int sc, const struct dt_de
 int dt_pt_parse(const void *partial, uint64_t size, const void *host, struct dt_devices *devs, unsigned domid,
 		struct dt_passthrough *pt, struct dt_error *err)
 {
-	int node, ac, sc;
+	int node, ac, sc, rc;
 
 	*pt = (struct dt_passthrough){ .node = -1 };
-	if (size < sizeof(struct fdt_header) || fdt_check_header(partial) || fdt_totalsize(partial) > size ||
-	    fdt_check_full(partial, fdt_totalsize(partial)))
-		return dt_fail(err, partial, -1, -XEN_EINVAL, "the passthrough device tree is corrupt");
+	if (size < sizeof(struct fdt_header))
+		return dt_fail(err, partial, -1, -XEN_EINVAL, "the passthrough tree's module is %llu bytes",
+			       (unsigned long long)size);
+	rc = dt_check(partial, size > UINT32_MAX ? UINT32_MAX : (uint32_t)size, err);
+	if (rc)
+		return rc == -XEN_E2BIG ? -XEN_EINVAL : rc; /* a header claiming more than the module holds */
 	ac = fdt_address_cells(partial, 0);
 	sc = fdt_size_cells(partial, 0);
 	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
@@ -80,7 +83,7 @@ int dt_pt_parse(const void *partial, uint64_t size, const void *host, struct dt_
 	fdt_for_each_subnode(node, partial, pt->node)
 	{
 		const char *path;
-		int rc = dt_string(partial, node, "xen,path", &path, err);
+		rc = dt_string(partial, node, "xen,path", &path, err);
 		if (rc == -XEN_ENOENT)
 			continue; /* a device the guest is told about with no host device behind it */
 		rc = rc ?: dt_dev_claim(host, devs, path, domid, err);

@@ -195,12 +195,40 @@ static void test_dt_parse_survives_every_single_byte_corruption(void **state)
 
 #define T(test) cmocka_unit_test_teardown(test, free_tree)
 
+/* The fuzz harness's two libfdt 1.6.1 findings (fuzz/findings/dt): a tree older than version 16
+ * (fdt_check_full reads a NULL name) and a property length that wraps libfdt's int offsets
+ * (fdt_check_full loops) are refused with a message before libfdt walks them. */
+static void test_dt_parse_version_before_16_returns_einval(void **state)
+{
+	(void)state;
+	tree = fx_load(FX_QEMU_V3);
+	fdt_set_version(tree, 8);
+	fdt_set_last_comp_version(tree, 2);
+	assert_int_equal(parse(), -XEN_EINVAL);
+	if (!fx_contains(err.msg, "version 8"))
+		fail_msg("%s", err.msg);
+}
+
+static void test_dt_parse_property_length_wrapping_offsets_returns_einval(void **state)
+{
+	(void)state;
+	tree = fx_load(FX_QEMU_V3);
+	/* The root's first property: FDT_BEGIN_NODE, its empty name padded to 4, FDT_PROP, then len. */
+	uint8_t *len = (uint8_t *)tree + fdt_off_dt_struct(tree) + 8 + 4;
+	assert_int_equal(fdt32_ld((const fdt32_t *)(len - 4)), FDT_PROP);
+	fdt32_st(len, 0xfffffff4u);
+	assert_int_equal(parse(), -XEN_EINVAL);
+	assert_true(fx_contains(err.msg, "overruns"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_dt_parse_bad_magic_returns_einval),
 		T(test_dt_parse_totalsize_beyond_limit_returns_e2big_without_reading_it),
 		T(test_dt_parse_corrupt_structure_block_returns_einval),
+		T(test_dt_parse_version_before_16_returns_einval),
+		T(test_dt_parse_property_length_wrapping_offsets_returns_einval),
 		T(test_dt_parse_missing_memory_returns_enoent_but_keeps_the_rest),
 		T(test_dt_parse_memory_reg_too_short_returns_einval),
 		T(test_dt_parse_disabled_memory_node_is_skipped),
