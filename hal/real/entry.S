@@ -42,16 +42,14 @@ hal_vcpu_enter:
 	str	x2, [x0, #CTX_FPSR]
 	b	1f
 8:	bl	vcpu_load
-	/* What the core may have changed since the exit: an injected exception, HCR, stage 2. */
+	/* What the core may have changed since the exit: an injected exception. HCR and VTTBR change
+	 * only with a rewrite of the ctx, so they load with the rest (vcpu.c). */
 1:	ldp	x2, x3, [x0, #CTX_EL1_ESR]
 	msr	esr_el1, x2
 	msr	far_el1, x3
 	ldp	x2, x3, [x0, #CTX_EL1_ELR]
 	msr	elr_el1, x2
 	msr	spsr_el1, x3
-	ldp	x2, x3, [x0, #CTX_HCR]
-	msr	hcr_el2, x2
-	msr	vttbr_el2, x3
 	ldp	x2, x3, [x0, #CTX_PC]
 	msr	elr_el2, x2
 	msr	spsr_el2, x3

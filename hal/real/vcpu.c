@@ -1,7 +1,7 @@
 /* hal_vcpu_*: a vCPU's EL1 system registers and FP/SIMD registers stay in the CPU across its exits
  * and move only when another ctx is entered here, the CPU idles, or the core rewrites the ctx;
  * entry.S moves on every trap just what the core reads or edits (general registers, pc, pstate,
- * ESR/FAR/ELR/SPSR/VBAR_EL1, HCR, VTTBR). */
+ * ESR/FAR/ELR/SPSR/VBAR_EL1), the virtual timer only around IRQ exits and hal_vcpu_put. */
 #include "vcpu.h"
 
 #include <stddef.h>
@@ -72,7 +72,8 @@ static void timer_load(const struct hal_vcpu_ctx *c)
 	sysreg_write(cntv_ctl_el0, c->vtimer.ctl);
 }
 
-/* All but entry.S's five, which the exit saved and the core may have edited since. */
+/* All but the EL1 five entry.S saved at the exit (the core may have edited them since) and HCR and
+ * VTTBR, which only the core sets. */
 static void save(struct hal_vcpu_ctx *c)
 {
 	struct hal_el1_sysregs *r = &c->el1;
@@ -104,7 +105,7 @@ static void save(struct hal_vcpu_ctx *c)
 	fp_save(c); /* last: it ends the live mark */
 }
 
-/* Everything, entry.S's five included: a ctx is loaded whole or not at all. ERET synchronises. */
+/* Everything: a ctx is loaded whole or not at all. ERET synchronises. */
 static void load(const struct hal_vcpu_ctx *c)
 {
 	const struct hal_el1_sysregs *r = &c->el1;
@@ -133,6 +134,8 @@ static void load(const struct hal_vcpu_ctx *c)
 	sysreg_write(spsr_el1, r->spsr);
 	sysreg_write(cntkctl_el1, r->cntkctl);
 	sysreg_write(csselr_el1, r->csselr);
+	sysreg_write(hcr_el2, c->hcr);
+	sysreg_write(vttbr_el2, c->vttbr);
 	sysreg_write(vtcr_el2, c->vtcr);
 	sysreg_write(vmpidr_el2, c->vmpidr);
 	/* Set only by the core's reset of the ctx (which ends its live mark) and by the guest while it

@@ -22,20 +22,6 @@ struct vgic_irq *vgic_irq(struct domain *d, struct vcpu *v, uint32_t intid)
 	return NULL;
 }
 
-bool vgic_irq_pending(const struct domain *d, const struct vgic_irq *irq)
-{
-	if (vgic_v2_sgi(d, irq))
-		return irq->sgi_src != 0;
-	return irq->latch || (!irq->edge && irq->level);
-}
-
-bool vgic_deliverable(const struct domain *d, const struct vgic_irq *irq)
-{
-	uint32_t ctlr = __atomic_load_n(&d->vgic->ctlr, __ATOMIC_RELAXED);
-	bool grp = ctlr & (irq->group1 ? VGIC_CTLR_GRP1 : VGIC_CTLR_GRP0);
-	return grp && irq->enabled && vgic_irq_pending(d, irq);
-}
-
 void vgic_unlink(struct vgic_cpu *c, struct vgic_irq *irq)
 {
 	if (irq->prev)

@@ -73,9 +73,21 @@ static inline bool vgic_v2_sgi(const struct domain *d, const struct vgic_irq *ir
 	return irq->intid < HAL_IRQ_NR_SGI && vgic_is_v2(d);
 }
 
-bool vgic_irq_pending(const struct domain *d, const struct vgic_irq *irq);
+/* Inline: every list walk asks these of every interrupt on it. */
+static inline bool vgic_irq_pending(const struct domain *d, const struct vgic_irq *irq)
+{
+	if (vgic_v2_sgi(d, irq))
+		return irq->sgi_src != 0;
+	return irq->latch || (!irq->edge && irq->level);
+}
+
 /* Pending, enabled and its group enabled in GICD_CTLR: the guest should see it pending. */
-bool vgic_deliverable(const struct domain *d, const struct vgic_irq *irq);
+static inline bool vgic_deliverable(const struct domain *d, const struct vgic_irq *irq)
+{
+	uint32_t ctlr = __atomic_load_n(&d->vgic->ctlr, __ATOMIC_RELAXED);
+	bool grp = ctlr & (irq->group1 ? VGIC_CTLR_GRP1 : VGIC_CTLR_GRP0);
+	return grp && irq->enabled && vgic_irq_pending(d, irq);
+}
 /* Takes @irq off @c's list (c->lock and irq->lock held). */
 void vgic_unlink(struct vgic_cpu *c, struct vgic_irq *irq);
 

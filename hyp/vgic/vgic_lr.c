@@ -76,8 +76,27 @@ void vgic_lrs_fold(struct vcpu *v)
 	}
 }
 
-/* Takes off @c's list what has nothing left to show, and what now belongs to another vCPU (into
- * @mig, for vgic_queue once c->lock is dropped). c->lock held, no LR loaded. */
+/* Takes @irq off @c's list if it has nothing left to show, or if it now belongs to another vCPU
+ * (into @mig, for vgic_queue once c->lock is dropped); true if it stays. c->lock and irq->lock
+ * held, no LR loaded. */
+static bool prune_one(struct domain *d, struct vgic_cpu *c, struct vgic_irq *irq, struct vgic_irq **mig, unsigned *n)
+{
+	bool want = irq->active || vgic_deliverable(d, irq);
+
+	if (irq->target == VGIC_NO_TARGET && !irq->active)
+		want = false;
+	if (!want) {
+		vgic_unlink(c, irq);
+		return false;
+	}
+	if (!irq->active && irq->target != c->v->id && *n < MIGRATE_MAX) {
+		vgic_unlink(c, irq);
+		mig[(*n)++] = irq;
+		return false;
+	}
+	return true;
+}
+
 static unsigned prune(struct domain *d, struct vgic_cpu *c, struct vgic_irq **mig)
 {
 	unsigned n = 0;
@@ -85,15 +104,7 @@ static unsigned prune(struct domain *d, struct vgic_cpu *c, struct vgic_irq **mi
 	for (struct vgic_irq *irq = c->head, *next; irq; irq = next) {
 		next = irq->next;
 		spin_lock(&irq->lock);
-		bool want = irq->active || vgic_deliverable(d, irq);
-		if (irq->target == VGIC_NO_TARGET && !irq->active)
-			want = false;
-		if (!want) {
-			vgic_unlink(c, irq);
-		} else if (!irq->active && irq->target != c->v->id && n < MIGRATE_MAX) {
-			vgic_unlink(c, irq);
-			mig[n++] = irq;
-		}
+		prune_one(d, c, irq, mig, &n);
 		spin_unlock(&irq->lock);
 	}
 	return n;
@@ -195,10 +206,13 @@ static __attribute__((noinline)) void flush_slow(struct vcpu *v)
 	spin_lock(&c->lock);
 	if (hw->nr_lr)
 		fold_all(d, c, hw); /* flushed twice without running: start again from the state */
-	unsigned n = prune(d, c, mig);
-	for (struct vgic_irq *irq = c->head; irq; irq = irq->next) {
+	unsigned n = 0;
+	/* Pruned and ranked in one walk: each interrupt locked once. */
+	for (struct vgic_irq *irq = c->head, *next; irq; irq = next) {
+		next = irq->next;
 		spin_lock(&irq->lock);
-		bool cand = irq->active || (vgic_deliverable(d, irq) && irq->target == v->id);
+		bool cand = prune_one(d, c, irq, mig, &n) &&
+			    (irq->active || (vgic_deliverable(d, irq) && irq->target == v->id));
 		uint32_t key = lr_key(irq);
 		spin_unlock(&irq->lock);
 		if (!cand)

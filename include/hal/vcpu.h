@@ -22,7 +22,8 @@ struct hal_vcpu_ctx {
 	uint64_t pc;     /* ELR_EL2 */
 	uint64_t pstate; /* SPSR_EL2 */
 	struct hal_el1_sysregs el1;
-	/* EL2 controls for this vCPU, set by the core. */
+	/* EL2 controls for this vCPU, set by the core only when it rewrites the whole ctx (vcpu_reset):
+	 * the HAL may load them with the state it switches lazily, not at every entry. */
 	uint64_t hcr;   /* HCR_EL2 */
 	uint64_t vttbr; /* VMID << 48 | stage-2 root PA */
 	uint64_t vtcr;  /* VTCR_EL2: from hal_s2_geometry */
