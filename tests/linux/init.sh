@@ -16,9 +16,12 @@ else
 fi
 # What /sys/hypervisor shows (xen_version's sub-ops); uuid is left out, it asks xenstore.
 for f in version/major version/minor version/extra compilation/compiler properties/capabilities \
-	properties/changeset properties/virtual_start properties/pagesize properties/features properties/buildid; do
+	properties/changeset properties/virtual_start properties/pagesize properties/features; do
 	[ ! -e "/sys/hypervisor/$f" ] || say "sys/hypervisor/$f: $(cat "/sys/hypervisor/$f" 2>&1)"
 done
+# The build id is binary.
+[ ! -e /sys/hypervisor/properties/buildid ] ||
+	say "sys/hypervisor/properties/buildid: $(hexdump -ve '1/1 "%02x"' /sys/hypervisor/properties/buildid 2>&1)"
 # Dependencies first: mkinitrd.py wrote the load order.
 for ko in $(cat /lib/modules/order); do
 	if out=$(insmod "/lib/modules/$ko" 2>&1); then
