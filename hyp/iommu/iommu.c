@@ -71,12 +71,14 @@ static void print_id(paddr_t base)
 {
 	struct hal_smmu_id id;
 
+	static const unsigned oas[8] = { 32, 36, 40, 42, 44, 48, 52, 0 };
+
 	hal_smmu_id(&id);
 	con_printf("smmu: SMMUv3.%u at %#llx: IDR0 %#x (S2P %u, S1P %u, TTF %u, COHACC %u, VMID16 %u, ST_LEVEL %u), "
-		   "IDR1 %#x (SIDSIZE %u, CMDQS %u, EVENTQS %u), IDR5 %#x (OAS %u, GRAN4K %u)\n",
+		   "IDR1 %#x (SIDSIZE %u, CMDQS %u, EVENTQS %u), IDR5 %#x (OAS %u bits, GRAN4K %u)\n",
 		   id.aidr & 0xf, (unsigned long long)pa_addr(base), id.idr0, id.idr0 & 1, (id.idr0 >> 1) & 1,
 		   (id.idr0 >> 2) & 3, (id.idr0 >> 4) & 1, (id.idr0 >> 18) & 1, (id.idr0 >> 27) & 3, id.idr1,
-		   id.idr1 & 0x3f, (id.idr1 >> 21) & 0x1f, (id.idr1 >> 16) & 0x1f, id.idr5, id.idr5 & 7,
+		   id.idr1 & 0x3f, (id.idr1 >> 21) & 0x1f, (id.idr1 >> 16) & 0x1f, id.idr5, oas[id.idr5 & 7],
 		   (id.idr5 >> 4) & 1);
 }
 
@@ -111,8 +113,11 @@ int iommu_init(const void *fdt, const struct dt_devices *devs)
 	rc = hal_smmu_probe(&desc, mem, va);
 	print_id(desc.base);
 	if (rc) {
-		con_printf("smmu: %s did not come up (%d): devices behind it stay unassigned\n",
-			   fdt_get_name(fdt, dev->node, NULL), rc);
+		struct hal_smmu_id id;
+		hal_smmu_id(&id);
+		con_printf("smmu: %s not used (%d%s): DomUs get none of its devices, Dom0's DMA stays untranslated\n",
+			   fdt_get_name(fdt, dev->node, NULL), rc,
+			   rc == -XEN_ENODEV && !(id.idr0 & 1) ? ": no stage-2 translation, IDR0.S2P 0" : "");
 		frame_free(DOMID_XEN, mem, HAL_SMMU_MEM_ORDER);
 		return rc;
 	}
@@ -190,6 +195,13 @@ int iommu_domain_attach(struct domain *d, const void *fdt, const struct dt_devic
 		for (unsigned j = 0; j < dev->nsid && !rc; j++) {
 			if (dev->sid[j].iommu != s.node || s.node < 0)
 				continue; /* behind an IOMMU the hypervisor does not drive */
+			if (s.failed && d->id == 0) {
+				/* The SMMU was left as reset (GBPA bypass): Dom0 is 1:1, so its devices' DMA
+				 * still lands where it means, as Xen's Dom0 without an IOMMU. */
+				con_printf("d0: %s: no SMMU: its DMA is untranslated (Dom0 is 1:1)\n",
+					   name ? name : "device");
+				continue;
+			}
 			rc = s.failed ? -XEN_ENODEV : attach_range(d, name ? name : "device", &dev->sid[j], &n);
 		}
 	}

@@ -15,8 +15,9 @@ bool iommu_present(void);
 
 /* Every stream ID of every device @d owns (Dom0's, or a DomU's claimed passthrough devices) behind
  * the SMMU now goes through @d's stage 2. 0, or a negative Xen errno with nothing attached:
- * -XEN_EBUSY (a stream is another domain's), -XEN_ENODEV (a device behind an SMMU that failed to
- * come up), the HAL's. Stream IDs past the stream table stay aborted (printed). */
+ * -XEN_EBUSY (a stream is another domain's), -XEN_ENODEV (a DomU's device behind an SMMU that
+ * failed to come up: nothing would confine it; Dom0's are left untranslated, as it is 1:1), the
+ * HAL's. Stream IDs past the stream table stay aborted (printed). */
 int iommu_domain_attach(struct domain *d, const void *fdt, const struct dt_devices *devs);
 
 /* @d's streams aborted again and the SMMU's TLB for its VMID flushed; its pending faults reported

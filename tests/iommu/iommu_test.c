@@ -223,21 +223,26 @@ static void test_iommu_init_probes_smmu_reg_and_named_spis_with_their_triggers(v
 	assert_int_equal(h.frames_out, 1);
 	assert_non_null(strstr(fake_console,
 			       "smmu: SMMUv3.1 at 0x9050000: IDR0 0xc04c01d (S2P 1, S1P 0, TTF 3, COHACC 1, "
-			       "VMID16 1, ST_LEVEL 1), IDR1 0x2a80010 (SIDSIZE 16, CMDQS 21, EVENTQS 8)"));
+			       "VMID16 1, ST_LEVEL 1), IDR1 0x2a80010 (SIDSIZE 16, CMDQS 21, EVENTQS 8), IDR5 0x15 "
+			       "(OAS 48 bits, GRAN4K 1)"));
 }
 
-static void test_iommu_init_probe_failure_frees_memory_and_attach_returns_enodev(void **state)
+static void test_iommu_probe_failure_frees_memory_refuses_domus_devices_and_leaves_dom0s_untranslated(void **state)
 {
 	(void)state;
 	h.probe_rc = -XEN_ENODEV;
 	assert_int_equal(iommu_init(fdt, &devs), -XEN_ENODEV);
 	assert_false(iommu_present());
 	assert_int_equal(h.frames_out, 0);
-	add_dev(DT_OWN_DOM0, 0, 8, 1);
-	assert_int_equal(iommu_domain_attach(&dom0, fdt, &devs), -XEN_ENODEV);
+	add_dev(DT_OWN_DOMU, 1, 8, 1);
+	add_dev(DT_OWN_DOM0, 0, 9, 1);
+	assert_int_equal(iommu_domain_attach(&domu1, fdt, &devs), -XEN_ENODEV);
+	/* Dom0 is 1:1: its devices work untranslated, as under Xen without an IOMMU. */
+	assert_int_equal(iommu_domain_attach(&dom0, fdt, &devs), 0);
+	assert_non_null(strstr(fake_console, "d0: dev0: no SMMU: its DMA is untranslated (Dom0 is 1:1)"));
 	assert_int_equal(h.attaches, 0);
 	/* A domain without devices behind it still builds. */
-	assert_int_equal(iommu_domain_attach(&domu1, fdt, &devs), 0);
+	assert_int_equal(iommu_domain_attach(&domu2, fdt, &devs), 0);
 }
 
 static void test_iommu_init_without_memory_returns_enomem(void **state)
@@ -461,7 +466,7 @@ int main(void)
 #define T(t) cmocka_unit_test_setup(t, setup)
 		T(test_iommu_init_without_smmu_node_probes_nothing_and_attach_succeeds),
 		T(test_iommu_init_probes_smmu_reg_and_named_spis_with_their_triggers),
-		T(test_iommu_init_probe_failure_frees_memory_and_attach_returns_enodev),
+		T(test_iommu_probe_failure_frees_memory_refuses_domus_devices_and_leaves_dom0s_untranslated),
 		T(test_iommu_init_without_memory_returns_enomem),
 		T(test_iommu_attach_gives_each_sid_the_owners_vmid_root_and_vtcr),
 		T(test_iommu_attach_skips_streams_behind_other_iommus),
