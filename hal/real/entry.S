@@ -54,13 +54,12 @@ hal_vcpu_enter:
 	msr	elr_el2, x2
 	msr	spsr_el2, x3
 	/* The virtual CPU interface. */
-	add	x4, x0, #CTX_VGIC_HCR
 	ldr	w5, gic_v2
 	cbnz	w5, 4f
 	/* The list registers are all empty here (every exit empties those it saves), so only
 	 * [0, nr_lr) are written, and most entries have none. */
-	ldr	w2, [x4]
-	ldr	w3, [x4, #VGIC_NR_LR]
+	ldr	w2, [x0, #CTX_VGIC_HCR]
+	ldr	w3, [x0, #(CTX_VGIC_HCR + VGIC_NR_LR)]
 	cbnz	w3, 5f
 2:	msr	ich_hcr_el2, x2
 3:	mov	sp, x0
@@ -87,10 +86,10 @@ hal_vcpu_enter:
 
 	/* GICv2: GICH is MMIO. Without list registers only GICH_HCR; with them, C converts them
 	 * from the HAL's layout. */
-4:	ldr	w3, [x4, #VGIC_NR_LR]
+4:	ldr	w3, [x0, #(CTX_VGIC_HCR + VGIC_NR_LR)]
 	cbnz	w3, 6f
 	ldr	x5, gic_gich
-	ldr	w2, [x4]
+	ldr	w2, [x0, #CTX_VGIC_HCR]
 	str	w2, [x5, #GICH_HCR]
 	b	3b
 6:	mov	x19, x0

@@ -80,8 +80,8 @@ bool trap_handle(struct vcpu *v, const struct hal_exit *exit)
 	/* The hot path first: hvc #0xEA1 (EC 0x16, ISS = the immediate), one compare after the reason.
 	 * Everything else is out of line, so this needs no stack frame: a tail call into hcall_dispatch. */
 	if (__builtin_expect(exit->reason == HAL_EXIT_SYNC &&
-				 (exit->esr & ((0x3full << ESR_EC_SHIFT) | 0xffff)) ==
-				     ((uint64_t)ESR_EC_HVC64 << ESR_EC_SHIFT | XEN_HYPERCALL_TAG),
+				 ((uint32_t)exit->esr & ((0x3fu << ESR_EC_SHIFT) | 0xffffu)) ==
+				     ((uint32_t)ESR_EC_HVC64 << ESR_EC_SHIFT | XEN_HYPERCALL_TAG),
 			     1))
 		return hcall_dispatch(v);
 	switch (exit->reason) {
