@@ -1,11 +1,10 @@
-/* include/hal/smmu.h at EL2: an Arm SMMUv3 driver (QEMU's virt,iommu=smmuv3) with a linear stream
- * table of stage-2 STEs, a command queue waited on with CMD_SYNC, and an event queue read back. */
+/* include/hal/smmu.h for both worlds: an Arm SMMUv3 driver with a linear stream table of stage-2
+ * STEs, a command queue waited on with CMD_SYNC and an event queue read back (registers: smmu_io.h). */
 #include "hal/smmu.h"
 
-#include "arch.h"
 #include "hal/cpu.h"
-#include "mmu.h"
 #include "public/errno.h"
+#include "smmu_io.h"
 
 /* Register offsets and fields (IHI 0070, 6.3). */
 #define IDR0          0x000u
@@ -74,29 +73,16 @@ static struct {
 	unsigned lost;
 	int lock;
 	struct hal_smmu_id id;
-	unsigned cmd_errors, sync_timeouts; /* what a debugger finds: this HAL has no formatted output */
+	unsigned cmd_errors, sync_timeouts; /* for a debugger: hal/real has no formatted output */
 } drv;
 
 void hal_smmu_id(struct hal_smmu_id *id) { *id = drv.id; }
 
-static volatile uint32_t *reg32(uint32_t off) { return (volatile uint32_t *)(uintptr_t)(pa_addr(drv.base) + off); }
+static uint32_t rd32(uint32_t off) { return smmu_io_read32(pa_add(drv.base, off)); }
+static void wr32(uint32_t off, uint32_t v) { smmu_io_write32(pa_add(drv.base, off), v); }
+static void wr64(uint32_t off, uint64_t v) { smmu_io_write64(pa_add(drv.base, off), v); }
 
-static uint32_t rd32(uint32_t off) { return *reg32(off); }
-
-/* Device-nGnRE stores reach the SMMU in order; the dsb orders earlier stores to the tables and
- * queues (Normal memory) before the register write that hands them over. */
-static void wr32(uint32_t off, uint32_t v)
-{
-	__asm__ volatile("dsb ishst" ::: "memory");
-	*reg32(off) = v;
-}
-
-static void wr64(uint32_t off, uint64_t v)
-{
-	__asm__ volatile("dsb ishst" ::: "memory");
-	*(volatile uint64_t *)(uintptr_t)(pa_addr(drv.base) + off) = v;
-}
-
+/* hal_cpu_relax: a yield point in the sim, where the other pCPUs are coroutines. */
 static void lock(void)
 {
 	while (__atomic_exchange_n(&drv.lock, 1, __ATOMIC_ACQUIRE))
@@ -159,7 +145,7 @@ static void sync_cmds(void)
 
 int hal_smmu_probe(const struct hal_smmu_desc *d, paddr_t mem, void *mem_va)
 {
-	if (d->size < 0x20000 || mmu_map_device((struct plat_region){ d->base, 0x20000 }))
+	if (d->size < 0x20000 || smmu_io_map(d->base, 0x20000))
 		return -XEN_ENODEV;
 	drv.base = d->base;
 	uint32_t idr0 = drv.id.idr0 = rd32(IDR0), idr1 = drv.id.idr1 = rd32(IDR1), idr5 = drv.id.idr5 = rd32(IDR5);
