@@ -247,8 +247,13 @@ void hal_smmu_detach(uint32_t sid)
 	bool still = false;
 	for (unsigned i = 0; i < HAL_SMMU_MAX_SIDS; i++)
 		still |= drv.sid_live[i] && drv.sid_vmid[i] == drv.sid_vmid[sid];
-	if (!still)
+	if (!still) {
+		/* Its last stream: from here on p2m flushes skip the SMMU, so nothing of the VMID may stay
+		 * cached for the next domain that gets it. */
+		cmd(CMD_TLBI_S12_VMALL | (uint64_t)drv.sid_vmid[sid] << 32, 0);
+		sync_cmds();
 		vmid_mark(drv.sid_vmid[sid], false);
+	}
 	unlock();
 }
 

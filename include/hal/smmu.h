@@ -36,7 +36,7 @@ void hal_smmu_id(struct hal_smmu_id *id);
 int hal_smmu_attach(uint32_t sid, uint16_t vmid, paddr_t root, uint64_t vtcr);
 
 /* Stream @sid aborted again (its STE invalid: accesses fault and are reported), its cached
- * configuration invalidated. The VMID's TLB entries are the caller's to invalidate. */
+ * configuration invalidated; when it was its VMID's last stream, the VMID's TLB entries too. */
 void hal_smmu_detach(uint32_t sid);
 
 /* Invalidate the SMMU's stage-2 TLB entries for @vmid (all, or those of @ipa's page) and wait for

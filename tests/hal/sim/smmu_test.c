@@ -118,6 +118,9 @@ static struct {
 	struct hal_smmu_fault fault, bad_ste;
 	uint64_t cmds_before_unused_flush, cmds_after_unused_flush;
 	struct hal_smmu_id id;
+	int reattach;
+	uint32_t reuse_status;
+	bool reuse_fresh;
 } o;
 
 static void boot_with_smmu(void)
@@ -163,9 +166,18 @@ static void boot_with_smmu(void)
 	o.cmds_after_unused_flush = sim_smmu_stats()->commands;
 
 	hal_smmu_detach(DMA_SID);
-	hal_smmu_flush_vmid(VMID);
 	o.unattached_status = copy(SRC_IPA, DST_IPA, 8);
 	o.popped_bad_ste = hal_smmu_fault_pop(&o.bad_ste);
+	/* The VMID comes back for another domain with other tables: nothing of the old ones is used,
+	 * although no p2m flush reached the SMMU while it had no stream. */
+	l3[(DST_IPA >> 12) & 511] = DST_PA | DESC_PAGE;
+	hal_s2_flush_ipa(VMID, ipa_init(DST_IPA)); /* skipped by the SMMU: no stream on VMID */
+	l3[(DST_IPA >> 12) & 511] = SRC_PA | DESC_PAGE;
+	memset(dst, 0, 64);
+	o.reattach = hal_smmu_attach(DMA_SID, VMID, pa_init(S2_TABLES), g.vtcr);
+	memset(src + 2048, 0x3c, 64);
+	o.reuse_status = copy(SRC_IPA + 2048, DST_IPA, 64); /* DST_IPA now maps SRC_PA itself */
+	o.reuse_fresh = src[0] == 0x3c && dst[0] == 0;
 	struct hal_smmu_fault spare;
 	o.popped_extra = hal_smmu_fault_pop(&spare); /* two faults made, two read */
 }
@@ -208,6 +220,9 @@ static void test_smmu_driver_confines_dma_to_the_attached_stage_2(void **state)
 	assert_int_equal(o.bad_ste.type, SMMU_EVT_C_BAD_STE);
 	assert_int_equal(o.bad_ste.sid, DMA_SID);
 	assert_false(o.popped_extra);
+	assert_int_equal(o.reattach, 0);
+	assert_int_equal(o.reuse_status, SIM_DMA_DONE);
+	assert_true(o.reuse_fresh);
 }
 
 static void boot_without_smmu(void)
