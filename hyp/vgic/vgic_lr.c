@@ -257,6 +257,34 @@ static __attribute__((noinline)) void flush_slow(struct vcpu *v)
 	migrate(d, mig, n, v);
 }
 
+/* What a timer tick or an SGI to itself leaves: one interrupt listed, for this vCPU, no LR loaded.
+ * It goes into LR 0 as flush_slow would put it (it stays listed, nothing waits behind it, nothing
+ * to arm); false, having changed nothing, for anything else. */
+static __attribute__((noinline)) bool flush_one(struct vcpu *v)
+{
+	struct domain *d = v->dom;
+	struct vgic_cpu *c = v->vgic;
+	struct hal_vgic_cpu *hw = &v->ctx.vgic;
+	bool done = false;
+
+	spin_lock(&c->lock);
+	struct vgic_irq *irq = c->head;
+	if (irq && !irq->next && !hw->nr_lr && d->vgic->nr_lrs) {
+		spin_lock(&irq->lock);
+		if (irq->target == v->id && (irq->active || vgic_deliverable(d, irq))) {
+			hw->lr[0] = c->lr_sent[0] = lr_encode(d, irq);
+			irq->lr = 0;
+			c->lr_irq[0] = irq;
+			hw->nr_lr = 1;
+			hw->hcr &= ~(HAL_VGIC_HCR_UIE | HAL_VGIC_HCR_NPIE);
+			done = true;
+		}
+		spin_unlock(&irq->lock);
+	}
+	spin_unlock(&c->lock);
+	return done;
+}
+
 void vgic_flush(struct vcpu *v)
 {
 	struct vgic_cpu *c = v->vgic;
@@ -265,7 +293,9 @@ void vgic_flush(struct vcpu *v)
 	 * domain built without a vGIC has nothing either). */
 	if (__builtin_expect(!c || !__atomic_load_n(&c->nr_listed, __ATOMIC_RELAXED), 1))
 		return;
-	flush_slow(v); /* its lock orders what the injector wrote before the count */
+	/* Their locks order what the injector wrote before the count. */
+	if (!flush_one(v))
+		flush_slow(v);
 }
 
 /* The running priority the active priorities registers imply: the lowest group with a bit set. */
