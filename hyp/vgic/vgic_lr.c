@@ -133,12 +133,41 @@ static __attribute__((noinline)) void sync_slow(struct vcpu *v)
 	migrate(d, mig, n, v);
 }
 
+/* The one LR flush_one loaded, holding the only interrupt listed: folded and pruned without the
+ * walks. False, having changed nothing, for anything else. */
+static __attribute__((noinline)) bool sync_one(struct vcpu *v)
+{
+	struct domain *d = v->dom;
+	struct vgic_cpu *c = v->vgic;
+	struct hal_vgic_cpu *hw = &v->ctx.vgic;
+	struct vgic_irq *mig[1];
+	unsigned n = 0;
+
+	spin_lock(&c->lock);
+	struct vgic_irq *irq = c->lr_irq[0];
+	if (hw->nr_lr != 1 || !irq || c->head != irq || irq->next) {
+		spin_unlock(&c->lock);
+		return false;
+	}
+	spin_lock(&irq->lock);
+	fold(d, irq, hw->lr[0]);
+	c->lr_irq[0] = NULL;
+	hw->nr_lr = 0;
+	hw->hcr &= ~(HAL_VGIC_HCR_UIE | HAL_VGIC_HCR_NPIE);
+	prune_one(d, c, irq, mig, &n);
+	spin_unlock(&irq->lock);
+	spin_unlock(&c->lock);
+	migrate(d, mig, n, v);
+	return true;
+}
+
 void vgic_sync(struct vcpu *v)
 {
 	/* Kept apart from sync_slow so the common exit with no LR loaded costs a load and a branch. */
 	if (__builtin_expect(!v->ctx.vgic.nr_lr, 1))
 		return;
-	sync_slow(v);
+	if (!sync_one(v))
+		sync_slow(v);
 }
 
 /* Active ones first (the guest must be able to deactivate them), then by priority, then INTID. */
