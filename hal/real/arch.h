@@ -94,6 +94,9 @@
 #define VGIC_EISR      32   /* then elrsr */
 #define CTX_VTIMER     1192 /* ctl, cval, off */
 
+/* HAL_VGIC_HCR_EN (include/hal/gic.h), for entry.S. */
+#define HAL_VGIC_HCR_EN_ASM 1
+
 /* GICv2 GICH registers entry.S touches (gic_v2.c has the rest). */
 #define GICH_HCR  0x000
 #define GICH_VMCR 0x008

@@ -53,15 +53,12 @@ hal_vcpu_enter:
 	ldp	x2, x3, [x0, #CTX_PC]
 	msr	elr_el2, x2
 	msr	spsr_el2, x3
-	/* The virtual CPU interface. */
-	ldr	w5, gic_v2
-	cbnz	w5, 4f
-	/* The list registers are all empty here (every exit empties those it saves), so only
-	 * [0, nr_lr) are written, and most entries have none. */
-	ldr	w2, [x0, #CTX_VGIC_HCR]
+	/* The virtual CPU interface. The list registers are all empty here (every exit empties those
+	 * it saves), so only [0, nr_lr) are written, and most entries have none. Then HCR needs no
+	 * write either: with no LR the core arms nothing, so the ctx's is En alone (or 0 without a
+	 * vGIC), which an exit that had LRs leaves behind and a switch loads (vcpu.c). */
 	ldr	w3, [x0, #(CTX_VGIC_HCR + VGIC_NR_LR)]
-	cbnz	w3, 5f
-2:	msr	ich_hcr_el2, x2
+	cbnz	w3, 4f
 3:	mov	sp, x0
 	ldp	x2, x3, [sp, #16]
 	ldp	x4, x5, [sp, #32]
@@ -84,14 +81,11 @@ hal_vcpu_enter:
 	dsb	nsh
 	isb
 
-	/* GICv2: GICH is MMIO. Without list registers only GICH_HCR; with them, C converts them
-	 * from the HAL's layout. */
-4:	ldr	w3, [x0, #(CTX_VGIC_HCR + VGIC_NR_LR)]
-	cbnz	w3, 6f
-	ldr	x5, gic_gich
+	/* GICv2: GICH is MMIO; C converts the list registers from the HAL's layout. */
+4:	ldr	w5, gic_v2
+	cbnz	w5, 6f
 	ldr	w2, [x0, #CTX_VGIC_HCR]
-	str	w2, [x5, #GICH_HCR]
-	b	3b
+	b	5f
 6:	mov	x19, x0
 	bl	gicv2_vcpu_load
 	mov	x0, x19
@@ -109,7 +103,8 @@ hal_vcpu_enter:
 	ldr	x5, [x0, #(CTX_VGIC_LR + 8 * \n)]
 	msr	ich_lr\n\()_el2, x5
 	.endr
-7:	b	2b
+7:	msr	ich_hcr_el2, x2
+	b	3b
 	.size	hal_vcpu_enter, . - hal_vcpu_enter
 
 /*
@@ -185,7 +180,7 @@ entry_exit:
 	exit_body 0
 	/* w3 = nr_lr, x4 = &ctx.vgic.hcr: HCR and the status registers, then LRs nr_lr - 1 .. 0 read
 	 * and emptied (three instructions per LR), so the next entry, this vCPU's or another's,
-	 * finds them all empty; the interface is off until then. */
+	 * finds them all empty; HCR is left En, nothing armed, as an entry without LRs expects. */
 exit_save_lrs:
 	mrs	x2, ich_hcr_el2
 	mrs	x5, ich_misr_el2
@@ -194,7 +189,8 @@ exit_save_lrs:
 	mrs	x2, ich_eisr_el2
 	mrs	x5, ich_elrsr_el2
 	stp	w2, w5, [x4, #VGIC_EISR]
-	msr	ich_hcr_el2, xzr
+	mov	x2, #HAL_VGIC_HCR_EN_ASM
+	msr	ich_hcr_el2, x2
 	ldr	w5, gic_nr_lrs
 	cmp	w3, w5
 	csel	w3, w3, w5, lo

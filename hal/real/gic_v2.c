@@ -141,6 +141,8 @@ void gicv2_vcpu_load(const struct hal_vcpu_ctx *ctx)
 
 void gicv2_vcpu_load_lazy(const struct hal_vcpu_ctx *ctx)
 {
+	if (!ctx->vgic.nr_lr)
+		mmio_write32(hyp + GICH_HCR, ctx->vgic.hcr); /* else entry.S writes it after the LRs */
 	mmio_write32(hyp + GICH_VMCR, gic_vmcr_to_v2(ctx->vgic.vmcr));
 	mmio_write32(hyp + GICH_APR, ctx->vgic.apr[0]);
 }
@@ -155,7 +157,7 @@ void gicv2_vcpu_save(struct hal_vcpu_ctx *ctx)
 	g->misr = mmio_read32(hyp + GICH_MISR);
 	g->eisr = mmio_read32(hyp + GICH_EISR0);
 	g->elrsr = mmio_read32(hyp + GICH_ELRSR);
-	mmio_write32(hyp + GICH_HCR, 0);
+	mmio_write32(hyp + GICH_HCR, HAL_VGIC_HCR_EN); /* as an entry without LRs expects (entry.S) */
 	for (unsigned i = 0; i < n; i++) {
 		g->lr[i] = gic_lr_from_v2(mmio_read32(hyp + GICH_LR + 4 * i));
 		mmio_write32(hyp + GICH_LR + 4 * i, 0);

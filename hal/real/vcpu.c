@@ -53,6 +53,7 @@ _Static_assert(offsetof(struct hal_vcpu_ctx, vtimer.ctl) == CTX_VTIMER, "entry.S
 _Static_assert(offsetof(struct hal_vcpu_ctx, vtimer.cval) == CTX_VTIMER + 8, "entry.S ctx layout");
 _Static_assert(offsetof(struct hal_vcpu_ctx, vtimer.off) == CTX_VTIMER + 16, "entry.S ctx layout");
 _Static_assert(HAL_VGIC_MAX_LRS == 16, "entry.S has sixteen list register slots");
+_Static_assert(HAL_VGIC_HCR_EN == HAL_VGIC_HCR_EN_ASM, "entry.S HCR.En");
 _Static_assert(offsetof(struct hal_exit, reason) == EXIT_REASON && sizeof(enum hal_exit_reason) == 4, "exit layout");
 _Static_assert(offsetof(struct hal_exit, esr) == EXIT_ESR && offsetof(struct hal_exit, far) == EXIT_ESR + 8,
 	       "entry.S exit layout");
@@ -147,6 +148,8 @@ static void load(const struct hal_vcpu_ctx *c)
 	} else {
 		sysreg_write(ich_vmcr_el2, c->vgic.vmcr);
 		sysreg_write(ich_ap1r0_el2, c->vgic.apr[0]);
+		if (!c->vgic.nr_lr)
+			sysreg_write(ich_hcr_el2, c->vgic.hcr); /* else entry.S writes it after the LRs */
 	}
 	fp_load(c);
 }
