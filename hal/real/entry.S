@@ -156,9 +156,9 @@ exit_lrs_saved:
 	mrs	x2, esr_el2
 	mrs	x3, far_el2
 	mrs	x4, hpfar_el2
-	str	w0, [x1, #EXIT_REASON]
-	stp	x2, x3, [x1, #EXIT_ESR]
-	str	x4, [x1, #EXIT_HPFAR]
+	/* x0 is the reason zero-extended: its upper half lands in the padding before esr. */
+	stp	x0, x2, [x1, #EXIT_REASON]
+	stp	x3, x4, [x1, #(EXIT_ESR + 8)]
 .if \v2
 	cbz	w20, 1f
 	mov	x0, x19

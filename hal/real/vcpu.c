@@ -58,6 +58,7 @@ _Static_assert(offsetof(struct hal_exit, reason) == EXIT_REASON && sizeof(enum h
 _Static_assert(offsetof(struct hal_exit, esr) == EXIT_ESR && offsetof(struct hal_exit, far) == EXIT_ESR + 8,
 	       "entry.S exit layout");
 _Static_assert(offsetof(struct hal_exit, hpfar) == EXIT_HPFAR, "entry.S exit layout");
+_Static_assert(EXIT_ESR == EXIT_REASON + 8 && EXIT_HPFAR == EXIT_ESR + 16, "entry.S stores the exit record in pairs");
 _Static_assert(HAL_EXIT_SYNC == EXIT_SYNC && HAL_EXIT_IRQ == EXIT_IRQ && HAL_EXIT_SERROR == EXIT_SERROR,
 	       "vectors.S exit reasons");
 
