@@ -22,7 +22,7 @@ struct world_dom {
 };
 
 extern struct world_dom world[WORLD_DOMS];
-extern unsigned world_injects, world_shutdowns, world_pauses;
+extern unsigned world_injects, world_kicks, world_shutdowns, world_pauses;
 
 void world_init(void);    /* once: RAM and the frame allocator */
 void world_build(void);   /* the three domains, as domain_create leaves them */
