@@ -12,8 +12,14 @@
 #include "public/shared.h"
 #include "public/xen.h"
 
-#define TABLE    GUEST_GNTTAB_BASE /* a hole in every layout we run in */
-#define MAP_AT   0x38100000ull     /* where this domain maps grants (also a hole) */
+/* Where the table is mapped: the /hypervisor node's grant region, as Linux finds it (a 1:1 Dom0's
+ * differs from a DomU's GUEST_GNTTAB_BASE, which is device space there), else Xen's DomU default. */
+static uint64_t table_base = GUEST_GNTTAB_BASE;
+#define TABLE table_base
+/* Where this domain maps grants: inside that region past the table's own frames, also a hole
+ * (0x38100000 for a DomU, as before). */
+static uint64_t map_at = GUEST_GNTTAB_BASE + 0x100000;
+#define MAP_AT   map_at
 #define NO_PEER  0xffff
 #define WAIT_MAX 200000u /* yields before a wait for the peer counts as failed */
 
@@ -356,6 +362,19 @@ static bool ram_bank(const void *fdt, uint64_t *base, uint64_t *size)
 	return true;
 }
 
+static void find_table(const void *fdt)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "xen,xen"), len;
+	const fdt32_t *reg = node < 0 ? NULL : fdt_getprop(fdt, node, "reg", &len);
+
+	/* The root's two address and two size cells, as both hypervisors write it. */
+	if (!reg || len < 16)
+		return;
+	uint64_t size = (uint64_t)fdt32_to_cpu(reg[2]) << 32 | fdt32_to_cpu(reg[3]);
+	table_base = (uint64_t)fdt32_to_cpu(reg[0]) << 32 | fdt32_to_cpu(reg[1]);
+	map_at = table_base + (size < 0x200000 ? (size / 2) & ~0xfffull : 0x100000);
+}
+
 void guest_main(const void *fdt)
 {
 	struct t t = { 0 };
@@ -365,6 +384,7 @@ void guest_main(const void *fdt)
 		gl_printf("gnttest: FAIL: no usable device tree\n");
 		gl_shutdown(SHUTDOWN_crash);
 	}
+	find_table(fdt);
 	int chosen = fdt_path_offset(fdt, "/chosen");
 	const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
 	/* The last two pages of RAM: far above the image, the tree and the library's arena. */
