@@ -44,4 +44,6 @@ test -f "$fdt_dir/usr/lib/aarch64-linux-gnu/libfdt.a"
 # Debian's Xen 4.17 for arm64: the anchor the compatibility tests (tests/xen) and benchmarks
 # compare against. Optional: without it those tests print SKIP.
 "$top/tests/xen/fetch_xen.sh" >/dev/null || echo "setup: Xen 4.17 not fetched; tests/xen will skip" >&2
+# Debian's arm64 Linux 6.1 and busybox for the Dom0 boot tests (tests/linux); optional likewise.
+"$top/tests/linux/fetch.sh" >/dev/null || echo "setup: Linux packages not fetched; tests/linux will skip" >&2
 echo "setup: ok (arm64 libfdt at $fdt_dir)"
