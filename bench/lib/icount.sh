@@ -1,27 +1,60 @@
 #!/usr/bin/env bash
-# EVTCHNOP_send path lengths: boots guests/evtchnbench under Halcyon (as Dom0 and as a dom0less DomU) and
-# under Xen 4.17 (as Dom0, when tests/xen/fetch_xen.sh has fetched it), GICv3 and GICv2, on QEMU
-# with -icount shift=0,sleep=off -smp 1, and prints instructions per send and Halcyon/Xen.
-# Figures only: it fails only when a machine cannot be booted at all.
-# Usage: bazel run //bench/evtchn:run [-- N]   (default 100000 sends of each kind per boot)
+# Guest-visible path lengths under QEMU -icount, shared by bench/hvc, bench/irq and bench/evtchn:
+# boots guests/NAMEbench under Halcyon (as Dom0 and as a dom0less DomU) and under Xen 4.17 (as Dom0,
+# when tests/xen/fetch_xen.sh has fetched it), GICv3 and GICv2, with -icount shift=0,sleep=off
+# -smp 1, and prints the instructions per event each guest reports and Halcyon/Xen. Figures only:
+# it fails only when a machine cannot be booted at all.
+# Usage: icount.sh NAME [N]  (NAME from the bench's BUILD args, N from `bazel run ... -- N`)
+#   NAME: hvc, irq or evtchn: the guest guests/NAMEbench, whose lines read
+#   "NAMEbench: KEY <x> instructions per ..."; N: events of each kind per boot.
 # Environment: XEN_IMAGE (a Xen arm64 Image, default .cache/xen-arm64/boot/xen-4.17-arm64),
-# HYP_IMAGE and GUEST_IMAGE (default: the runfiles of this target).
+# HYP_IMAGE and GUEST_IMAGE (default: the runfiles of the target).
 set -euo pipefail
 
-calls=${1:-100000}
+# Per bench: the default count, the table's heading (N_EVENTS stands for the count) and its rows,
+# KEY=LABEL (a -KEY row gets no Halcyon/Xen ratio).
+name=$1
+case $name in
+hvc)
+	calls=1000000
+	title="Hypervisor path length, instructions per call (QEMU 7.2 TCG -icount shift=0,sleep=off -smp 1,
+N_EVENTS calls of each kind, minus the same loop without the trap; Halcyon/Xen compares Dom0s):"
+	rows=("xen_version=null hypercall (xen_version)" "psci_version=PSCI_VERSION via hvc #0"
+		"unknown_op=unknown hypercall 63 (ENOSYS)" "-loop=empty loop, per iteration")
+	;;
+irq)
+	calls=100000
+	title="Interrupt path length, instructions per interrupt (QEMU 7.2 TCG -icount shift=0,sleep=off -smp 1,
+N_EVENTS of each kind, minus the same loop with no interrupt; includes the guest's 5-instruction
+handler; Halcyon/Xen compares Dom0s):"
+	rows=("vtimer=vtimer expiry to guest handler" "sgi=vSGI to self, send to handler")
+	;;
+evtchn)
+	calls=100000
+	title="EVTCHNOP_send path length, instructions per send (QEMU 7.2 TCG -icount shift=0,sleep=off -smp 1,
+N_EVENTS of each kind, minus the same loop without the hvc; the upcall figure includes the guest's
+8-instruction handler; Halcyon/Xen compares Dom0s):"
+	rows=("masked=EVTCHNOP_send, masked port" "upcall=EVTCHNOP_send to self, to handler")
+	;;
+*)
+	echo "icount.sh: unknown bench '$name' (hvc, irq or evtchn)" >&2
+	exit 2
+	;;
+esac
+calls=${2:-$calls}
 self=$(readlink -f "${BASH_SOURCE[0]}")
 top=${BUILD_WORKSPACE_DIRECTORY:-$(cd "$(dirname "$self")/../.." && pwd)}
 runfiles=.
 [ -f "$runfiles/hyp_arm64.bin" ] || runfiles="${RUNFILES_DIR:-$0.runfiles}/halcyon"
 hyp=${HYP_IMAGE:-$runfiles/hyp_arm64.bin}
-guest=${GUEST_IMAGE:-$runfiles/guests/evtchnbench/evtchnbench_arm64.bin}
+guest=${GUEST_IMAGE:-$runfiles/guests/${name}bench/${name}bench_arm64.bin}
 xen=${XEN_IMAGE:-$top/.cache/xen-arm64/boot/xen-4.17-arm64}
 for f in "$hyp" "$guest"; do
-	[ -f "$f" ] || { echo "evtchn bench: $f not found (run through bazel run //bench/evtchn:run)" >&2; exit 1; }
+	[ -f "$f" ] || { echo "$name bench: $f not found (run through bazel run //bench/$name:run)" >&2; exit 1; }
 done
-command -v fdtput >/dev/null || { echo "evtchn bench: fdtput not found (device-tree-compiler)" >&2; exit 1; }
+command -v fdtput >/dev/null || { echo "$name bench: fdtput not found (device-tree-compiler)" >&2; exit 1; }
 have_xen=1
-[ -f "$xen" ] || { have_xen=0; echo "evtchn bench: no Xen at $xen: Halcyon only (tests/xen/fetch_xen.sh fetches it)"; }
+[ -f "$xen" ] || { have_xen=0; echo "$name bench: no Xen at $xen: Halcyon only (tests/xen/fetch_xen.sh fetches it)"; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -42,7 +75,7 @@ run() {
 	fdtput -t u "$dtb" /chosen "#size-cells" 2
 	fdtput -t s "$dtb" /chosen xen,xen-bootargs "$args"
 	# No xen,dom0-bootargs: Xen prefers it, even empty, to the module's own bootargs, which carry
-	# the number of sends to both hypervisors in both roles.
+	# the number of events to both hypervisors in both roles.
 	if [ "$role" = dom0 ]; then
 		mod=/chosen/module@50000000
 	else
@@ -57,18 +90,18 @@ run() {
 	fdtput -c "$dtb" "$mod"
 	fdtput -t s "$dtb" "$mod" compatible "multiboot,kernel" "multiboot,module"
 	fdtput -t x "$dtb" "$mod" reg 0 50000000 0 "$size"
-	fdtput -t s "$dtb" "$mod" bootargs "evtchnbench.n=$calls"
+	fdtput -t s "$dtb" "$mod" bootargs "${name}bench.n=$calls"
 	local start=$SECONDS rc=0
 	timeout 900 "${qemu[@]}" -M "$machine" -kernel "$kernel" -dtb "$dtb" \
 		-device "loader,file=$guest,addr=0x50000000" "${extra[@]}" </dev/null >"$tmp/$tag.log" 2>&1 || rc=$?
 	echo "$((SECONDS - start))" >"$tmp/$tag.secs"
-	[ "$rc" -eq 0 ] || echo "evtchn bench: $tag: QEMU exit status $rc" >&2
+	[ "$rc" -eq 0 ] || echo "$name bench: $tag: QEMU exit status $rc" >&2
 }
 
-# figure TAG KEY: instructions per interrupt the guest printed for KEY in that boot, or "-".
+# figure TAG KEY: instructions per event the guest printed for KEY in that boot, or "-".
 figure() {
 	local v
-	v=$(tr -d '\r' <"$tmp/$1.log" 2>/dev/null | sed -nE "s/^(\((XEN|d[0-9]+)\) )?evtchnbench: $2 ([0-9.]+) instructions per.*/\3/p" | tail -1)
+	v=$(tr -d '\r' <"$tmp/$1.log" 2>/dev/null | sed -nE "s/^(\((XEN|d[0-9]+)\) )?${name}bench: $2 ([0-9.]+) instructions per.*/\3/p" | tail -1)
 	echo "${v:--}"
 }
 
@@ -87,22 +120,18 @@ done
 wait
 
 echo
-echo "EVTCHNOP_send path length, instructions per send (QEMU 7.2 TCG -icount shift=0,sleep=off -smp 1,"
-echo "$calls of each kind, minus the same loop without the hvc; the upcall figure includes the guest's"
-echo "8-instruction handler; Halcyon/Xen compares Dom0s):"
+echo "${title//N_EVENTS/$calls}"
 echo
 printf '| %-36s | %-4s | %12s | %12s | %13s | %11s |\n' path GIC "Halcyon Dom0" "Halcyon DomU" "Xen 4.17 Dom0" "Halcyon/Xen"
 printf '|%s|%s|%s|%s|%s|%s|\n' "--------------------------------------" ------ -------------: -------------: --------------: ------------:
-for key in masked upcall; do
-	case $key in
-	masked) label="EVTCHNOP_send, masked port" ;;
-	upcall) label="EVTCHNOP_send to self, to handler" ;;
-	esac
+for spec in "${rows[@]}"; do
+	key=${spec%%=*} label=${spec#*=} noratio=0
+	case $key in -*) key=${key#-} noratio=1 ;; esac
 	for gic in 3 2; do
 		h0=$(figure "halcyon-dom0-$gic" "$key") hu=$(figure "halcyon-domu-$gic" "$key") x=-
 		[ "$have_xen" -eq 0 ] || x=$(figure "xen-dom0-$gic" "$key")
 		ratio=-
-		if [ "$h0" != - ] && [ "$x" != - ]; then
+		if [ "$noratio" -eq 0 ] && [ "$h0" != - ] && [ "$x" != - ]; then
 			ratio=$(awk -v h="$h0" -v x="$x" 'BEGIN { if (x > 0) printf "%.2f", h / x; else print "-" }')
 		fi
 		printf '| %-36s | v%-3s | %12s | %12s | %13s | %11s |\n' "$label" "$gic" "$h0" "$hu" "$x" "$ratio"
@@ -112,8 +141,8 @@ echo
 for c in "${configs[@]}"; do
 	tag=${c// /-}
 	printf 'boot %-16s %4ss wall' "$tag" "$(cat "$tmp/$tag.secs" 2>/dev/null || echo '?')"
-	bad=$(tr -d '\r' <"$tmp/$tag.log" | grep -E 'UNEXPECTED|evtchnbench: done' | grep -v 'evtchnbench: done' || true)
-	if ! tr -d '\r' <"$tmp/$tag.log" | grep -q 'evtchnbench: done'; then
+	bad=$(tr -d '\r' <"$tmp/$tag.log" | grep -E "UNEXPECTED|${name}bench: done" | grep -v "${name}bench: done" || true)
+	if ! tr -d '\r' <"$tmp/$tag.log" | grep -q "${name}bench: done"; then
 		echo "  (the guest did not finish; console tail below)"
 		tail -5 "$tmp/$tag.log"
 	elif [ -n "$bad" ]; then
