@@ -63,29 +63,6 @@ SEND_LOOP(loop_masked, "hvc #0xea1", NO_WAIT)
 SEND_LOOP(loop_empty_upcall, "mov x23, #1", WAIT_FLAG)
 SEND_LOOP(loop_upcall, "hvc #0xea1", WAIT_FLAG)
 
-/* "evtchnbench.n=NUMBER" in the kernel's bootargs overrides the number of sends. */
-static uint64_t n_from(const void *fdt)
-{
-	static const char key[] = "evtchnbench.n=";
-	int chosen = fdt ? fdt_path_offset(fdt, "/chosen") : -1;
-	const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
-	uint64_t n = 0;
-
-	for (const char *p = args; p && *p; p++) {
-		if (p != args && p[-1] != ' ')
-			continue;
-		size_t i = 0;
-		while (key[i] && p[i] == key[i])
-			i++;
-		if (key[i])
-			continue;
-		for (p += i; *p >= '0' && *p <= '9'; p++)
-			n = n * 10 + (uint64_t)(*p - '0');
-		break;
-	}
-	return n ? n : DEFAULT_N;
-}
-
 /* The upcall's INTID from /hypervisor's interrupts (Xen's binding), 31 when the tree has none. */
 static uint32_t upcall_intid(const void *fdt)
 {
@@ -123,7 +100,8 @@ static void measure(const char *key, const char *what, loop_fn loop, loop_fn emp
 
 void guest_main(const void *fdt)
 {
-	uint64_t n = n_from(fdt), gva, arg_gva, old_vbar;
+	/* "evtchnbench.n=NUMBER" in the kernel's bootargs overrides the number of sends. */
+	uint64_t n = gl_bootarg_u64(fdt, "evtchnbench.n=", 0) ?: DEFAULT_N, gva, arg_gva, old_vbar;
 	int gic = gl_gic_init(fdt);
 	uint32_t intid = upcall_intid(fdt);
 	struct xen_add_to_physmap *x = gl_alloc(64, &arg_gva);

@@ -4,7 +4,6 @@
  * tick is 16 instructions and the figures are instructions per call; without -icount they are
  * nanoseconds of emulation. Runs unchanged as Dom0 or a DomU, under Halcyon or Xen. Prints figures
  * only: bench/hvc/run.sh collects them. */
-#include <libfdt.h>
 
 #include "lib/guest.h"
 #include "public/xen.h"
@@ -48,30 +47,6 @@ TIMED_LOOP(loop_xen_version, "mov x0, #0\n\tmov x16, #17", "hvc #0xea1")
 TIMED_LOOP(loop_unknown_op, "mov x0, #0\n\tmov x16, #63", "hvc #0xea1")
 TIMED_LOOP(loop_psci_version, "mov x0, #0x84000000\n\tmov x16, #1", "hvc #0")
 
-/* "hvcbench.n=NUMBER" in the kernel's bootargs (the multiboot,kernel module's bootargs under both
- * hypervisors) overrides the number of calls. */
-static uint64_t calls_from(const void *fdt)
-{
-	static const char key[] = "hvcbench.n=";
-	int chosen = fdt ? fdt_path_offset(fdt, "/chosen") : -1;
-	const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
-
-	for (const char *p = args; p && *p; p++) {
-		if (p != args && p[-1] != ' ')
-			continue;
-		size_t i = 0;
-		while (key[i] && p[i] == key[i])
-			i++;
-		if (key[i])
-			continue;
-		uint64_t n = 0;
-		for (p += i; *p >= '0' && *p <= '9'; p++)
-			n = n * 10 + (uint64_t)(*p - '0');
-		return n ? n : DEFAULT_CALLS;
-	}
-	return DEFAULT_CALLS;
-}
-
 /* Hundredths of an instruction per iteration, rounded: a fraction shows work that is not per call
  * (a timer tick of the hypervisor's own, say) spread over the loop. */
 static uint64_t hundredths_per_call(uint64_t ticks, uint64_t n) { return (ticks * INSNS_PER_TICK * 100 + n / 2) / n; }
@@ -87,7 +62,9 @@ static void report(const char *key, const char *what, uint64_t ticks, uint64_t e
 
 void guest_main(const void *fdt)
 {
-	uint64_t n = calls_from(fdt), x0;
+	/* "hvcbench.n=NUMBER" in the kernel's bootargs (the multiboot,kernel module's, under both
+	 * hypervisors) overrides the number of calls. */
+	uint64_t n = gl_bootarg_u64(fdt, "hvcbench.n=", 0) ?: DEFAULT_CALLS, x0;
 
 	gl_printf("hvcbench: %llu calls of each kind\n", (unsigned long long)n);
 	/* A first short round warms the caches and TLBs of both worlds; only the second counts. */

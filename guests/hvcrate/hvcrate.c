@@ -3,7 +3,6 @@
  * a line with the count and a poweroff. With "hvcrate.sgi" it sends itself N SGIs instead, each
  * taken by its IRQ handler before the next: the whole virtual-interrupt path (ICC_SGI1R trap, vGIC
  * injection, list register, exception at EL1, IAR, EOI). bench/sim times hypsim with N and with 0. */
-#include <libfdt.h>
 
 #include "lib/guest.h"
 #include "public/version.h"
@@ -14,35 +13,6 @@
 #define SGI 1
 
 static volatile uint64_t taken;
-
-static const char *arg(const void *fdt, const char *key)
-{
-	int chosen = fdt ? fdt_path_offset(fdt, "/chosen") : -1;
-	const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
-
-	for (const char *p = args; p && *p; p++) {
-		if (p != args && p[-1] != ' ')
-			continue;
-		size_t i = 0;
-		while (key[i] && p[i] == key[i])
-			i++;
-		if (!key[i])
-			return p + i;
-	}
-	return NULL;
-}
-
-static uint64_t calls_from(const void *fdt)
-{
-	const char *p = arg(fdt, "hvcrate.n=");
-	uint64_t n = 0;
-
-	if (!p)
-		return DEFAULT_CALLS;
-	for (; *p >= '0' && *p <= '9'; p++)
-		n = n * 10 + (uint64_t)(*p - '0');
-	return n;
-}
 
 static void on_irq(void)
 {
@@ -70,8 +40,8 @@ static uint64_t sgis(uint64_t n)
 
 void guest_main(const void *fdt)
 {
-	uint64_t n = calls_from(fdt), bad = 0;
-	bool sgi = arg(fdt, "hvcrate.sgi") != NULL;
+	uint64_t n = gl_bootarg_u64(fdt, "hvcrate.n=", DEFAULT_CALLS), bad = 0;
+	bool sgi = gl_bootarg(fdt, "hvcrate.sgi") != NULL;
 
 	if (sgi && gl_gic_init(fdt) < 0)
 		gl_shutdown(SHUTDOWN_crash);

@@ -5,7 +5,6 @@
  * instructions per interrupt: the hypervisor's whole path from the trigger to the guest's IRQ
  * vector and back, plus the guest's own five-instruction handler (vectors.S). Runs unchanged as
  * Dom0 or a DomU, under Halcyon or Xen, on GICv3 or GICv2. Figures only: bench/irq collects them. */
-#include <libfdt.h>
 
 #include "lib/guest.h"
 #include "public/xen.h"
@@ -61,36 +60,10 @@ IRQ_LOOP(loop_sgi_v2, "str %w[arg], [%[addr]]")
 
 /* "irqbench.n=NUMBER" in the kernel's bootargs (the multiboot,kernel module's bootargs under both
  * hypervisors) overrides the number of interrupts; "irqbench.only=vtimer" or "=sgi" runs one kind
- * (for profiles of a single path). Returns the value after @key, or NULL. */
-static const char *arg(const void *fdt, const char *key)
-{
-	int chosen = fdt ? fdt_path_offset(fdt, "/chosen") : -1;
-	const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
-
-	for (const char *p = args; p && *p; p++) {
-		if (p != args && p[-1] != ' ')
-			continue;
-		size_t i = 0;
-		while (key[i] && p[i] == key[i])
-			i++;
-		if (!key[i])
-			return p + i;
-	}
-	return NULL;
-}
-
-static uint64_t n_from(const void *fdt)
-{
-	uint64_t n = 0;
-
-	for (const char *p = arg(fdt, "irqbench.n="); p && *p >= '0' && *p <= '9'; p++)
-		n = n * 10 + (uint64_t)(*p - '0');
-	return n ? n : DEFAULT_N;
-}
-
+ * (for profiles of a single path). */
 static bool wanted(const void *fdt, const char *kind)
 {
-	const char *p = arg(fdt, "irqbench.only=");
+	const char *p = gl_bootarg(fdt, "irqbench.only=");
 	size_t i = 0;
 
 	if (!p)
@@ -122,7 +95,7 @@ static void measure(const char *key, const char *what, uint64_t (*loop)(uint64_t
 
 void guest_main(const void *fdt)
 {
-	uint64_t n = n_from(fdt), left, old_vbar;
+	uint64_t n = gl_bootarg_u64(fdt, "irqbench.n=", 0) ?: DEFAULT_N, left, old_vbar;
 	int gic = gl_gic_init(fdt);
 	uint32_t vppi = gl_timer_vppi(fdt);
 

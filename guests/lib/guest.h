@@ -40,6 +40,12 @@ struct gl_abort {
  * access skipped (a load reads 0), instead of ending the guest. NULL makes aborts fatal again. */
 void gl_catch_aborts(struct gl_abort *a);
 
+/* The guest's command line (/chosen/bootargs of its tree): gl_bootarg returns what follows the
+ * word that starts with @key (e.g. "hvcbench.n="), NULL when there is none; gl_bootarg_u64 reads it
+ * as a decimal number (0 if it has no digits), @absent when the word is missing. */
+const char *gl_bootarg(const void *fdt, const char *key);
+uint64_t gl_bootarg_u64(const void *fdt, const char *key, uint64_t absent);
+
 /* console_io write. */
 void gl_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
