@@ -43,19 +43,6 @@ static uint64_t cells(const fdt32_t *p, int n)
 	return v;
 }
 
-static bool ram_bank(const void *fdt, uint64_t *base, uint64_t *size)
-{
-	int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", sizeof("memory"));
-	int len;
-	const fdt32_t *reg = node < 0 ? NULL : fdt_getprop(fdt, node, "reg", &len);
-
-	if (!reg || len < 16)
-		return false;
-	*base = cells(reg, 2);
-	*size = cells(reg + 2, 2);
-	return true;
-}
-
 /* The word after @key in the bootargs, copied into @out. */
 static bool arg(const void *fdt, const char *key, char *out, size_t len)
 {
@@ -194,7 +181,7 @@ void guest_main(const void *fdt)
 	uint64_t base, size;
 	char role[16];
 
-	if (!fdt || fdt_check_header(fdt) || !ram_bank(fdt, &base, &size)) {
+	if (!fdt || fdt_check_header(fdt) || !gl_ram_bank(fdt, &base, &size)) {
 		gl_printf("dmatest: FAIL: no usable device tree\n");
 		gl_shutdown(SHUTDOWN_crash);
 	}

@@ -330,38 +330,6 @@ static void time_pairs(struct t *t, unsigned n)
 	check(t, bad == 0, "every timed pair mapped and unmapped", bad);
 }
 
-/* The number after @key (a whole word of the bootargs), or NO_PEER. */
-static unsigned arg_of(const char *args, const char *key)
-{
-	for (const char *p = args; p && *p; p++) {
-		if (p != args && p[-1] != ' ')
-			continue;
-		size_t i = 0;
-		while (key[i] && p[i] == key[i])
-			i++;
-		if (key[i])
-			continue;
-		unsigned v = 0;
-		for (p += i; *p >= '0' && *p <= '9'; p++)
-			v = v * 10 + (unsigned)(*p - '0');
-		return v;
-	}
-	return NO_PEER;
-}
-
-static bool ram_bank(const void *fdt, uint64_t *base, uint64_t *size)
-{
-	int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", sizeof("memory"));
-	int len;
-	const fdt32_t *reg = node < 0 ? NULL : fdt_getprop(fdt, node, "reg", &len);
-
-	if (!reg || len < 16)
-		return false;
-	*base = (uint64_t)fdt32_to_cpu(reg[0]) << 32 | fdt32_to_cpu(reg[1]);
-	*size = (uint64_t)fdt32_to_cpu(reg[2]) << 32 | fdt32_to_cpu(reg[3]);
-	return true;
-}
-
 static void find_table(const void *fdt)
 {
 	int node = fdt_node_offset_by_compatible(fdt, -1, "xen,xen"), len;
@@ -380,13 +348,11 @@ void guest_main(const void *fdt)
 	struct t t = { 0 };
 	uint64_t base, size;
 
-	if (!fdt || fdt_check_header(fdt) || !ram_bank(fdt, &base, &size)) {
+	if (!fdt || fdt_check_header(fdt) || !gl_ram_bank(fdt, &base, &size)) {
 		gl_printf("gnttest: FAIL: no usable device tree\n");
 		gl_shutdown(SHUTDOWN_crash);
 	}
 	find_table(fdt);
-	int chosen = fdt_path_offset(fdt, "/chosen");
-	const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
 	/* The last two pages of RAM: far above the image, the tree and the library's arena. */
 	t.page = base + size - 2 * 4096;
 	t.page2 = base + size - 4096;
@@ -401,13 +367,13 @@ void guest_main(const void *fdt)
 	test_self_map(&t);
 	test_self_copy(&t);
 	test_other_ops(&t);
-	unsigned peer = arg_of(args, "gnttest.grant=");
+	unsigned peer = (unsigned)gl_bootarg_u64(fdt, "gnttest.grant=", NO_PEER);
 	if (peer != NO_PEER)
 		share_with(&t, (domid_t)peer);
-	peer = arg_of(args, "gnttest.map=");
+	peer = (unsigned)gl_bootarg_u64(fdt, "gnttest.map=", NO_PEER);
 	if (peer != NO_PEER)
 		map_from(&t, (domid_t)peer);
-	unsigned pairs = arg_of(args, "gnttest.pairs=");
+	unsigned pairs = (unsigned)gl_bootarg_u64(fdt, "gnttest.pairs=", NO_PEER);
 	if (pairs != NO_PEER)
 		time_pairs(&t, pairs);
 	gl_printf("gnttest: %s\n", t.failures ? "FAILED" : "all passed");

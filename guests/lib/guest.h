@@ -46,6 +46,9 @@ void gl_catch_aborts(struct gl_abort *a);
 const char *gl_bootarg(const void *fdt, const char *key);
 uint64_t gl_bootarg_u64(const void *fdt, const char *key, uint64_t absent);
 
+/* The first /memory bank of the guest's tree: where the hypervisor put its RAM. False if none. */
+bool gl_ram_bank(const void *fdt, uint64_t *base, uint64_t *size);
+
 /* console_io write. */
 void gl_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -17,20 +17,6 @@ static void check(bool ok, const char *what)
 		failures++;
 }
 
-/* The first /memory bank: where the hypervisor put this guest's RAM. */
-static bool ram_bank(const void *fdt, uint64_t *base, uint64_t *size)
-{
-	int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", sizeof("memory"));
-	int len;
-	const fdt32_t *reg = node < 0 ? NULL : fdt_getprop(fdt, node, "reg", &len);
-
-	if (!reg || len < 16)
-		return false;
-	*base = (uint64_t)fdt32_to_cpu(reg[0]) << 32 | fdt32_to_cpu(reg[1]);
-	*size = (uint64_t)fdt32_to_cpu(reg[2]) << 32 | fdt32_to_cpu(reg[3]);
-	return true;
-}
-
 /* The image and the tree sit at the bottom of RAM; patterns start above them. */
 static uint64_t pattern_of(uint64_t addr) { return addr * 0x9e3779b97f4a7c15ull ^ 0x5a5a5a5a5a5a5a5aull; }
 
@@ -64,7 +50,7 @@ void guest_main(const void *fdt)
 {
 	uint64_t base, size;
 
-	if (!fdt || fdt_check_header(fdt) || !ram_bank(fdt, &base, &size)) {
+	if (!fdt || fdt_check_header(fdt) || !gl_ram_bank(fdt, &base, &size)) {
 		gl_printf("memtest: FAIL: no usable device tree\n");
 		gl_shutdown(SHUTDOWN_crash);
 	}
