@@ -135,3 +135,11 @@ unsigned gl_vcpu_id(void)
 	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
 	return (unsigned)(mpidr & 0xff);
 }
+
+/* The image is the domain's own: plain statics are per domain here. */
+void **gl_domain_local(enum gl_local slot)
+{
+	static void *locals[GL_LOCAL_COUNT];
+
+	return &locals[(unsigned)slot % GL_LOCAL_COUNT];
+}

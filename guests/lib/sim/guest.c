@@ -152,3 +152,13 @@ void gl_cpu_off(void)
 }
 
 unsigned gl_vcpu_id(void) { return (unsigned)(sim_insn_mrs(SIM_MPIDR_EL1) & 0xff); }
+
+/* Words in the image's runtime pages: the domain's own RAM, where the sim's shared statics are not.
+ * They hold host pointers, as GL_SIM_IRQ_FN does. */
+void **gl_domain_local(enum gl_local slot)
+{
+	uint64_t va = gl_sim_cpu()->image + GL_SIM_LOCALS + 8 * ((unsigned)slot % GL_LOCAL_COUNT);
+
+	_Static_assert(GL_SIM_LOCALS + 8 * GL_LOCAL_COUNT <= GL_SIM_SECONDARY_FN, "locals overlap the secondary table");
+	return sim_insn_host_ptr(va, sizeof(void *), true);
+}

@@ -15,6 +15,7 @@
 #define GL_SIM_VECTORS      0x2000u
 #define GL_SIM_ARENA_USED   0x2800u
 #define GL_SIM_IRQ_FN       0x2808u
+#define GL_SIM_LOCALS       0x2810u /* gl_domain_local's words, host pointers as GL_SIM_IRQ_FN */
 #define GL_SIM_SECONDARY_FN 0x2a00u
 #define GL_SIM_SECONDARY    0x2c00u
 #define GL_SIM_BOUNCE       0x3000u
