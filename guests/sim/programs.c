@@ -15,6 +15,7 @@ void smptest_main(const void *fdt);
 void vgictest_main(const void *fdt);
 void spinner_a_main(const void *fdt);
 void spinner_b_main(const void *fdt);
+void pvcheck_main(const void *fdt);
 
 static void dmatest(uint64_t image, uint64_t x0) { gl_sim_start(dmatest_main, image, x0); }
 static void gnttest(uint64_t image, uint64_t x0) { gl_sim_start(gnttest_main, image, x0); }
@@ -29,6 +30,7 @@ static void smptest(uint64_t image, uint64_t x0) { gl_sim_start(smptest_main, im
 static void vgictest(uint64_t image, uint64_t x0) { gl_sim_start(vgictest_main, image, x0); }
 static void spinner_a(uint64_t image, uint64_t x0) { gl_sim_start(spinner_a_main, image, x0); }
 static void spinner_b(uint64_t image, uint64_t x0) { gl_sim_start(spinner_b_main, image, x0); }
+static void pvcheck(uint64_t image, uint64_t x0) { gl_sim_start(pvcheck_main, image, x0); }
 
 const struct sim_program sim_guest_programs[] = {
 	{ "dmatest", dmatest },
@@ -44,6 +46,7 @@ const struct sim_program sim_guest_programs[] = {
 	{ "spinner", spinner_a },
 	{ "vgictest", vgictest },
 	{ "spinner-b", spinner_b },
+	{ "pvcheck", pvcheck },
 	/* Not a program of its own: where gl_cpu_on's secondary vCPUs start, whatever the program. */
 	{ GL_SIM_SECONDARY_PROGRAM, gl_sim_secondary },
 };

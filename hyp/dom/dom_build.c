@@ -3,6 +3,7 @@
 #include <libfdt.h>
 
 #include "core/console.h"
+#include "dom/dom_pv.h"
 #include "dom/vcpu.h"
 #include "core/irq.h"
 #include "dt/dt_dom0.h"
@@ -256,6 +257,7 @@ static bool guest_map_clash(uint64_t ipa, uint64_t size)
 	static const uint64_t used[][2] = {
 		{ GUEST_GICD_BASE, GUEST_GICR_BASE + DOMAIN_MAX_VCPUS * 0x20000ull },
 		{ GUEST_GNTTAB_BASE, GUEST_GNTTAB_BASE + GUEST_GNTTAB_SIZE },
+		{ GUEST_MAGIC_BASE, GUEST_MAGIC_BASE + GUEST_MAGIC_SIZE },
 		{ GUEST_RAM0_BASE, GUEST_RAM0_BASE + GUEST_RAM0_SIZE },
 	};
 	for (unsigned i = 0; i < sizeof(used) / sizeof(used[0]); i++)
@@ -357,6 +359,9 @@ int dom_build(const struct boot_domain *bd, domid_t id, const struct dom_host *h
 		rc = gic(d, plat, bd->dom0, nr_spis, &g);
 	if (!rc)
 		rc = devices(d, host, bd->dom0, nr_spis);
+	/* A DomU's console and xenstore for Dom0 to serve, as Xen's toolstack would give it. */
+	if (!rc && !bd->dom0)
+		rc = dom_pv_setup(d, 0);
 	if (!rc)
 		rc = load(d, bd, host, &g, &entry, &dtb);
 	if (rc) {

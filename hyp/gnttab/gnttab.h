@@ -3,6 +3,7 @@
 #pragma once
 
 #include "dom/domain.h"
+#include "public/grant_table.h"
 
 /* Table frames per domain: Xen 4.17's documented default for gnttab_max_frames (64 frames of
  * 512 entries). A table starts with one frame, as Xen's does, and grows on demand. */
@@ -28,6 +29,11 @@ void gnttab_domain_destroy(struct domain *d);
  * (a status frame, an index beyond the maximum, a GFN beyond the IPA space), -XEN_EBUSY (@gfn
  * holds MMIO or a grant mapping) or -XEN_ENOMEM. */
 long gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gfn);
+
+/* Grants @d's page @gfn to @to read-write in entry @ref ({GTF_permit_access, @to, @gfn}), as the
+ * toolstack seeds GNTTAB_RESERVED_CONSOLE/XENSTORE before @d runs. 0 or -XEN_EINVAL (a ref beyond
+ * the table's present frames, a GFN beyond 32 bits). */
+long gnttab_seed(struct domain *d, grant_ref_t ref, domid_t to, uint64_t gfn);
 
 /* Frame references and table state for tests and leak checks: live grant mappings held by @d. */
 unsigned gnttab_maps_held(const struct domain *d);

@@ -189,3 +189,7 @@ _Static_assert(sizeof(struct gnttab_get_version) == 8, "gnttab_get_version layou
 
 /* add_to_physmap(XENMAPSPACE_grant_table): this bit in idx asks for a status frame (v2 only). */
 #define XENMAPIDX_grant_table_status 0x80000000u
+
+/* Entries the toolstack seeds before a guest boots: its console and xenstore pages, for Dom0. */
+#define GNTTAB_RESERVED_CONSOLE  0
+#define GNTTAB_RESERVED_XENSTORE 1

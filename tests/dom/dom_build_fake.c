@@ -171,6 +171,9 @@ int setup(void **state)
 	memset(&seen, 0, sizeof(seen));
 	vgic_inits = destroyed = next_frame = nmaps = nassigned = 0;
 	vgic_rc = 0;
+	pv_setups = 0;
+	pv_backend = DOMID_INVALID;
+	pv_rc = 0;
 	reserved[0] = (struct plat_region){ pa_init(HYP_IMAGE), 0x200000 };
 	nreserved = 1;
 	fake_hal_reset();
@@ -186,4 +189,15 @@ const void *guest_tree(void)
 	assert_non_null(fdt);
 	assert_int_equal(fdt_check_header(fdt), 0);
 	return fdt;
+}
+
+unsigned pv_setups;
+domid_t pv_backend = DOMID_INVALID;
+int pv_rc;
+int dom_pv_setup(struct domain *d, domid_t backend)
+{
+	assert_ptr_equal(d, &dom);
+	pv_setups++;
+	pv_backend = backend;
+	return pv_rc;
 }

@@ -37,6 +37,9 @@ extern struct fake_map maps[256];
 extern struct fake_assign assigned[64];
 extern struct plat_region reserved[2]; /* hal_mem_reserved's answer: the image, 2 MiB, by default */
 extern unsigned nreserved;
+extern unsigned pv_setups; /* dom_pv_setup calls, the last one's backend, and what it returns */
+extern domid_t pv_backend;
+extern int pv_rc;
 
 /* A QEMU-like host platform with a GIC of @version (no tree, no devices). */
 struct platform fake_host(unsigned version);

@@ -122,6 +122,34 @@ static void test_dom_build_vgic_failure_destroys_the_domain(void **state)
 	assert_null(d);
 }
 
+static void test_dom_build_domu_gets_pv_channels_for_dom0_and_dom0_none(void **state)
+{
+	(void)state;
+	struct platform p = fake_host(3);
+	struct dom_host h = { .plat = &p };
+	struct boot_domain bd = boot_dom(false, 1);
+	struct domain *d;
+	assert_int_equal(dom_build(&bd, 1, &h, &d), 0);
+	assert_int_equal(pv_setups, 1);
+	assert_int_equal(pv_backend, 0);
+	bd = boot_dom(true, 1);
+	assert_int_equal(dom_build(&bd, 0, &h, &d), 0);
+	assert_int_equal(pv_setups, 1);
+}
+
+static void test_dom_build_pv_channel_failure_destroys_the_domain(void **state)
+{
+	(void)state;
+	struct platform p = fake_host(3);
+	struct dom_host h = { .plat = &p };
+	struct boot_domain bd = boot_dom(false, 1);
+	struct domain *d = NULL;
+	pv_rc = -XEN_ENOSPC;
+	assert_int_equal(dom_build(&bd, 1, &h, &d), -XEN_ENOSPC);
+	assert_int_equal(destroyed, 1);
+	assert_null(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -131,6 +159,8 @@ int main(void)
 		cmocka_unit_test_setup(test_dom_build_dom0_gicv2_maps_gicv_at_the_hosts_gicc, setup),
 		cmocka_unit_test_setup(test_dom_build_dom0_with_more_vcpus_than_redistributors_fails_cleanly, setup),
 		cmocka_unit_test_setup(test_dom_build_vgic_failure_destroys_the_domain, setup),
+		cmocka_unit_test_setup(test_dom_build_domu_gets_pv_channels_for_dom0_and_dom0_none, setup),
+		cmocka_unit_test_setup(test_dom_build_pv_channel_failure_destroys_the_domain, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,7 +15,7 @@ for line in 'Domain d1 (domU1): shut down (poweroff)' 'Domain d2 (domU2): shut d
 	grep -qxF -- "$line" "$out.clean" || fail "no line '$line'"
 done
 for d in 1 2 3; do
-	grep -qxF -- "Domain d$d (domU$d): destroyed, 4097 frames returned" "$out.clean" || fail "d$d not torn down"
+	grep -qxF -- "Domain d$d (domU$d): destroyed, 4099 frames returned" "$out.clean" || fail "d$d not torn down"
 done
 [ $rc -eq 1 ] || fail "hypsim exit status $rc, expected 1"
 "$hypsim" "$dtb" --seed 4 >"$out.2" 2>"$out.err2"

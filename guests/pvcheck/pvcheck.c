@@ -1,0 +1,149 @@
+/* A boot domain's PV channels from both ends. In a DomU: its HVM params name the console and
+ * xenstore pages at Xen's magic GFNs and two ports left unbound for Dom0; it leaves a message in its
+ * xenstore page and waits for Dom0's reply and binding. In Dom0 ("pvcheck.peers=N", DomUs 1..N): it
+ * reads each DomU's params, maps its seeded grants 1 (xenstore) and 0 (console) with an ordinary
+ * map_grant_ref, answers the message and binds the store port. No static state (several domains run it). */
+#include <string.h>
+
+#include "lib/guest.h"
+#include "public/errno.h"
+#include "public/event_channel.h"
+#include "public/grant_table.h"
+#include "public/hvm.h"
+#include "public/memory.h"
+#include "public/xen.h"
+
+#define CONSOLE_GFN ((GUEST_MAGIC_BASE >> 12) + GUEST_CONSOLE_PFN_OFFSET)
+#define STORE_GFN   ((GUEST_MAGIC_BASE >> 12) + GUEST_XENSTORE_PFN_OFFSET)
+#define MAP_AT      (GUEST_GNTTAB_BASE + 0x100000) /* a hole in both a DomU's and the sim's Dom0 map */
+#define HELLO       0x68656c6c6f000000ull          /* "hello" | the DomU's store port */
+#define REPLY       0x7265706c79000000ull          /* "reply" | the same port */
+#define WAIT_MAX    200000u
+
+struct t {
+	unsigned failures;
+	void *arg;
+	uint64_t arg_gva;
+};
+
+static void check(struct t *t, bool ok, const char *what, long got)
+{
+	gl_printf("pvcheck: %s: %s (got %ld)\n", ok ? "PASS" : "FAIL", what, got);
+	t->failures += !ok;
+}
+
+static void yield(void) { gl_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0); }
+
+static long hc(struct t *t, unsigned op, unsigned cmd, const void *in, size_t size, unsigned count)
+{
+	memcpy(t->arg, in, size);
+	return gl_hypercall(op, cmd, t->arg_gva, count, 0, 0);
+}
+
+/* HVM param @index of @dom, or ~0 when the call fails. */
+static uint64_t param(struct t *t, domid_t dom, uint32_t index)
+{
+	struct xen_hvm_param p = { .domid = dom, .index = index };
+	long rc = hc(t, __HYPERVISOR_hvm_op, HVMOP_get_param, &p, sizeof(p), 0);
+	return rc ? ~0ull : ((struct xen_hvm_param *)t->arg)->value;
+}
+
+static struct evtchn_status status(struct t *t, evtchn_port_t port)
+{
+	struct evtchn_status s = { .dom = DOMID_SELF, .port = port };
+	if (hc(t, __HYPERVISOR_event_channel_op, EVTCHNOP_status, &s, sizeof(s), 0))
+		s.status = ~0u;
+	else
+		memcpy(&s, t->arg, sizeof(s));
+	return s;
+}
+
+static bool page_is_zero(uint64_t gfn)
+{
+	for (unsigned i = 0; i < 512; i++)
+		if (gl_read64((gfn << 12) + 8 * i))
+			return false;
+	return true;
+}
+
+static void domu(struct t *t)
+{
+	uint64_t con = param(t, DOMID_SELF, HVM_PARAM_CONSOLE_PFN), store = param(t, DOMID_SELF, HVM_PARAM_STORE_PFN);
+	evtchn_port_t con_port = (evtchn_port_t)param(t, DOMID_SELF, HVM_PARAM_CONSOLE_EVTCHN);
+	evtchn_port_t store_port = (evtchn_port_t)param(t, DOMID_SELF, HVM_PARAM_STORE_EVTCHN);
+	check(t, con == CONSOLE_GFN, "CONSOLE_PFN is the magic region's first page", (long)con);
+	check(t, store == STORE_GFN, "STORE_PFN is the magic region's second page", (long)store);
+	struct evtchn_status s = status(t, con_port);
+	check(t, con_port && s.status == EVTCHNSTAT_unbound && s.u.unbound.dom == 0,
+	      "CONSOLE_EVTCHN is a port unbound for Dom0", con_port);
+	s = status(t, store_port);
+	check(t, store_port && store_port != con_port && s.status == EVTCHNSTAT_unbound && s.u.unbound.dom == 0,
+	      "STORE_EVTCHN is another port unbound for Dom0", store_port);
+	check(t, page_is_zero(CONSOLE_GFN) && page_is_zero(STORE_GFN), "both pages are zeroed RAM", 0);
+
+	gl_write64((STORE_GFN << 12) + 8, 0);
+	gl_write64(STORE_GFN << 12, HELLO | store_port);
+	unsigned n = 0;
+	while (gl_read64((STORE_GFN << 12) + 8) != (REPLY | store_port) && ++n < WAIT_MAX)
+		yield();
+	check(t, n < WAIT_MAX, "Dom0 answered in the xenstore page through its grant mapping", n);
+	while ((s = status(t, store_port)).status != EVTCHNSTAT_interdomain && ++n < WAIT_MAX)
+		yield();
+	check(t, s.status == EVTCHNSTAT_interdomain && s.u.interdomain.dom == 0, "Dom0 bound the store port", s.status);
+}
+
+static struct gnttab_map_grant_ref map(struct t *t, domid_t dom, grant_ref_t ref)
+{
+	struct gnttab_map_grant_ref m = { .host_addr = MAP_AT, .flags = GNTMAP_host_map, .ref = ref, .dom = dom };
+	long rc = hc(t, __HYPERVISOR_grant_table_op, GNTTABOP_map_grant_ref, &m, sizeof(m), 1);
+	memcpy(&m, t->arg, sizeof(m));
+	if (rc)
+		m.status = (int16_t)rc;
+	return m;
+}
+
+static int16_t unmap(struct t *t, grant_handle_t h)
+{
+	struct gnttab_unmap_grant_ref u = { .host_addr = MAP_AT, .handle = h };
+	long rc = hc(t, __HYPERVISOR_grant_table_op, GNTTABOP_unmap_grant_ref, &u, sizeof(u), 1);
+	return rc ? (int16_t)rc : ((struct gnttab_unmap_grant_ref *)t->arg)->status;
+}
+
+static void serve(struct t *t, domid_t dom)
+{
+	uint64_t store = param(t, dom, HVM_PARAM_STORE_PFN);
+	evtchn_port_t port = (evtchn_port_t)param(t, dom, HVM_PARAM_STORE_EVTCHN);
+	check(t, store == STORE_GFN && param(t, dom, HVM_PARAM_CONSOLE_PFN) == CONSOLE_GFN,
+	      "the DomU's STORE_PFN and CONSOLE_PFN read by Dom0", (long)store);
+	struct gnttab_map_grant_ref m = map(t, dom, GNTTAB_RESERVED_CONSOLE);
+	check(t, m.status == GNTST_okay && unmap(t, m.handle) == GNTST_okay, "mapped and unmapped the console grant",
+	      m.status);
+	m = map(t, dom, GNTTAB_RESERVED_XENSTORE);
+	check(t, m.status == GNTST_okay, "mapped the xenstore grant", m.status);
+	if (m.status != GNTST_okay)
+		return;
+	unsigned n = 0;
+	while (gl_read64(MAP_AT) != (HELLO | port) && ++n < WAIT_MAX)
+		yield();
+	check(t, n < WAIT_MAX, "read the DomU's message in its xenstore page", n);
+	gl_write64(MAP_AT + 8, REPLY | port);
+	check(t, unmap(t, m.handle) == GNTST_okay, "unmapped the xenstore grant", 0);
+	struct evtchn_bind_interdomain b = { .remote_dom = dom, .remote_port = port };
+	long rc = hc(t, __HYPERVISOR_event_channel_op, EVTCHNOP_bind_interdomain, &b, sizeof(b), 0);
+	check(t, rc == 0, "bound the DomU's store port", rc);
+}
+
+void guest_main(const void *fdt)
+{
+	struct t t = { 0 };
+
+	t.arg = gl_alloc(64, &t.arg_gva);
+	unsigned peers = (unsigned)gl_bootarg_u64(fdt, "pvcheck.peers=", 0);
+	if (peers)
+		for (unsigned d = 1; d <= peers; d++)
+			serve(&t, (domid_t)d);
+	else
+		domu(&t);
+	gl_printf("pvcheck: %s\n", t.failures ? "FAILED" : "all passed");
+	gl_shutdown(t.failures ? SHUTDOWN_crash : SHUTDOWN_poweroff);
+}
