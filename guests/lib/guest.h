@@ -29,6 +29,22 @@ void gl_write32(uint64_t addr, uint32_t val);
 uint64_t gl_read64(uint64_t addr);
 void gl_write64(uint64_t addr, uint64_t val);
 
+/* Bulk copies between the program's own memory (@buf, a C pointer) and guest memory at @gva that is
+ * not plain RAM of its own: a peer's page mapped through a grant, shared_info, a magic page. Sim:
+ * translated through both stages page by page when the copy runs (a page that does not translate is
+ * touched one byte at a time, so its fault or emulation is the architecture's); real: aligned single
+ * loads and stores, since the library's identity map makes that region Device memory. */
+void gl_copy_from(uint64_t gva, void *buf, size_t len);
+void gl_copy_to(uint64_t gva, const void *buf, size_t len);
+
+/* Compare-and-swap of the 4-byte aligned word at @addr: @new is stored only if it held @old. Returns
+ * what it held. For words the hypervisor changes under the guest's feet (grant entries' flags). */
+uint32_t gl_cmpxchg32(uint64_t addr, uint32_t old, uint32_t new);
+
+/* A full barrier (DMB ISH) between this vCPU's accesses and the order a peer domain sees them in:
+ * shared rings publish their data before their indices with it. */
+void gl_mb(void);
+
 /* A synchronous data abort taken at EL1, as the guest's own vector saw it. */
 struct gl_abort {
 	bool taken;
