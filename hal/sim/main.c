@@ -11,6 +11,7 @@
 #include "hal/boot.h"
 #include "loader.h"
 #include "machine.h"
+#include "ramdisk.h"
 #include "guests/sim/programs.h"
 #include "mm/frame.h"
 #include "scenario.h"
@@ -224,6 +225,7 @@ int main(int argc, char **argv)
 		.nprograms = sim_guest_program_count,
 	};
 	if (sim_machine_create(&plat, &cfg, err, sizeof(err)) || sim_smmu_create(s.dtb, err, sizeof(err)) ||
+	    sim_ramdisk_create(s.dtb, err, sizeof(err)) ||
 	    sim_load_programs(s.dtb, s.len, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hypsim: %s: %s\n", path, err);
 		sim_machine_destroy();
