@@ -7,6 +7,7 @@
 #include "vgic/vgic.h"
 
 spinlock_t evtchn_link_lock = SPINLOCK_INIT;
+struct domain *evtchn_virq_handler[NR_VIRQS];
 
 void evtchn_lock_pair(struct domain *a, struct domain *b)
 {
@@ -147,7 +148,11 @@ void evtchn_free_port(struct domain *d, evtchn_port_t port, struct domain *peer)
 	struct evtchn_port *p = evtchn_port(d->evtchn, port);
 
 	switch (p->state) {
-	case ECS_VIRQ: d->evtchn->virq_port[evtchn_virq_is_global(p->virq) ? 0 : p->vcpu][p->virq] = 0; break;
+	case ECS_VIRQ:
+		d->evtchn->virq_port[evtchn_virq_is_global(p->virq) ? 0 : p->vcpu][p->virq] = 0;
+		if (evtchn_virq_handler[p->virq] == d)
+			evtchn_virq_handler[p->virq] = NULL;
+		break;
 	case ECS_INTERDOMAIN: {
 		/* The peer's end waits again for a binding from us: Xen's rule. */
 		struct evtchn_port *r = peer && peer->evtchn ? evtchn_port(peer->evtchn, p->rport) : NULL;
@@ -213,4 +218,21 @@ void evtchn_send_virq(struct vcpu *v, unsigned virq)
 	if (port)
 		evtchn_set_pending(d, evtchn_port(e, port)->vcpu, port);
 	spin_unlock(&e->lock);
+}
+
+void evtchn_send_virq_global(unsigned virq)
+{
+	if (virq >= NR_VIRQS || !evtchn_virq_is_global(virq))
+		return;
+	/* The handler leaves the list under this lock before its table goes. */
+	spin_lock(&evtchn_link_lock);
+	struct domain *d = evtchn_virq_handler[virq];
+	if (d) {
+		spin_lock(&d->evtchn->lock);
+		evtchn_port_t port = d->evtchn->virq_port[0][virq];
+		if (port)
+			evtchn_set_pending(d, evtchn_port(d->evtchn, port)->vcpu, port);
+		spin_unlock(&d->evtchn->lock);
+	}
+	spin_unlock(&evtchn_link_lock);
 }

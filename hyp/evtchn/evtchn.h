@@ -15,6 +15,10 @@ void evtchn_domain_destroy(struct domain *d);
 /* Raises VIRQ @virq for @v (a global VIRQ: for its domain, wherever it is bound); nothing if unbound. */
 void evtchn_send_virq(struct vcpu *v, unsigned virq);
 
+/* Raises global VIRQ @virq (VIRQ_DOM_EXC...) in the control domain that bound it, as Xen sends
+ * them to their handler; nothing if none did. Takes the link lock: not from under a table's lock. */
+void evtchn_send_virq_global(unsigned virq);
+
 /*
  * The operations, @caller being the domain that asks. Arguments as the guest passed them; OUT
  * fields are filled on success. Each returns 0 or a negative Xen errno.

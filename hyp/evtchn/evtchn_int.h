@@ -40,6 +40,10 @@ struct evtchn_dom {
  * cannot unlink (that needs this lock too), so the peer's table stays valid for delivery.
  */
 extern spinlock_t evtchn_link_lock;
+
+/* Per global VIRQ, the domain it is delivered to (the control domain that bound it), or NULL;
+ * under the link lock, cleared when that port is freed. */
+extern struct domain *evtchn_virq_handler[NR_VIRQS];
 void evtchn_lock_pair(struct domain *a, struct domain *b);
 void evtchn_unlock_pair(struct domain *a, struct domain *b);
 
@@ -49,7 +53,7 @@ struct evtchn_port *evtchn_port(struct evtchn_dom *e, evtchn_port_t port);
 /* A free port, growing the table if needed: the port or -XEN_ENOSPC / -XEN_ENOMEM. */
 long evtchn_get_free_port(struct evtchn_dom *e);
 
-/* Frees @port of @d, unlinking its peer's end (@peer locked too) or its VIRQ. */
+/* Frees @port of @d, unlinking its peer's end (@peer locked too) or its VIRQ; under the link lock. */
 void evtchn_free_port(struct domain *d, evtchn_port_t port, struct domain *peer);
 
 /* Frees every port of @d but the reserved one; the caller holds the link lock. */

@@ -98,6 +98,10 @@ long evtchn_bind_virq(struct domain *caller, struct evtchn_bind_virq *b)
 		return -XEN_EINVAL;
 	if (b->vcpu >= caller->nr_vcpus)
 		return -XEN_ENOENT;
+	/* A global VIRQ's handler is listed under the link lock (evtchn_send_virq_global). */
+	bool global = evtchn_virq_is_global(b->virq);
+	if (global)
+		spin_lock(&evtchn_link_lock);
 	spin_lock(&e->lock);
 	long port = e->virq_port[b->vcpu][b->virq] ? -XEN_EEXIST : evtchn_get_free_port(e);
 	if (port >= 0) {
@@ -105,8 +109,14 @@ long evtchn_bind_virq(struct domain *caller, struct evtchn_bind_virq *b)
 		    (struct evtchn_port){ .state = ECS_VIRQ, .vcpu = (uint8_t)b->vcpu, .virq = (uint8_t)b->virq };
 		e->virq_port[b->vcpu][b->virq] = (uint16_t)port;
 		b->port = (evtchn_port_t)port;
+		/* Xen's default handler of the global VIRQs is the control domain: others may bind them
+		 * but hear nothing (a DomU would otherwise learn of every other domain's death). */
+		if (global && caller->privileged)
+			evtchn_virq_handler[b->virq] = caller;
 	}
 	spin_unlock(&e->lock);
+	if (global)
+		spin_unlock(&evtchn_link_lock);
 	return port < 0 ? port : 0;
 }
 
