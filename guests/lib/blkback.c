@@ -32,26 +32,24 @@ int blkback_check(const struct blkif_request *req, uint64_t sectors, unsigned *n
 }
 
 /* Each segment's bytes, in order, between the frontend's pages and the bounce buffer. */
-static int move_segments(const struct blkback_io *io, const struct blkif_request *req, uint8_t *bounce,
-			 bool to_guest)
+static int move_segments(const struct blkback_io *io, const struct blkif_request *req, bool to_guest)
 {
-	uint8_t *p = bounce;
+	size_t boff = 0;
 
 	for (unsigned i = 0; i < req->nr_segments; i++) {
 		const struct blkif_request_segment *s = &req->seg[i];
 		unsigned len = (s->last_sect - s->first_sect + 1u) * BLKIF_SECTOR_SIZE;
-		int rc = io->grant_copy(io->ctx, s->gref, s->first_sect * BLKIF_SECTOR_SIZE, p, len, to_guest);
+		int rc = io->grant_copy(io->ctx, s->gref, s->first_sect * BLKIF_SECTOR_SIZE, boff, len, to_guest);
 		if (rc)
 			return rc;
-		p += len;
+		boff += len;
 	}
 	return 0;
 }
 
 static int16_t fail(struct blkback_stats *st) { return st->io_errors++, BLKIF_RSP_ERROR; }
 
-int16_t blkback_execute(const struct blkback_io *io, const struct blkif_request *req, uint8_t *bounce,
-			struct blkback_stats *st)
+int16_t blkback_execute(const struct blkback_io *io, const struct blkif_request *req, struct blkback_stats *st)
 {
 	unsigned n;
 	int rc = blkback_check(req, io->sectors, &n);
@@ -67,13 +65,13 @@ int16_t blkback_execute(const struct blkback_io *io, const struct blkif_request 
 		st->flushes++;
 		return io->disk_flush && io->disk_flush(io->ctx) ? fail(st) : BLKIF_RSP_OKAY;
 	case BLKIF_OP_READ:
-		if (io->disk_read(io->ctx, req->sector_number, bounce, n) || move_segments(io, req, bounce, true))
+		if (io->disk_read(io->ctx, req->sector_number, 0, n) || move_segments(io, req, true))
 			return fail(st);
 		st->reads++;
 		st->sectors_read += n;
 		return BLKIF_RSP_OKAY;
 	default: /* BLKIF_OP_WRITE: blkback_check let nothing else through */
-		if (move_segments(io, req, bounce, false) || io->disk_write(io->ctx, req->sector_number, bounce, n))
+		if (move_segments(io, req, false) || io->disk_write(io->ctx, req->sector_number, 0, n))
 			return fail(st);
 		st->writes++;
 		st->sectors_written += n;

@@ -75,3 +75,10 @@ int64_t blkfront_submit(struct blkfront *f, uint8_t op, uint64_t sector, const s
 /* One response off the ring: matched to its request by id (and operation), the grants ended, the
  * callback run. A response naming no request in flight is counted and dropped: -XEN_EINVAL. */
 int blkfront_complete(struct blkfront *f, const struct blkif_response *rsp);
+
+struct ring_front;
+
+/* Takes every response the backend has put on @ring and completes its request (blkfront_complete),
+ * looking again after asking for an event (final check). Returns how many completed, or -XEN_EIO
+ * when the backend broke the ring (the caller disconnects it). */
+int blkfront_poll(struct blkfront *f, struct ring_front *ring);

@@ -17,15 +17,17 @@
 
 static uint8_t disk[DISK_SECTORS * BLKIF_SECTOR_SIZE];
 static uint8_t pages[NGRANTS][PAGE];
+static uint8_t bounce[BLKBACK_BOUNCE_SIZE];
 static bool grant_ok[NGRANTS];
 static unsigned disk_writes, flushes;
 static bool disk_fails;
-static uint8_t bounce[BLKBACK_BOUNCE_SIZE];
 static struct blkback_stats st;
 
-static int grant_copy(void *ctx, grant_ref_t gref, unsigned off, void *buf, unsigned len, bool to_guest)
+static int grant_copy(void *ctx, grant_ref_t gref, unsigned off, size_t boff, unsigned len, bool to_guest)
 {
+	uint8_t *buf = bounce + boff;
 	(void)ctx;
+	assert_true(boff + len <= BLKBACK_BOUNCE_SIZE);
 	if (gref >= NGRANTS || !grant_ok[gref])
 		return -XEN_EINVAL;
 	assert_true(off + len <= PAGE);
@@ -36,16 +38,18 @@ static int grant_copy(void *ctx, grant_ref_t gref, unsigned off, void *buf, unsi
 	return 0;
 }
 
-static int disk_read(void *ctx, uint64_t sector, void *buf, unsigned n)
+static int disk_read(void *ctx, uint64_t sector, size_t boff, unsigned n)
 {
+	uint8_t *buf = bounce + boff;
 	(void)ctx;
 	assert_true(sector + n <= DISK_SECTORS);
 	memcpy(buf, &disk[sector * BLKIF_SECTOR_SIZE], n * BLKIF_SECTOR_SIZE);
 	return disk_fails ? -XEN_EIO : 0;
 }
 
-static int disk_write(void *ctx, uint64_t sector, const void *buf, unsigned n)
+static int disk_write(void *ctx, uint64_t sector, size_t boff, unsigned n)
 {
+	const uint8_t *buf = bounce + boff;
 	(void)ctx;
 	assert_true(sector + n <= DISK_SECTORS);
 	if (disk_fails)
@@ -86,7 +90,7 @@ static struct blkif_request rw(uint8_t op, uint64_t sector, unsigned nseg)
 	return r;
 }
 
-static int16_t run(const struct blkif_request *r) { return blkback_execute(&io, r, bounce, &st); }
+static int16_t run(const struct blkif_request *r) { return blkback_execute(&io, r, &st); }
 
 /* A request the engine must refuse: the status, and neither the disk nor any page changed. */
 static void refused(const struct blkif_request *r, int16_t status)
