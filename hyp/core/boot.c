@@ -6,6 +6,7 @@
 #include "core/run.h"
 #include "core/version.h"
 #include "dom/dom_build.h"
+#include "dom/dom_create.h"
 #include "dom/vcpu.h"
 #include "sched/sched.h"
 #include "dt/dt.h"
@@ -149,6 +150,8 @@ static unsigned build_domains(const void *fdt, struct domain **doms, const struc
 	} else {
 		iommu_init(fdt, &devices); /* its devices stay unassigned if it fails */
 	}
+	/* The toolstack's domains come from the same host (XEN_DOMCTL_createdomain). */
+	dom_create_init(&plat, host.fdt ? &devices : NULL);
 	/* DomUs' passthrough claims first (with the IDs the loop below gives): never Dom0's devices. */
 	for (unsigned i = 0, id = 0; host.fdt && i < boot.count; i++) {
 		const struct boot_domain *bd = &boot.dom[i];

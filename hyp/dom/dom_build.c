@@ -3,6 +3,7 @@
 #include <libfdt.h>
 
 #include "core/console.h"
+#include "dom/dom_create.h"
 #include "dom/dom_pv.h"
 #include "dom/vcpu.h"
 #include "core/irq.h"
@@ -197,35 +198,6 @@ static int load(struct domain *d, const struct boot_domain *bd, const struct dom
 	return -XEN_ENOMEM;
 }
 
-/* The domain's GIC, of the host's version: Dom0's where the host's is (1:1, as its RAM), a DomU's
- * at Xen's guest addresses. On GICv2 the host's GICV frame becomes the guest's GICC, so the guest
- * acknowledges and ends its interrupts without a trap. */
-static int gic(struct domain *d, const struct platform *plat, bool dom0, unsigned nr_spis, struct dt_guest *g)
-{
-	struct vgic_config cfg = { .version = plat->gic.version };
-	uint64_t redist_size = (uint64_t)d->nr_vcpus * 0x20000;
-
-	cfg.nr_spis = nr_spis;
-	cfg.dist = ipa_init(dom0 ? pa_addr(plat->gic.dist.base) : GUEST_GICD_BASE);
-	if (cfg.version == 3) {
-		if (dom0 && (!plat->gic.redist_count || plat->gic.redist[0].size < redist_size))
-			return -XEN_EINVAL; /* more vCPUs than the host has redistributors for */
-		cfg.redist = ipa_init(dom0 ? pa_addr(plat->gic.redist[0].base) : GUEST_GICR_BASE);
-	} else {
-		cfg.cpuif = ipa_init(dom0 ? pa_addr(plat->gic.cpuif.base) : GUEST_GICC_BASE);
-	}
-	int rc = vgic_domain_init(d, &cfg);
-	if (!rc && cfg.version == 2)
-		rc = p2m_map(&d->p2m, cfg.cpuif, plat->gic.vcpu.base, GUEST_GICC_SIZE, P2M_MMIO);
-	if (rc)
-		return rc;
-	g->gic.version = cfg.version;
-	g->gic.dist = (struct dt_guest_bank){ cfg.dist, cfg.version == 3 ? 0x10000 : 0x1000 };
-	g->gic.redist = (struct dt_guest_bank){ cfg.redist, redist_size };
-	g->gic.cpuif = (struct dt_guest_bank){ cfg.cpuif, GUEST_GICC_SIZE };
-	return 0;
-}
-
 static bool owns(const struct dt_dev *dev, const struct domain *d, bool dom0)
 {
 	return dom0 ? dev->owner == DT_OWN_DOM0 : dev->owner == DT_OWN_DOMU && dev->domu == d->id;
@@ -356,7 +328,7 @@ int dom_build(const struct boot_domain *bd, domid_t id, const struct dom_host *h
 	}
 	rc = bd->dom0 ? populate_dom0(d, ram, &g) : populate_domu(d, ram, &g);
 	if (!rc)
-		rc = gic(d, plat, bd->dom0, nr_spis, &g);
+		rc = dom_gic(d, plat, bd->dom0, nr_spis, &g);
 	if (!rc)
 		rc = devices(d, host, bd->dom0, nr_spis);
 	/* A DomU's console and xenstore for Dom0 to serve, as Xen's toolstack would give it. */

@@ -30,6 +30,7 @@ int domain_create(domid_t id, const char *name, unsigned nr_vcpus, struct domain
 		return -XEN_ENOMEM;
 	d->id = id;
 	d->privileged = id == 0;
+	d->max_pages = UINT64_MAX; /* boot domains: what dom_build gives them; the toolstack sets its own */
 	for (unsigned i = 0; name && name[i] && i + 1 < DOMAIN_NAME_MAX; i++)
 		d->name[i] = name[i];
 	int rc = p2m_init(&d->p2m, id, (uint16_t)(id + 1));
@@ -96,12 +97,104 @@ struct domain *domain_by_id(domid_t id)
 	return id < DOMAIN_MAX ? __atomic_load_n(&domains[id], __ATOMIC_ACQUIRE) : NULL;
 }
 
-/* The domain goes once it is shutting down and no vCPU of it can run any more. */
+/* Under domains_lock: a domain whose teardown is decided is no longer handed out. */
+static struct domain *get_locked(unsigned id)
+{
+	struct domain *d = domains[id];
+	if (!d || d->reaped)
+		return NULL;
+	d->refs++;
+	return d;
+}
+
+struct domain *domain_get(domid_t id)
+{
+	struct domain *d = NULL;
+
+	if (id >= DOMAIN_MAX)
+		return NULL;
+	spin_lock(&domains_lock);
+	d = get_locked(id);
+	spin_unlock(&domains_lock);
+	return d;
+}
+
+struct domain *domain_get_next(domid_t id)
+{
+	struct domain *d = NULL;
+
+	spin_lock(&domains_lock);
+	for (unsigned i = id; !d && i < DOMAIN_MAX; i++)
+		d = get_locked(i);
+	spin_unlock(&domains_lock);
+	return d;
+}
+
+void domain_put(struct domain *d)
+{
+	spin_lock(&domains_lock);
+	bool last = --d->refs == 0 && d->reap_pending;
+	spin_unlock(&domains_lock);
+	if (last)
+		domain_destroy(d);
+}
+
+/* Tells the control domain a domain shut down or went (VIRQ_DOM_EXC: xenstored's @releaseDomain). */
+static void dom_exc(void) { evtchn_send_virq_global(VIRQ_DOM_EXC); }
+
+/* Under domains_lock: exactly one path (the last vCPU's retirement, a kill, a shutdown of an idle
+ * domain) tears a domain down. */
+static bool claim_reap(struct domain *d)
+{
+	bool first = !d->reaped;
+	d->reaped = true;
+	return first;
+}
+
+/* Teardown once its claimer decided it: now, or by the last domain_get holder. */
+static void reap(struct domain *d)
+{
+	spin_lock(&domains_lock);
+	bool later = d->refs != 0;
+	d->reap_pending = later;
+	spin_unlock(&domains_lock);
+	if (!later)
+		domain_destroy(d);
+}
+
+/* The domain is shutting down and no vCPU of it can run any more. One the toolstack created
+ * stays, shut down, for the toolstack to destroy, as long as there is a control domain to do it. */
 static void gone(struct domain *d)
 {
-	if (d->shutdown_reason != SHUTDOWN_poweroff)
+	spin_lock(&domains_lock);
+	bool keep = d->toolstack && !d->dying && domains[0] && !domains[0]->reaped;
+	bool take = !keep && claim_reap(d);
+	spin_unlock(&domains_lock);
+	if (!d->dying && d->shutdown_reason != SHUTDOWN_poweroff)
 		__atomic_add_fetch(&gone_unclean, 1, __ATOMIC_ACQ_REL);
-	domain_destroy(d);
+	if (take)
+		reap(d);
+}
+
+void domain_kill(struct domain *d)
+{
+	spin_lock(&domains_lock);
+	if (d->dying) {
+		spin_unlock(&domains_lock);
+		return;
+	}
+	d->dying = true;
+	bool running = d->state == DOMAIN_RUNNING;
+	d->state = DOMAIN_SHUTDOWN;
+	bool take = d->vcpus_live == 0 && claim_reap(d);
+	spin_unlock(&domains_lock);
+	if (take) {
+		reap(d);
+		return;
+	}
+	/* Its live vCPUs retire as their pCPUs next look at them; the last one tears it down. */
+	for (unsigned i = 0; running && i < d->nr_vcpus; i++)
+		vcpu_kick(d->vcpu[i]);
 }
 
 void domain_shutdown(struct domain *d, unsigned reason)
@@ -114,9 +207,11 @@ void domain_shutdown(struct domain *d, unsigned reason)
 	}
 	bool idle = first && d->vcpus_live == 0;
 	spin_unlock(&domains_lock);
-	if (first)
+	if (first) {
 		con_printf("Domain d%u (%s): shut down (%s)\n", d->id, d->name,
 			   reason < sizeof(reason_names) / sizeof(reason_names[0]) ? reason_names[reason] : "unknown");
+		dom_exc();
+	}
 	if (idle) {
 		gone(d);
 		return;
@@ -144,9 +239,16 @@ int domain_unpause(struct domain *d)
 		if (n == 0)
 			return -XEN_EINVAL;
 	} while (!__atomic_compare_exchange_n(&d->pause_count, &n, n - 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	if (n != 1)
+		return 0;
+	/* vCPUs the toolstack gave a context start now, each on a pCPU of its own where there is one. */
+	unsigned start = __atomic_exchange_n(&d->start_mask, 0, __ATOMIC_ACQ_REL);
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		if (start >> i & 1 && domain_vcpu_claim(d->vcpu[i]))
+			vcpu_start(d->vcpu[i], d->id + i);
 	/* Its vCPUs wait on whichever pCPUs' queues: let every one look again. */
-	if (n == 1)
-		for (unsigned i = 0; i < d->nr_vcpus; i++)
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpu[i]->pcpu != hal_cpu_id())
 			hal_cpu_kick(d->vcpu[i]->pcpu);
 	return 0;
 }
@@ -223,7 +325,31 @@ void domain_destroy(struct domain *d)
 	if (domains[d->id] == d)
 		domains[d->id] = NULL;
 	spin_unlock(&domains_lock);
+	bool control = d->privileged;
+	bool listed = d->reaped;
 	heap_free(d);
+	if (listed)
+		dom_exc();
+	/* With the control domain gone no one will destroy the domains it left shut down. */
+	for (unsigned i = 1; control && i < DOMAIN_MAX; i++) {
+		struct domain *z = domain_get((domid_t)i);
+		if (z && z->toolstack && z->state == DOMAIN_SHUTDOWN)
+			domain_kill(z);
+		if (z)
+			domain_put(z);
+	}
+}
+
+uint64_t domain_tot_pages(const struct domain *d)
+{
+	uint64_t n = frame_count(d->id);
+	return n ? n - 1 : 0;
+}
+
+bool domain_may_grow(const struct domain *d, uint64_t pages)
+{
+	uint64_t tot = domain_tot_pages(d);
+	return tot <= d->max_pages && pages <= d->max_pages - tot;
 }
 
 unsigned domain_live_count(void)

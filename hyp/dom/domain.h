@@ -82,6 +82,17 @@ struct domain {
 	unsigned nr_mmio;
 	struct evtchn_dom *evtchn; /* hyp/evtchn: the port table */
 	struct gnttab *gnttab;     /* hyp/gnttab: its grant table and the mappings it holds */
+	/* The toolstack's (dom/dom_create.h): a domain it created outlives its shutdown until it is
+	 * destroyed, as Xen's do, so the toolstack can read why it went and reap it. */
+	bool toolstack;
+	bool dying;          /* destruction asked for (XEN_DOMCTL_destroydomain): XEN_DOMINF_dying */
+	bool xs_domain;      /* XEN_DOMCTL_CDF_xs_domain */
+	uint8_t handle[16];  /* the toolstack's UUID for it */
+	uint64_t max_pages;  /* XEN_DOMCTL_max_mem: the most frames it may populate */
+	unsigned start_mask; /* vCPUs given a context with VGCF_online: started at the last unpause */
+	unsigned refs;       /* domain_get holders: teardown waits for the last domain_put */
+	bool reaped;         /* its teardown is decided: domain_get no longer hands it out */
+	bool reap_pending;   /* torn down by the last domain_put */
 };
 
 /* Creates domain @id with @nr_vcpus offline vCPUs and an empty p2m. Returns 0, -XEN_EEXIST,
@@ -90,6 +101,18 @@ int domain_create(domid_t id, const char *name, unsigned nr_vcpus, struct domain
 
 /* NULL if there is no live domain @id. */
 struct domain *domain_by_id(domid_t id);
+
+/* domain_by_id with a reference that keeps the struct (not the domain's life) until domain_put:
+ * for the control domain's operations, which another pCPU's teardown must not pull away. */
+struct domain *domain_get(domid_t id);
+void domain_put(struct domain *d);
+
+/* The first live domain with an id >= @id (XEN_DOMCTL_getdomaininfo's walk), referenced; NULL if none. */
+struct domain *domain_get_next(domid_t id);
+
+/* XEN_DOMCTL_destroydomain: marks @d dying and stops it; it is torn down now if no vCPU of it
+ * runs, else when the last one retires. Its id stays taken until then. A second call does nothing. */
+void domain_kill(struct domain *d);
 
 /* Stops the domain with a SHUTDOWN_* reason; its vCPUs retire as their pCPUs next look at them. */
 void domain_shutdown(struct domain *d, unsigned reason);
@@ -110,6 +133,12 @@ void domain_vcpu_retire(struct vcpu *v);
 void domain_pause(struct domain *d);
 int domain_unpause(struct domain *d);
 static inline bool domain_paused(const struct domain *d) { return __atomic_load_n(&d->pause_count, __ATOMIC_ACQUIRE); }
+
+/* The frames @d holds as its memory (Xen's tot_pages: its shared_info page is the hypervisor's). */
+uint64_t domain_tot_pages(const struct domain *d);
+
+/* Whether @d may be given @pages more frames under XEN_DOMCTL_max_mem's limit (boot domains: no limit). */
+bool domain_may_grow(const struct domain *d, uint64_t pages);
 
 /* Frees everything of a domain none of whose vCPUs runs (also for failed builds). */
 void domain_destroy(struct domain *d);

@@ -1,24 +1,18 @@
-/* domctl: the control domain's operations on other domains, checked in Xen's order (the struct,
- * the interface version, the target, then privilege). Today: pause and unpause. */
-#include "hcall/hcall.h"
+/* domctl: the control domain's operations on domains, checked in Xen's order (the struct, the
+ * interface version, the target, then privilege) and run one at a time, as Xen's domctl lock does. */
+#include "hcall/domctl.h"
+
 #include "mm/guest_copy.h"
 #include "public/errno.h"
 
-long hcall_domctl(struct vcpu *v, const uint64_t *a, bool *yield)
-{
-	struct xen_domctl op;
+static spinlock_t domctl_lock = SPINLOCK_INIT;
 
-	(void)yield;
-	if (copy_from_guest(&v->ctx, &v->dom->p2m, &op, a[0], sizeof(op)))
-		return -XEN_EFAULT;
-	if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
-		return -XEN_EACCES;
-	struct domain *d = domain_by_id(op.domain);
-	if (!d)
-		return -XEN_ESRCH;
-	if (!v->dom->privileged)
-		return -XEN_EPERM;
-	switch (op.cmd) {
+/* Ops that name no live domain: createdomain makes one, getdomaininfo looks for the next. */
+static bool needs_target(uint32_t cmd) { return cmd != XEN_DOMCTL_createdomain && cmd != XEN_DOMCTL_getdomaininfo; }
+
+static long run(struct vcpu *v, struct domain *d, struct xen_domctl *op, bool *copyback)
+{
+	switch (op->cmd) {
 	case XEN_DOMCTL_pausedomain:
 		/* Pausing itself would leave no one to unpause it. */
 		if (d == v->dom)
@@ -26,6 +20,40 @@ long hcall_domctl(struct vcpu *v, const uint64_t *a, bool *yield)
 		domain_pause(d);
 		return 0;
 	case XEN_DOMCTL_unpausedomain: return d == v->dom ? -XEN_EINVAL : domain_unpause(d);
+	case XEN_DOMCTL_setvcpucontext: return domctl_vcpucontext(v, d, &op->u.vcpucontext);
+	case XEN_DOMCTL_createdomain:
+	case XEN_DOMCTL_destroydomain:
+	case XEN_DOMCTL_getdomaininfo:
+	case XEN_DOMCTL_max_mem: return domctl_lifecycle(v, d, op, copyback);
 	default: return -XEN_ENOSYS;
 	}
+}
+
+long hcall_domctl(struct vcpu *v, const uint64_t *a, bool *yield)
+{
+	struct xen_domctl op;
+	struct domain *d = NULL;
+	bool copyback = false;
+
+	(void)yield;
+	if (copy_from_guest(&v->ctx, &v->dom->p2m, &op, a[0], sizeof(op)))
+		return -XEN_EFAULT;
+	if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
+		return -XEN_EACCES;
+	if (op.cmd != XEN_DOMCTL_createdomain)
+		d = domain_get(op.domain);
+	if (!d && needs_target(op.cmd))
+		return -XEN_ESRCH;
+	long rc = -XEN_EPERM;
+	if (v->dom->privileged) {
+		spin_lock(&domctl_lock);
+		rc = run(v, d, &op, &copyback);
+		spin_unlock(&domctl_lock);
+	}
+	/* After the lock: a destroyed domain's teardown may be this last reference's. */
+	if (d)
+		domain_put(d);
+	if (!rc && copyback && copy_to_guest(&v->ctx, &v->dom->p2m, a[0], &op, sizeof(op)))
+		rc = -XEN_EFAULT;
+	return rc;
 }

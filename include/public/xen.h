@@ -48,17 +48,5 @@ typedef uint16_t domid_t;
 #define SHUTDOWN_watchdog   4
 #define SHUTDOWN_soft_reset 5
 
-/* domctl (the toolstack's interface), Xen 4.17's interface version; the ops Halcyon serves. */
-#define XEN_DOMCTL_INTERFACE_VERSION 0x00000015u
-#define XEN_DOMCTL_pausedomain       3
-#define XEN_DOMCTL_unpausedomain     4
-
-struct xen_domctl {
-	uint32_t cmd;
-	uint32_t interface_version;
-	domid_t domain;
-	uint16_t pad[3];
-	uint8_t u[128]; /* the per-command union */
-};
-
-_Static_assert(sizeof(struct xen_domctl) == 144, "xen_domctl layout");
+/* The toolstack's domctl structures live in their own header. */
+#include "public/domctl.h"

@@ -1,0 +1,10 @@
+/* domctl's operations, each on an op already checked (interface version, privilege) with its
+ * target domain referenced (NULL for createdomain, and for getdomaininfo of an id not live). */
+#pragma once
+
+#include "hcall/hcall.h"
+#include "public/domctl.h"
+
+/* Each returns 0 or a negative Xen errno; *copyback when @op goes back to the caller. */
+long domctl_lifecycle(struct vcpu *v, struct domain *d, struct xen_domctl *op, bool *copyback);
+long domctl_vcpucontext(struct vcpu *v, struct domain *d, const struct xen_domctl_vcpucontext *c);
