@@ -2,8 +2,11 @@
 # Boots Debian's Linux 6.1 with the test initramfs (tests/linux/fetch.sh) on QEMU virt, natively,
 # as Dom0 of Debian's Xen 4.17, or as Dom0 of Halcyon (//:hyp_arm64), and prints a verdict summary.
 # Usage: boot.sh native|xen|halcyon [--gic 2|3] [--timeout S] [--log FILE] [--quiet] [--dump-dtb FILE]
+#               [--domu IMAGE]...
 #   --log FILE keeps the console (default: a temporary file); --quiet prints only the summary;
-#   --dump-dtb FILE (halcyon) saves the device tree Halcyon built for Dom0 (dtc -I dtb FILE).
+#   --dump-dtb FILE (halcyon) saves the device tree Halcyon built for Dom0 (dtc -I dtb FILE);
+#   --domu IMAGE (halcyon; repeatable) adds a dom0less DomU booting IMAGE (32 MiB, 1 vCPU), which
+#   must power itself off and print no FAIL.
 # Exit: 0 when Linux reached /init, sees what its mode should (xen / control_d under a hypervisor),
 # has both CPUs online and the machine powered off cleanly with no Xen-related warnings; 1 otherwise;
 # 2 on usage errors; 77 when the kernel, initramfs or hypervisor image is missing. Under bazel test
@@ -16,7 +19,7 @@ self=$(readlink -f "${BASH_SOURCE[0]}")
 top=$(cd "$(dirname "$self")/../.." && pwd)
 mode=${1:-}
 shift || true
-gic=3 timeout_s=180 log="" quiet=0 dump_dtb=""
+gic=3 timeout_s=180 log="" quiet=0 dump_dtb="" domus=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--gic) gic=$2; shift 2 ;;
@@ -24,10 +27,11 @@ while [ $# -gt 0 ]; do
 	--log) log=$2; shift 2 ;;
 	--quiet) quiet=1; shift ;;
 	--dump-dtb) dump_dtb=$(readlink -f "$2"); shift 2 ;;
+	--domu) domus+=("$(readlink -f "$2")"); shift 2 ;;
 	*) echo "boot.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
-case "$mode" in native | xen | halcyon) ;; *) sed -n '2,12s/^# \{0,1\}//p' "$self" >&2; exit 2 ;; esac
+case "$mode" in native | xen | halcyon) ;; *) sed -n '2,15s/^# \{0,1\}//p' "$self" >&2; exit 2 ;; esac
 case "$gic" in 2 | 3) ;; *) echo "boot.sh: --gic must be 2 or 3" >&2; exit 2 ;; esac
 
 missing() {
@@ -51,6 +55,11 @@ fi
 xen=${XEN_IMAGE:-$top/.cache/xen-arm64/boot/xen-4.17-arm64}
 [ "$mode" != xen ] || [ -f "$xen" ] || missing "no Xen 4.17 image at $xen (tests/xen/fetch_xen.sh)"
 [ "$mode" != halcyon ] || [ -f "$hyp" ] || missing "no Halcyon image at $hyp (bazel build //:hyp_arm64)"
+[ ${#domus[@]} = 0 ] || [ "$mode" = halcyon ] || { echo "boot.sh: --domu is for halcyon" >&2; exit 2; }
+for f in "${domus[@]}"; do [ -f "$f" ] || { echo "boot.sh: no DomU image $f" >&2; exit 2; }; done
+[ ${#domus[@]} -le 15 ] || { echo "boot.sh: at most 15 DomUs" >&2; exit 2; }
+# shellcheck source=hal/real/qemu/domu.sh
+[ ${#domus[@]} = 0 ] || . "$top/hal/real/qemu/domu.sh"
 command -v fdtput >/dev/null || { echo "boot.sh: fdtput not found (device-tree-compiler)" >&2; exit 2; }
 
 tmp=$(mktemp -d)
@@ -79,6 +88,11 @@ make_dtb() { # FILE XEN_BOOTARGS
 	fdtput -c "$dtb" "$r"
 	fdtput -t s "$dtb" "$r" compatible "multiboot,ramdisk" "multiboot,module"
 	fdtput -t x "$dtb" "$r" reg 0 "${raddr#0x}" 0 "$(printf %x "$(stat -Lc %s "$initrd")")"
+	local n=1 f
+	for f in "${domus[@]}"; do
+		domu_add "$dtb" "$n" "$f" modules
+		n=$((n + 1))
+	done
 }
 modules=(-device "loader,file=$kernel,addr=$kaddr" -device "loader,file=$initrd,addr=$raddr")
 case "$mode" in
@@ -168,6 +182,12 @@ panic) problems+=("the kernel panicked (QEMU stopped 3 s later)") ;;
 *) problems+=("QEMU exit status $rc") ;;
 esac
 [ "$mode" != xen ] || grep -qa 'Hardware Dom0 halted' "$tmp/clean" || problems+=("Xen never saw Dom0 power off")
+if [ ${#domus[@]} -gt 0 ]; then
+	# Each DomU powers itself off once its checks are done; a test guest reports a failure as FAIL.
+	n=$(grep -caE '^Domain d[0-9]+ \(domU[0-9]+\): shut down \(poweroff\)' "$tmp/clean")
+	[ "$n" = ${#domus[@]} ] || problems+=("$n of ${#domus[@]} DomUs powered off")
+	! grep -qaE '^\(d[1-9][0-9]*\) .*FAIL' "$tmp/clean" || problems+=("a DomU printed FAIL")
+fi
 [ ! -s "$tmp/warn" ] || problems+=("$(wc -l <"$tmp/warn") Xen-related or new kernel warning(s)")
 
 echo "=== Linux $(cat "$cache/version" 2>/dev/null) $mode, GICv$gic: QEMU exit status $rc"
