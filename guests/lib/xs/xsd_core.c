@@ -129,6 +129,18 @@ size_t xsd_conn_input(struct xsd *d, struct xsd_conn *c, const void *bytes, size
 	return used;
 }
 
+size_t xsd_conn_want(const struct xsd_conn *c)
+{
+	struct xsd_sockmsg h;
+
+	if (c->broken || (c->in_len == 0 && out_free(c) < XSD_MSG_MAX))
+		return 0;
+	if (c->in_len < sizeof(h))
+		return sizeof(h) - c->in_len;
+	memcpy(&h, c->in, sizeof(h));
+	return sizeof(h) + h.len - c->in_len;
+}
+
 size_t xsd_home(domid_t id, char *buf)
 {
 	static const char prefix[] = "/local/domain/";

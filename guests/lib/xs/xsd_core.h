@@ -76,6 +76,10 @@ void xsd_conn_free(struct xsd *d, struct xsd_conn *c);
  * were taken: fewer than @n when the output queue has no room for another reply (call again once
  * it drained), and none once the connection is broken. */
 size_t xsd_conn_input(struct xsd *d, struct xsd_conn *c, const void *bytes, size_t n, unsigned *handled);
+/* How many bytes the connection takes now: the rest of the current header or request, 0 while the
+ * output queue has no room for another reply or the connection is broken. A transport reads no more
+ * than this from the peer's ring, so what the engine cannot take yet stays in the ring. */
+size_t xsd_conn_want(const struct xsd_conn *c);
 /* The output queue: up to @max bytes copied out (not yet consumed); xsd_conn_sent drops @n. */
 size_t xsd_conn_peek(const struct xsd_conn *c, void *buf, size_t max);
 void xsd_conn_sent(struct xsd_conn *c, size_t n);

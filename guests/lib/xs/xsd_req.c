@@ -3,17 +3,9 @@
  * ENOENT and an unknown type EINVAL, as Xen's daemon answers. */
 #include <string.h>
 
+#include "lib/xs/errname.h"
 #include "lib/xs/xsd_core.h"
 #include "public/errno.h"
-
-static const struct {
-	int err;
-	char name[8];
-} names[] = {
-	{ XEN_EINVAL, "EINVAL" }, { XEN_EACCES, "EACCES" }, { XEN_EEXIST, "EEXIST" }, { XEN_ENOENT, "ENOENT" },
-	{ XEN_ENOMEM, "ENOMEM" }, { XEN_ENOSPC, "ENOSPC" }, { XEN_EIO, "EIO" },	      { XEN_ENOSYS, "ENOSYS" },
-	{ XEN_EBUSY, "EBUSY" },	  { XEN_EAGAIN, "EAGAIN" }, { XEN_E2BIG, "E2BIG" },   { XEN_EPERM, "EPERM" },
-};
 
 struct req {
 	struct xsd *d;
@@ -32,12 +24,8 @@ static void reply(struct req *r, uint32_t type, const void *p, size_t len)
 
 static void error(struct req *r, int err)
 {
-	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].err == -err) {
-			reply(r, XS_ERROR, names[i].name, strlen(names[i].name) + 1);
-			return;
-		}
-	reply(r, XS_ERROR, "EIO", 4);
+	const char *name = xs_errname(err);
+	reply(r, XS_ERROR, name, strlen(name) + 1);
 }
 
 static void ok(struct req *r) { reply(r, r->h->type, "OK", 3); }

@@ -1,0 +1,122 @@
+/* The client's transport: whole messages through the store ring (1024 bytes each way, so a long
+ * request goes in pieces as the daemon drains it) or the local daemon; watch events that come
+ * between a request and its reply are queued for xs_next_event. */
+#include "lib/evtchn.h"
+#include "lib/guest.h"
+#include "lib/xs/client_int.h"
+#include "lib/xs/errname.h"
+#include "public/errno.h"
+
+#define WAIT_MAX 2000000u /* idles before the daemon counts as gone */
+
+void xs_client_idle(struct xs_client *c)
+{
+	if (c->local)
+		c->local->serve();
+	else
+		evtchn_wait(1);
+}
+
+static int put(struct xs_client *c, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	for (unsigned idle = 0; len;) {
+		int n = c->local ? (int)c->local->input(p, len) : ring_bytes_write(&c->req, p, len);
+		if (n < 0)
+			return n;
+		if (n > 0 && !c->local)
+			evtchn_notify(c->port);
+		p += n, len -= (size_t)n;
+		if (len && n == 0) {
+			if (++idle == WAIT_MAX)
+				return -XEN_EIO;
+			xs_client_idle(c);
+		}
+	}
+	return 0;
+}
+
+static int get(struct xs_client *c, void *buf, size_t len)
+{
+	if (c->local)
+		return (int)c->local->output(buf, len);
+	int n = ring_bytes_read(&c->rsp, buf, len);
+	if (n > 0)
+		evtchn_notify(c->port); /* room in the rsp ring: the daemon may have more */
+	return n;
+}
+
+static void queue_event(struct xs_client *c, const char *body, uint32_t len)
+{
+	if (len + 2 > XS_EVQ_SIZE - c->evq_len) {
+		c->ev_dropped++;
+		return;
+	}
+	c->evq[c->evq_len] = (uint8_t)len;
+	c->evq[c->evq_len + 1] = (uint8_t)(len >> 8);
+	__builtin_memcpy(c->evq + c->evq_len + 2, body, len);
+	c->evq_len += len + 2;
+}
+
+bool xs_client_pump(struct xs_client *c, bool *got_event)
+{
+	struct xsd_sockmsg h;
+	size_t hs = sizeof(h);
+
+	for (;;) {
+		size_t want = hs;
+		if (c->have >= hs) {
+			__builtin_memcpy(&h, c->msg, hs);
+			if (h.len > XENSTORE_PAYLOAD_MAX) {
+				c->broken = true; /* a daemon that breaks the protocol: nothing more is read */
+				return false;
+			}
+			want += h.len;
+		}
+		if (c->have == want && c->have >= hs)
+			break;
+		int n = get(c, c->msg + c->have, want - c->have);
+		if (n < 0)
+			c->broken = true;
+		if (n <= 0)
+			return false;
+		c->have += (uint32_t)n;
+	}
+	c->have = 0;
+	c->msg[hs + h.len] = '\0';
+	if (h.type != XS_WATCH_EVENT)
+		return true;
+	queue_event(c, c->msg + hs, h.len);
+	if (got_event)
+		*got_event = true;
+	return false;
+}
+
+int xs_request(struct xs_client *c, uint32_t type, xs_tx_t tx, const void *const *parts, const size_t *lens,
+	       unsigned n)
+{
+	size_t total = 0;
+	for (unsigned i = 0; i < n; i++)
+		total += lens[i];
+	if (total > XENSTORE_PAYLOAD_MAX)
+		return -XEN_E2BIG;
+	if (!c || c->broken)
+		return -XEN_EIO;
+	struct xsd_sockmsg h = { type, ++c->req_id, tx, (uint32_t)total };
+	int rc = put(c, &h, sizeof(h));
+	for (unsigned i = 0; !rc && i < n; i++)
+		rc = put(c, parts[i], lens[i]);
+	if (rc)
+		return c->broken = true, rc;
+	for (unsigned idle = 0; !xs_client_pump(c, NULL); idle++) {
+		if (c->broken || idle == WAIT_MAX)
+			return c->broken = true, -XEN_EIO;
+		xs_client_idle(c);
+	}
+	__builtin_memcpy(&h, c->msg, sizeof(h));
+	if (h.req_id != c->req_id)
+		return c->broken = true, -XEN_EIO;
+	if (h.type == XS_ERROR)
+		return xs_errno(xs_reply(c), h.len);
+	return h.type == type ? (int)h.len : -XEN_EIO;
+}
