@@ -20,9 +20,6 @@
 #include "tests/guests/ring/fake_shared.h"
 
 static _Alignas(4096) uint8_t page[4096];
-static void *locals[GL_LOCAL_COUNT];
-static _Alignas(16) uint8_t arena[4096];
-static size_t arena_used;
 
 static struct {
 	uint64_t pfn, port;      /* the DomU's HVM params */
@@ -33,19 +30,6 @@ static struct {
 } w;
 
 static struct cons_back back;
-
-void **gl_domain_local(enum gl_local slot) { return &locals[slot]; }
-
-void *gl_alloc(size_t size, uint64_t *gva)
-{
-	size_t n = (size + 15) & ~(size_t)15;
-	assert_true(n <= sizeof(arena) - arena_used);
-	void *p = arena + arena_used;
-	arena_used += n;
-	memset(p, 0, n);
-	*gva = (uint64_t)(uintptr_t)p;
-	return p;
-}
 
 long gl_hypercall(unsigned op, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
@@ -110,9 +94,7 @@ static int setup(void **state)
 	(void)state;
 	memset(&w, 0, sizeof(w));
 	memset(page, 0, sizeof(page));
-	memset(locals, 0, sizeof(locals));
 	memset(&back, 0, sizeof(back));
-	arena_used = 0;
 	fake_shared_reset();
 	fake_shared_window(page, sizeof(page));
 	w.pfn = (uintptr_t)page >> 12;
@@ -256,7 +238,8 @@ static void test_attach_failures_hold_nothing(void **state)
 static void test_front_without_console_params_is_enoent(void **state)
 {
 	(void)state;
-	memset(locals, 0, sizeof(locals));
+	fake_shared_reset(); /* a fresh domain: no frontend yet */
+	fake_shared_window(page, sizeof(page));
 	w.pfn = 0;
 	assert_int_equal(cons_front_init(NULL), -XEN_ENOENT);
 	assert_int_equal(cons_front_write("x", 1), -XEN_EINVAL);

@@ -21,7 +21,6 @@
 
 static _Alignas(4096) uint8_t table[PAGE];
 static uint8_t tree[1024];
-static void *locals[GL_LOCAL_COUNT];
 
 /* The fake hypervisor: what it was asked, and the statuses it answers with. */
 static struct {
@@ -32,23 +31,6 @@ static struct {
 	struct xen_add_to_physmap physmap;
 	unsigned physmap_calls;
 } hv;
-
-void **gl_domain_local(enum gl_local slot) { return &locals[slot]; }
-
-/* The guest's arena: never freed, as in a guest; reset by each test's setup. */
-static _Alignas(16) uint8_t arena[4096];
-static size_t arena_used;
-
-void *gl_alloc(size_t size, uint64_t *gva)
-{
-	size_t n = (size + 15) & ~(size_t)15;
-	assert_true(n <= sizeof(arena) - arena_used);
-	void *p = arena + arena_used;
-	arena_used += n;
-	memset(p, 0, n);
-	*gva = (uint64_t)(uintptr_t)p;
-	return p;
-}
 
 long gl_hypercall(unsigned op, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
@@ -94,8 +76,6 @@ static int setup(void **state)
 	assert_int_equal(fdt_finish(tree), 0);
 	memset(&hv, 0, sizeof(hv));
 	memset(table, 0, sizeof(table));
-	memset(locals, 0, sizeof(locals));
-	arena_used = 0;
 	fake_shared_reset();
 	fake_shared_window(table, sizeof(table));
 	return gnttab_init(tree);

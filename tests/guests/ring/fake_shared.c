@@ -22,10 +22,30 @@ static struct {
 static unsigned nwin;
 unsigned fake_shared_accesses, fake_shared_strays;
 
+/* gl_alloc's arena and gl_domain_local's words: one domain's, forgotten by the reset. */
+static _Alignas(16) uint8_t arena[4096];
+static size_t arena_used;
+static void *locals[GL_LOCAL_COUNT];
+
 void fake_shared_reset(void)
 {
 	nwin = 0;
 	fake_shared_accesses = fake_shared_strays = 0;
+	arena_used = 0;
+	memset(locals, 0, sizeof(locals));
+}
+
+void **gl_domain_local(enum gl_local slot) { return &locals[slot]; }
+
+void *gl_alloc(size_t size, uint64_t *gva)
+{
+	size_t n = (size + 15) & ~(size_t)15;
+	assert_true(n <= sizeof(arena) - arena_used);
+	void *p = arena + arena_used;
+	arena_used += n;
+	memset(p, 0, n);
+	*gva = (uint64_t)(uintptr_t)p;
+	return p;
 }
 
 void fake_shared_window(void *p, size_t len)

@@ -5,7 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Declares [@p, @p + @len) accessible; at most 8 windows. fake_shared_reset forgets them all. */
+/* Declares [@p, @p + @len) accessible; at most 8 windows. fake_shared_reset forgets them all, and
+ * the library state the fakes of gl_alloc (a 4 KiB arena) and gl_domain_local hold. */
 void fake_shared_window(void *p, size_t len);
 void fake_shared_reset(void);
 
