@@ -41,7 +41,8 @@ static unsigned chunk_order(uint64_t ipa, uint64_t left)
 
 static int alloc_run(domid_t id, unsigned *order, paddr_t *pa)
 {
-	while (frame_alloc(id, *order, pa))
+	/* The guest initialises its own RAM: boot RAM nobody has had may come as it is (bootscrub=0). */
+	while (frame_alloc_ram(id, *order, pa))
 		if ((*order)-- == 0)
 			return -XEN_ENOMEM;
 	return 0;

@@ -34,11 +34,11 @@ static struct frame *frame_of(paddr_t pa)
 	return b ? at(b, pa_pfn(pa)) : NULL;
 }
 
-static void list_push(uint32_t idx, unsigned order)
+static void list_push(uint32_t idx, unsigned order, bool fresh)
 {
 	struct frame *f = &ST.table[idx];
 
-	f->flags = FRAME_F_FREE;
+	f->flags = FRAME_F_FREE | (fresh ? FRAME_F_FRESH : 0);
 	f->order = (uint8_t)order;
 	f->prev = FRAME_NIL;
 	f->next = ST.free_head[order];
@@ -61,7 +61,7 @@ static void list_unlink(uint32_t idx)
 	f->next = f->prev = FRAME_NIL;
 }
 
-void frame_release_block(const struct frame_bank *b, uint64_t pfn, unsigned order)
+void frame_release_block(const struct frame_bank *b, uint64_t pfn, unsigned order, bool fresh)
 {
 	for (uint64_t i = 0; i < bit(order); i++) {
 		struct frame *f = at(b, pfn + i);
@@ -78,11 +78,12 @@ void frame_release_block(const struct frame_bank *b, uint64_t pfn, unsigned orde
 		struct frame *f = at(b, buddy);
 		if (!(f->flags & FRAME_F_FREE) || f->order != order)
 			break;
+		fresh = fresh && (f->flags & FRAME_F_FRESH);
 		list_unlink(b->first + (uint32_t)(buddy - b->pfn));
 		pfn &= ~bit(order);
 		order++;
 	}
-	list_push(b->first + (uint32_t)(pfn - b->pfn), order);
+	list_push(b->first + (uint32_t)(pfn - b->pfn), order, fresh);
 }
 
 static uint64_t pfn_of(uint32_t idx)
@@ -93,7 +94,8 @@ static uint64_t pfn_of(uint32_t idx)
 	panic("frame index %u outside every bank", idx);
 }
 
-int frame_alloc(domid_t owner, unsigned order, paddr_t *pa)
+/* Takes 2^@order frames for @owner; *@fresh if nobody has had them since boot. Contents untouched. */
+static int take(domid_t owner, unsigned order, paddr_t *pa, bool *fresh)
 {
 	int s = slot(owner);
 	unsigned k = order;
@@ -108,11 +110,12 @@ int frame_alloc(domid_t owner, unsigned order, paddr_t *pa)
 		return -XEN_ENOMEM;
 	}
 	uint32_t idx = ST.free_head[k];
+	*fresh = ST.table[idx].flags & FRAME_F_FRESH;
 	list_unlink(idx);
 	/* A block never spans banks, so its upper halves are at consecutive table indices. */
 	while (k > order) {
 		k--;
-		list_push(idx + (uint32_t)bit(k), k);
+		list_push(idx + (uint32_t)bit(k), k, *fresh);
 	}
 	for (uint64_t i = 0; i < bit(order); i++) {
 		struct frame *f = &ST.table[idx + i];
@@ -124,9 +127,13 @@ int frame_alloc(domid_t owner, unsigned order, paddr_t *pa)
 	ST.held[s] += bit(order);
 	*pa = pa_init(pfn_of(idx) << PAGE_SHIFT);
 	spin_unlock(&ST.lock);
+	return 0;
+}
 
-	/* Outside the lock: the frames are ours alone now, and 1 GiB takes a while to clear. */
-	void *va = hal_pa_to_va(*pa);
+/* Outside the lock: the frames are ours alone now, and 1 GiB takes a while to clear. */
+static void clear(domid_t owner, paddr_t pa, unsigned order)
+{
+	void *va = hal_pa_to_va(pa);
 	ASSERT(va);
 	__builtin_memset(va, 0, PAGE_SIZE << order);
 	/* A guest starts with its MMU off, reading memory uncached: without this it would see the
@@ -134,7 +141,28 @@ int frame_alloc(domid_t owner, unsigned order, paddr_t *pa)
 	 * through cacheable mappings (table walks included). */
 	if (owner != DOMID_XEN)
 		hal_dcache_clean(va, PAGE_SIZE << order);
-	return 0;
+}
+
+int frame_alloc(domid_t owner, unsigned order, paddr_t *pa)
+{
+	bool fresh;
+	int rc = take(owner, order, pa, &fresh);
+
+	if (!rc)
+		clear(owner, *pa, order);
+	return rc;
+}
+
+int frame_alloc_ram(domid_t owner, unsigned order, paddr_t *pa)
+{
+	bool fresh;
+	int rc = take(owner, order, pa, &fresh);
+
+	/* Fresh frames hold what the firmware and the loader left (zeroes on a fresh QEMU, but for
+	 * the loader's few words): nothing of anybody's, and the domain does not expect zeroes. */
+	if (!rc && !fresh)
+		clear(owner, *pa, order);
+	return rc;
 }
 
 int frame_free(domid_t owner, paddr_t pa, unsigned order)
@@ -154,7 +182,7 @@ int frame_free(domid_t owner, paddr_t pa, unsigned order)
 	}
 	if (!rc) {
 		ST.held[s] -= bit(order);
-		frame_release_block(b, pfn, order);
+		frame_release_block(b, pfn, order, false);
 	}
 	spin_unlock(&ST.lock);
 	return rc;
@@ -182,7 +210,7 @@ uint64_t frame_release_all(domid_t owner)
 				ST.held[FRAME_MAX_DOMAINS]++;
 				continue;
 			}
-			frame_release_block(b, p, 0);
+			frame_release_block(b, p, 0, false);
 			n++;
 		}
 	}
@@ -226,7 +254,7 @@ void frame_put(paddr_t pa)
 	ASSERT(f && f->refs && !(f->flags & FRAME_F_RESERVED));
 	if (--f->refs == 0 && (f->flags & FRAME_F_ORPHAN)) {
 		ST.held[FRAME_MAX_DOMAINS]--;
-		frame_release_block(b, pa_pfn(pa), 0);
+		frame_release_block(b, pa_pfn(pa), 0, false);
 	}
 	spin_unlock(&ST.lock);
 }

@@ -23,6 +23,12 @@ int frame_init(const struct platform *plat, const struct plat_region *reserved, 
  * Returns 0, -XEN_ENOMEM, or -XEN_EINVAL for an order or owner out of range. */
 int frame_alloc(domid_t owner, unsigned order, paddr_t *pa);
 
+/* The same for a domain's RAM, which the domain initialises itself: frames nobody has had since
+ * boot come as they are when the command line said bootscrub=0 (Xen's option: the launcher knows
+ * boot RAM holds nothing from a previous boot, e.g. a fresh QEMU with -no-reboot), zeroed otherwise.
+ * Never another owner's data either way. */
+int frame_alloc_ram(domid_t owner, unsigned order, paddr_t *pa);
+
 /* Frees the 2^@order frames at @pa (aligned to their size; any aligned part of what @owner was
  * given, so a domain can hand back single pages of a large run). -XEN_EINVAL if any of them is not
  * @owner's or is still referenced; nothing is freed then. */

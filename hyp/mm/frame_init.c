@@ -2,6 +2,7 @@
  * regions, and hand the rest to the buddy lists, which merge it into the largest aligned blocks. */
 #include "frame_table.h"
 
+#include "core/bootargs.h"
 #include "hal/mmu.h"
 #include "public/errno.h"
 
@@ -130,6 +131,21 @@ static int add_banks(const struct platform *plat)
 	return frame_st.banks ? 0 : -XEN_ENOMEM;
 }
 
+/* Xen's bootscrub=<bool>: false says free RAM at boot holds nothing to hide. Xen's "idle" (scrub in
+ * the background) and anything else keep the safe default, clearing it before use. */
+static bool boot_ram_fresh(const char *bootargs)
+{
+	static const char *const no[] = { "0", "no", "false", "off", "disable" };
+	char v[8] = { 0 };
+
+	if (!bootargs_get(bootargs, "bootscrub", v, sizeof(v)))
+		return false;
+	for (unsigned i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (!__builtin_memcmp(v, no[i], __builtin_strlen(no[i]) + 1))
+			return true;
+	return false;
+}
+
 int frame_init(const struct platform *plat, const struct plat_region *reserved, unsigned nreserved)
 {
 	struct plat_region hal[HAL_RESERVED_MAX];
@@ -166,11 +182,12 @@ int frame_init(const struct platform *plat, const struct plat_region *reserved, 
 			mark_reserved(lo, hi);
 		}
 	/* Frame by frame: the buddy merge builds the largest aligned blocks by itself. */
+	bool fresh = boot_ram_fresh(plat->bootargs);
 	for (unsigned i = 0; i < frame_st.banks; i++) {
 		const struct frame_bank *b = &frame_st.bank[i];
 		for (uint64_t p = 0; p < b->count; p++)
 			if (!(frame_st.table[b->first + p].flags & FRAME_F_RESERVED))
-				frame_release_block(b, b->pfn + p, 0);
+				frame_release_block(b, b->pfn + p, 0, fresh);
 	}
 	return 0;
 }

@@ -10,6 +10,9 @@
 #define FRAME_F_FREE     1u /* heads a free block of 2^order frames */
 #define FRAME_F_RESERVED 2u /* never handed out: the HAL's, boot modules, this table */
 #define FRAME_F_ORPHAN   4u /* its owner went while it was referenced: the last frame_put frees it */
+/* On a free block's head: no frame of the block has had an owner since boot, and the command line
+ * said boot RAM holds nothing to hide (bootscrub=0), so a domain may have it as it is. */
+#define FRAME_F_FRESH 8u
 
 struct frame {
 	uint32_t next, prev; /* free list links (table indices), on free block heads only */
@@ -36,5 +39,7 @@ struct frame_state {
 
 extern struct frame_state frame_st;
 
-/* Puts the free block of 2^@order frames at @pfn (in @b) on its list, merging with free buddies. */
-void frame_release_block(const struct frame_bank *b, uint64_t pfn, unsigned order);
+/* Puts the free block of 2^@order frames at @pfn (in @b) on its list, merging with free buddies.
+ * @fresh: nobody has had these frames since boot (frame_init only); a merge keeps it only if the
+ * buddy is fresh too. */
+void frame_release_block(const struct frame_bank *b, uint64_t pfn, unsigned order, bool fresh);

@@ -72,6 +72,7 @@ int frame_alloc(domid_t owner, unsigned order, paddr_t *pa)
 	next_frame += (unsigned)(size / 4096);
 	return 0;
 }
+int frame_alloc_ram(domid_t owner, unsigned order, paddr_t *pa) { return frame_alloc(owner, order, pa); }
 int p2m_map(struct p2m *p2m, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type type)
 {
 	(void)p2m;

@@ -70,7 +70,9 @@ qemu=(qemu-system-aarch64 -cpu cortex-a57 -smp 2 -m 2G -nographic -nic none -no-
 machine="virt,virtualization=on,gic-version=$gic"
 kaddr=0x60000000 raddr=0x68000000
 dom0_args="console=hvc0 earlycon=xen panic=-1"
-xen_args="console=dtuart dtuart=/pl011@9000000 dom0_mem=512M dom0_max_vcpus=2"
+# bootscrub=0 (Xen's option, honoured by both hypervisors): QEMU starts afresh for every boot and
+# -no-reboot turns a reset into an exit, so boot RAM holds nothing of an earlier run to scrub.
+xen_args="console=dtuart dtuart=/pl011@9000000 dom0_mem=512M dom0_max_vcpus=2 bootscrub=0"
 
 # Xen's boot protocol (FACTS.md, the anchor recipe): QEMU's own tree plus /chosen's multiboot modules.
 # fdtput adds properties before the subnodes it creates, as Xen's parser wants.
