@@ -41,9 +41,15 @@ static void make_home(domid_t id)
 	char home[32];
 	struct xs_caller dom0 = { 0, true, NULL, xsd_watch_fire, &d };
 	struct xs_perm own = { id, 0 };
-	xsd_home(id, home);
-	if (xs_store_mkdir(&d.store, &dom0, home) == 0)
-		xs_store_set_perms(&d.store, &dom0, home, &own, 1);
+	size_t len = xsd_home(id, home);
+	if (xs_store_mkdir(&d.store, &dom0, home) || xs_store_set_perms(&d.store, &dom0, home, &own, 1))
+		return;
+	/* "domid", as libxl writes it: how a guest learns its own id and home. */
+	char digits[8];
+	size_t n = len - (sizeof("/local/domain/") - 1); /* the id's digits end the home's path */
+	__builtin_memcpy(digits, home + len - n, n);
+	__builtin_memcpy(home + len, "/domid", 7);
+	xs_store_write(&d.store, &dom0, home, digits, n);
 }
 
 static int introduce(struct xsd *x, domid_t id, uint64_t gfn, uint32_t port)
