@@ -23,7 +23,7 @@ static unsigned nwin;
 unsigned fake_shared_accesses, fake_shared_strays;
 
 /* gl_alloc's arena and gl_domain_local's words: one domain's, forgotten by the reset. */
-static _Alignas(16) uint8_t arena[4096];
+static _Alignas(16) uint8_t arena[16384]; /* lib/real's size: a domain's clients fit as they do there */
 static size_t arena_used;
 static void *locals[GL_LOCAL_COUNT];
 

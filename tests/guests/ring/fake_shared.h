@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 /* Declares [@p, @p + @len) accessible; at most 8 windows. fake_shared_reset forgets them all, and
- * the library state the fakes of gl_alloc (a 4 KiB arena) and gl_domain_local hold. */
+ * the library state the fakes of gl_alloc (a 16 KiB arena) and gl_domain_local hold. */
 void fake_shared_window(void *p, size_t len);
 void fake_shared_reset(void);
 
