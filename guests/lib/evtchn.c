@@ -1,6 +1,6 @@
 /* Event channels from inside a guest: shared_info at the top of the lower half of the /hypervisor
  * node's region, pending bits taken with compare-and-swap (the hypervisor sets them concurrently),
- * callbacks run from evtchn_poll. No GIC: waiting polls the upcall flag between yields, since the
+ * callbacks run from gl_evtchn_poll. No GIC: waiting polls the upcall flag between yields, since the
  * sim's GIC driver keeps one state per process and Dom0's GIC is not a DomU's. */
 #include <libfdt.h>
 
@@ -26,7 +26,7 @@ struct evtchn_state {
 		evtchn_cb cb;
 		void *arg;
 	} h[EVTCHN_MAX_HANDLED];
-	uint64_t seen[WORDS]; /* taken with no callback: for evtchn_take */
+	uint64_t seen[WORDS]; /* taken with no callback: for gl_evtchn_take */
 };
 
 static struct evtchn_state *st(void) { return *gl_domain_local(GL_LOCAL_EVTCHN); }
@@ -46,7 +46,7 @@ static void region(const void *fdt, uint64_t *base, uint64_t *size, uint32_t *pp
 	*ppi = irq && fdt32_to_cpu(irq[0]) == 1 && fdt32_to_cpu(irq[1]) < 16 ? 16 + fdt32_to_cpu(irq[1]) : DEFAULT_PPI;
 }
 
-int evtchn_init(const void *fdt)
+int gl_evtchn_init(const void *fdt)
 {
 	if (st())
 		return 0;
@@ -86,30 +86,30 @@ static int result(long rc, evtchn_port_t *port, size_t off)
 	return (int)rc;
 }
 
-int evtchn_alloc_unbound_for(domid_t dom, domid_t remote, evtchn_port_t *port)
+int gl_evtchn_alloc_unbound_for(domid_t dom, domid_t remote, evtchn_port_t *port)
 {
 	struct evtchn_alloc_unbound a = { .dom = dom, .remote_dom = remote };
 	return result(op(EVTCHNOP_alloc_unbound, &a, sizeof(a)), port, __builtin_offsetof(struct evtchn_alloc_unbound, port));
 }
 
-int evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port) { return evtchn_alloc_unbound_for(DOMID_SELF, remote, port); }
+int gl_evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port) { return gl_evtchn_alloc_unbound_for(DOMID_SELF, remote, port); }
 
-int evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_port_t *port)
+int gl_evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_port_t *port)
 {
 	struct evtchn_bind_interdomain b = { .remote_dom = remote, .remote_port = remote_port };
 	return result(op(EVTCHNOP_bind_interdomain, &b, sizeof(b)), port,
 		      __builtin_offsetof(struct evtchn_bind_interdomain, local_port));
 }
 
-int evtchn_bind_virq(uint32_t virq, evtchn_port_t *port)
+int gl_evtchn_bind_virq(uint32_t virq, evtchn_port_t *port)
 {
 	struct evtchn_bind_virq v = { .virq = virq, .vcpu = 0 };
 	return result(op(EVTCHNOP_bind_virq, &v, sizeof(v)), port, __builtin_offsetof(struct evtchn_bind_virq, port));
 }
 
-int evtchn_notify(evtchn_port_t port) { return (int)op(EVTCHNOP_send, &port, sizeof(port)); }
+int gl_evtchn_notify(evtchn_port_t port) { return (int)op(EVTCHNOP_send, &port, sizeof(port)); }
 
-int evtchn_close(evtchn_port_t port)
+int gl_evtchn_close(evtchn_port_t port)
 {
 	struct evtchn_state *s = st();
 	if (s && port < EVTCHN_MAX_HANDLED)
@@ -134,7 +134,7 @@ static void clear_bits(uint64_t addr, uint64_t mask)
 	}
 }
 
-int evtchn_set_handler(evtchn_port_t port, evtchn_cb cb, void *arg)
+int gl_evtchn_set_handler(evtchn_port_t port, evtchn_cb cb, void *arg)
 {
 	struct evtchn_state *s = st();
 	if (!s || port == 0 || port >= EVTCHN_MAX_HANDLED)
@@ -145,7 +145,7 @@ int evtchn_set_handler(evtchn_port_t port, evtchn_cb cb, void *arg)
 	return 0;
 }
 
-unsigned evtchn_poll(void)
+unsigned gl_evtchn_poll(void)
 {
 	struct evtchn_state *s = st();
 	unsigned taken = 0;
@@ -177,22 +177,22 @@ unsigned evtchn_poll(void)
 	return taken;
 }
 
-bool evtchn_take(evtchn_port_t port)
+bool gl_evtchn_take(evtchn_port_t port)
 {
 	struct evtchn_state *s = st();
 	if (!s || port >= EVTCHN_2L_NR_CHANNELS)
 		return false;
-	evtchn_poll();
+	gl_evtchn_poll();
 	uint64_t bit = 1ull << (port % 64);
 	bool was = s->seen[port / 64] & bit;
 	s->seen[port / 64] &= ~bit;
 	return was;
 }
 
-unsigned evtchn_wait(unsigned max_sleeps)
+unsigned gl_evtchn_wait(unsigned max_sleeps)
 {
 	for (unsigned i = 0; !max_sleeps || i < max_sleeps; i++) {
-		unsigned n = evtchn_poll();
+		unsigned n = gl_evtchn_poll();
 		if (n)
 			return n;
 		gl_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);

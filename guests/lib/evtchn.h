@@ -8,7 +8,10 @@
 #include "public/event_channel.h"
 #include "public/xen.h"
 
-/* A port's callback, run by evtchn_poll/evtchn_wait (never from the IRQ vector itself, so it may
+/* Prefixed gl_evtchn_: the sim links guests with the hypervisor, whose evtchn_* these would clash
+ * with. */
+
+/* A port's callback, run by gl_evtchn_poll/gl_evtchn_wait (never from the IRQ vector itself, so it may
  * make hypercalls and use the xenstore client freely). */
 typedef void (*evtchn_cb)(evtchn_port_t port, void *arg);
 
@@ -19,28 +22,28 @@ typedef void (*evtchn_cb)(evtchn_port_t port, void *arg);
  * in the /hypervisor node (else 31) and enables it at the GIC (gl_gic_init is called if nobody has).
  * Idempotent: every module calls it; the state is the domain's (several domains share the sim's
  * process). Returns 0 or -errno. */
-int evtchn_init(const void *fdt);
+int gl_evtchn_init(const void *fdt);
 
 /* The EVTCHNOP calls; each returns 0 or Xen's -errno, the new local port in *@port. */
-int evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port);
-int evtchn_alloc_unbound_for(domid_t dom, domid_t remote, evtchn_port_t *port); /* privileged */
-int evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_port_t *port);
-int evtchn_bind_virq(uint32_t virq, evtchn_port_t *port);
-int evtchn_notify(evtchn_port_t port);
-int evtchn_close(evtchn_port_t port); /* also drops its callback */
+int gl_evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port);
+int gl_evtchn_alloc_unbound_for(domid_t dom, domid_t remote, evtchn_port_t *port); /* privileged */
+int gl_evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_port_t *port);
+int gl_evtchn_bind_virq(uint32_t virq, evtchn_port_t *port);
+int gl_evtchn_notify(evtchn_port_t port);
+int gl_evtchn_close(evtchn_port_t port); /* also drops its callback */
 
 /* @cb(@port, @arg) runs for each event on @port from now on (NULL removes it); the port is unmasked.
  * -EINVAL for a port beyond EVTCHN_MAX_HANDLED. */
-int evtchn_set_handler(evtchn_port_t port, evtchn_cb cb, void *arg);
+int gl_evtchn_set_handler(evtchn_port_t port, evtchn_cb cb, void *arg);
 
 /* Takes every pending unmasked port (clearing its bit) and runs its callback; a pending port with
- * no callback is remembered for evtchn_take. Returns how many events were taken. */
-unsigned evtchn_poll(void);
+ * no callback is remembered for gl_evtchn_take. Returns how many events were taken. */
+unsigned gl_evtchn_poll(void);
 
 /* True (and cleared) if @port had an event since the last call, whether or not it has a callback;
  * polls first. For simple loops that wait on one port without a callback. */
-bool evtchn_take(evtchn_port_t port);
+bool gl_evtchn_take(evtchn_port_t port);
 
-/* Blocks until at least one event is taken (evtchn_poll returns non-zero) or @max_sleeps waits
+/* Blocks until at least one event is taken (gl_evtchn_poll returns non-zero) or @max_sleeps waits
  * for an interrupt (WFI / yield) have passed; 0 means no limit. Returns the events taken. */
-unsigned evtchn_wait(unsigned max_sleeps);
+unsigned gl_evtchn_wait(unsigned max_sleeps);

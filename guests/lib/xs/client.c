@@ -44,7 +44,7 @@ struct xs_client *xs_open(const void *fdt)
 			  (unsigned long long)pfn, rc1, (unsigned long long)port, rc2);
 		return NULL;
 	}
-	int rc = evtchn_init(fdt);
+	int rc = gl_evtchn_init(fdt);
 	if (rc) {
 		gl_printf("xs: no event channels (%d)\n", rc);
 		return NULL;

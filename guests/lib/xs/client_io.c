@@ -14,7 +14,7 @@ void xs_client_idle(struct xs_client *c)
 	if (c->local)
 		c->local->serve();
 	else
-		evtchn_wait(1);
+		gl_evtchn_wait(1);
 }
 
 static int put(struct xs_client *c, const void *data, size_t len)
@@ -25,7 +25,7 @@ static int put(struct xs_client *c, const void *data, size_t len)
 		if (n < 0)
 			return n;
 		if (n > 0 && !c->local)
-			evtchn_notify(c->port);
+			gl_evtchn_notify(c->port);
 		p += n, len -= (size_t)n;
 		if (len && n == 0) {
 			if (++idle == WAIT_MAX)
@@ -42,7 +42,7 @@ static int get(struct xs_client *c, void *buf, size_t len)
 		return (int)c->local->output(buf, len);
 	int n = ring_bytes_read(&c->rsp, buf, len);
 	if (n > 0)
-		evtchn_notify(c->port); /* room in the rsp ring: the daemon may have more */
+		gl_evtchn_notify(c->port); /* room in the rsp ring: the daemon may have more */
 	return n;
 }
 

@@ -64,7 +64,7 @@ static int introduce(struct xsd *x, domid_t id, uint64_t gfn, uint32_t port)
 	int rc = gnttab_map(id, GNTTAB_RESERVED_XENSTORE, false, &k.maps[slot]);
 	evtchn_port_t local = 0;
 	if (!rc)
-		rc = evtchn_bind_interdomain(id, port, &local);
+		rc = gl_evtchn_bind_interdomain(id, port, &local);
 	if (rc) {
 		if (k.maps[slot].gva)
 			gnttab_unmap(&k.maps[slot]);
@@ -87,7 +87,7 @@ static int release(struct xsd *x, domid_t id)
 	if (!c || id == 0)
 		return -XEN_ENOENT;
 	unsigned slot = (unsigned)(c - d.conns);
-	evtchn_close(c->port);
+	gl_evtchn_close(c->port);
 	if (k.maps[slot].gva)
 		gnttab_unmap(&k.maps[slot]);
 	k.maps[slot].gva = 0;
@@ -140,7 +140,7 @@ int xsd_start(const void *fdt)
 {
 	if (k.started)
 		return -XEN_EEXIST;
-	int rc = evtchn_init(fdt);
+	int rc = gl_evtchn_init(fdt);
 	if (!rc)
 		rc = gnttab_init(fdt);
 	if (rc)
@@ -151,8 +151,8 @@ int xsd_start(const void *fdt)
 	k.dom0 = xsd_conn_new(&d, 0, true);
 	xs_client_local(&local);
 	evtchn_port_t exc;
-	if (evtchn_bind_virq(VIRQ_DOM_EXC, &exc) == 0)
-		evtchn_set_handler(exc, on_dom_exc, NULL);
+	if (gl_evtchn_bind_virq(VIRQ_DOM_EXC, &exc) == 0)
+		gl_evtchn_set_handler(exc, on_dom_exc, NULL);
 	else
 		gl_printf("xsd: VIRQ_DOM_EXC not bound: dead domains found by polling only\n");
 	k.started = true;
@@ -173,7 +173,7 @@ unsigned xsd_poll(void)
 
 	if (!k.started)
 		return 0;
-	evtchn_poll();
+	gl_evtchn_poll();
 	if (k.exc || ++k.polls % CHECK_EVERY == 0) {
 		k.exc = false;
 		check_domains();
@@ -181,7 +181,7 @@ unsigned xsd_poll(void)
 	for (unsigned i = 0; i < XSD_CONNS; i++) {
 		struct xsd_conn *c = &d.conns[i];
 		if (c->used && c->ring && xsd_ring_serve(&d, c, &handled))
-			evtchn_notify(c->port);
+			gl_evtchn_notify(c->port);
 	}
 	return handled;
 }
@@ -190,6 +190,6 @@ void xsd_run_loop(bool (*stop)(void))
 {
 	while (!stop || !stop()) {
 		if (!xsd_poll())
-			evtchn_wait(1);
+			gl_evtchn_wait(1);
 	}
 }

@@ -41,18 +41,18 @@ long gl_hypercall(unsigned op, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a
 	p->value = p->index == HVM_PARAM_STORE_PFN ? (uint64_t)(uintptr_t)page >> 12 : 7;
 	return 0;
 }
-int evtchn_init(const void *fdt)
+int gl_evtchn_init(const void *fdt)
 {
 	(void)fdt;
 	return 0;
 }
-int evtchn_notify(evtchn_port_t port)
+int gl_evtchn_notify(evtchn_port_t port)
 {
 	assert_int_equal(port, 7);
 	notifies++;
 	return 0;
 }
-unsigned evtchn_wait(unsigned max)
+unsigned gl_evtchn_wait(unsigned max)
 {
 	(void)max;
 	unsigned handled = 0;
