@@ -18,7 +18,7 @@ typedef uint32_t xs_tx_t;
  * ("/local/domain/1/name") or relative to the caller's home, /local/domain/<its domid>. */
 
 /* The domain's client (one per domain: a second call returns the same one). DomU / driver domain:
- * the ring at HVM_PARAM_STORE_PFN, notified on HVM_PARAM_STORE_EVTCHN (evtchn_init is called).
+ * the ring at HVM_PARAM_STORE_PFN, notified on HVM_PARAM_STORE_EVTCHN (gl_evtchn_init is called).
  * Dom0: the connection to the daemon xsd_start started in this domain. NULL (and a console line
  * saying why) when the parameters are missing or the daemon is not running. */
 struct xs_client *xs_open(const void *fdt);
@@ -44,7 +44,7 @@ int xs_set_perms(struct xs_client *c, xs_tx_t tx, const char *path, const char *
 int xs_watch(struct xs_client *c, const char *path, const char *token);
 int xs_unwatch(struct xs_client *c, const char *path, const char *token);
 /* The next queued watch event: true with its path and token (NUL-terminated, cut to fit). With
- * @wait, blocks (evtchn_wait) until one arrives; otherwise false at once when none is queued. */
+ * @wait, blocks (gl_evtchn_wait) until one arrives; otherwise false at once when none is queued. */
 bool xs_next_event(struct xs_client *c, char *path, size_t plen, char *token, size_t tlen, bool wait);
 
 /* Transactions: every call given @tx sees the store as of xs_tx_start plus its own changes;

@@ -15,5 +15,5 @@ int xsd_start(const void *fdt);
  * domains released. Returns how many requests it handled. Call it from Dom0's event loop. */
 unsigned xsd_poll(void);
 
-/* The daemon's loop: evtchn_wait then xsd_poll, until @stop() is true (NULL: forever). */
+/* The daemon's loop: gl_evtchn_wait then xsd_poll, until @stop() is true (NULL: forever). */
 void xsd_run_loop(bool (*stop)(void));
