@@ -16,6 +16,9 @@ void vgictest_main(const void *fdt);
 void spinner_a_main(const void *fdt);
 void spinner_b_main(const void *fdt);
 void pvcheck_main(const void *fdt);
+void xsdom0_main(const void *fdt);
+void xstest_main(const void *fdt);
+void xstest_b_main(const void *fdt);
 
 static void dmatest(uint64_t image, uint64_t x0) { gl_sim_start(dmatest_main, image, x0); }
 static void gnttest(uint64_t image, uint64_t x0) { gl_sim_start(gnttest_main, image, x0); }
@@ -31,6 +34,9 @@ static void vgictest(uint64_t image, uint64_t x0) { gl_sim_start(vgictest_main, 
 static void spinner_a(uint64_t image, uint64_t x0) { gl_sim_start(spinner_a_main, image, x0); }
 static void spinner_b(uint64_t image, uint64_t x0) { gl_sim_start(spinner_b_main, image, x0); }
 static void pvcheck(uint64_t image, uint64_t x0) { gl_sim_start(pvcheck_main, image, x0); }
+static void xsdom0(uint64_t image, uint64_t x0) { gl_sim_start(xsdom0_main, image, x0); }
+static void xstest(uint64_t image, uint64_t x0) { gl_sim_start(xstest_main, image, x0); }
+static void xstest_b(uint64_t image, uint64_t x0) { gl_sim_start(xstest_b_main, image, x0); }
 
 const struct sim_program sim_guest_programs[] = {
 	{ "dmatest", dmatest },
@@ -47,6 +53,9 @@ const struct sim_program sim_guest_programs[] = {
 	{ "vgictest", vgictest },
 	{ "spinner-b", spinner_b },
 	{ "pvcheck", pvcheck },
+	{ "xsdom0", xsdom0 },
+	{ "xstest", xstest },
+	{ "xstest-b", xstest_b },
 	/* Not a program of its own: where gl_cpu_on's secondary vCPUs start, whatever the program. */
 	{ GL_SIM_SECONDARY_PROGRAM, gl_sim_secondary },
 };
