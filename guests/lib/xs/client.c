@@ -2,6 +2,7 @@
 #include "lib/evtchn.h"
 #include "lib/guest.h"
 #include "lib/xs/client_int.h"
+#include "lib/xs/errname.h"
 #include "public/errno.h"
 #include "public/hvm.h"
 
@@ -148,17 +149,9 @@ int xs_tx_end(struct xs_client *c, xs_tx_t tx, bool commit)
 	return ok(call(c, XS_TRANSACTION_END, tx, commit ? "T" : "F", NULL, NULL, 0));
 }
 
-/* @v in decimal into @buf (at least 21 bytes). */
 static const char *dec(uint64_t v, char *buf)
 {
-	char d[20];
-	size_t n = 0, len = 0;
-	do
-		d[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	while (n)
-		buf[len++] = d[--n];
-	buf[len] = '\0';
+	xs_utoa(v, buf);
 	return buf;
 }
 

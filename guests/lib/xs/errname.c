@@ -1,4 +1,4 @@
-/* Xen's error names on the xenstore wire. */
+/* The xenstore wire's error names and decimal numbers. */
 #include "lib/xs/errname.h"
 
 #include "public/errno.h"
@@ -32,4 +32,18 @@ int xs_errno(const char *p, size_t len)
 			return -names[i].err;
 	}
 	return -XEN_EIO;
+}
+
+size_t xs_utoa(uint64_t v, char *buf)
+{
+	char d[20];
+	size_t n = 0, len = 0;
+
+	do
+		d[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	while (n)
+		buf[len++] = d[--n];
+	buf[len] = '\0';
+	return len;
 }

@@ -3,6 +3,7 @@
  * and a circular output queue that always has room for the reply of the request being handled. */
 #include <string.h>
 
+#include "lib/xs/errname.h"
 #include "lib/xs/xsd_core.h"
 #include "public/errno.h"
 
@@ -144,15 +145,7 @@ size_t xsd_conn_want(const struct xsd_conn *c)
 size_t xsd_home(domid_t id, char *buf)
 {
 	static const char prefix[] = "/local/domain/";
-	char digits[6];
-	size_t n = 0, len = sizeof(prefix) - 1;
 
-	do
-		digits[n++] = (char)('0' + id % 10);
-	while ((id /= 10) != 0);
-	memcpy(buf, prefix, len);
-	while (n)
-		buf[len++] = digits[--n];
-	buf[len] = '\0';
-	return len;
+	memcpy(buf, prefix, sizeof(prefix) - 1);
+	return sizeof(prefix) - 1 + xs_utoa(id, buf + sizeof(prefix) - 1);
 }

@@ -74,19 +74,6 @@ static bool number(const char *s, uint64_t max, uint64_t *v)
 	return true;
 }
 
-static size_t utoa(uint64_t v, char *buf)
-{
-	char d[20];
-	size_t n = 0, len = 0;
-	do
-		d[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	while (n)
-		buf[len++] = d[--n];
-	buf[len] = '\0';
-	return len;
-}
-
 static int perms_parse(struct req *r, struct xs_perm *perms, unsigned *np)
 {
 	unsigned n = 0;
@@ -118,7 +105,7 @@ static void tx_start(struct req *r)
 		t->id = r->c->next_tx++;
 		xs_tx_state_begin(&t->st, &r->d->store);
 		char id[12];
-		return reply(r, XS_TRANSACTION_START, id, utoa(t->id, id) + 1);
+		return reply(r, XS_TRANSACTION_START, id, xs_utoa(t->id, id) + 1);
 	}
 	error(r, -XEN_ENOSPC);
 }
@@ -164,7 +151,7 @@ static void node_op(struct req *r)
 			return error(r, rc);
 		for (unsigned i = 0; i < n; i++) {
 			r->out[len] = "nrwb"[p[i].mode & 3];
-			len += utoa(p[i].id, r->out + len + 1) + 2;
+			len += xs_utoa(p[i].id, r->out + len + 1) + 2;
 		}
 		return reply(r, XS_GET_PERMS, r->out, len);
 	}
