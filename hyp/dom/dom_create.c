@@ -17,15 +17,14 @@
 #define MAPTRACK_MAX_FRAMES 1024 /* Xen's default gnttab_max_maptrack_frames */
 
 static const struct platform *host_plat;
-static const struct dt_devices *host_devs;
 static spinlock_t rover_lock = SPINLOCK_INIT;
 static domid_t rover; /* the id last given: the next search starts after it, as Xen's does */
 
 void dom_create_init(const struct platform *plat, const struct dt_devices *devs)
 {
 	host_plat = plat;
-	host_devs = devs;
 	rover = 0;
+	dom_iomem_init(plat, devs);
 }
 
 /* Xen's sanitise_domain_config and arm's arch_sanitise_domain_config, for what Halcyon has. */

@@ -34,3 +34,23 @@ void dom_info(struct domain *d, struct xen_domctl_getdomaininfo *info);
  * a vCPU it does not have or an AArch32/EL2/EL3 mode, -XEN_EBUSY if it already runs or @d is not
  * paused. */
 int dom_set_vcpu_context(struct domain *d, unsigned vcpu, const struct vcpu_guest_context *c);
+
+/* XEN_DOMCTL_iomem_permission by @caller: lets @d have (@allow) or not machine frames [@first,
+ * @last], which the caller must have itself and which must be assignable to @d: no RAM (whoever owns
+ * it, the hypervisor included), no device the hypervisor keeps, none a live DomU other than @d was
+ * given. 0, -XEN_EINVAL (@last < @first), -XEN_EPERM, -XEN_ENOMEM (@d's DOMAIN_IOMEM_MAX ranges are
+ * all used, or a range would be cut in two). */
+int dom_iomem_permit(const struct domain *caller, struct domain *d, uint64_t first, uint64_t last, bool allow);
+
+/* Whether @d may have frames [@first, @last] mapped: the control domain every assignable one. */
+bool dom_iomem_permitted(const struct domain *d, uint64_t first, uint64_t last);
+
+/* XEN_DOMCTL_memory_mapping by @caller: maps (@add) @nr machine frames from @mfn at @gfn of @d as
+ * device memory, or removes such a mapping of exactly those frames; both domains must be permitted
+ * the frames. 0, -XEN_EINVAL (a range that wraps or exceeds the address sizes; on removal, a page
+ * that maps something else), -XEN_E2BIG (more than 64 frames: the toolstack splits), -XEN_EPERM,
+ * -XEN_EBUSY (the guest range holds RAM, a grant or a foreign mapping), -XEN_ENOMEM. */
+int dom_iomem_map(const struct domain *caller, struct domain *d, uint64_t gfn, uint64_t mfn, uint64_t nr, bool add);
+
+/* Internal: dom_create_init's host for the assignability checks. */
+void dom_iomem_init(const struct platform *plat, const struct dt_devices *devs);

@@ -17,6 +17,7 @@
 #define SHARED_UNMAPPED    UINT64_MAX
 #define DOMAIN_EVTCHN_PPI  31 /* INTID of the event-channel upcall */
 #define DOMAIN_MMIO_MAX    8  /* emulated MMIO regions */
+#define DOMAIN_IOMEM_MAX   8  /* host frame ranges the toolstack let a domain have */
 
 enum domain_state {
 	DOMAIN_RUNNING,
@@ -90,6 +91,10 @@ struct domain {
 	uint8_t handle[16];  /* the toolstack's UUID for it */
 	uint64_t max_pages;  /* XEN_DOMCTL_max_mem: the most frames it may populate */
 	unsigned start_mask; /* vCPUs given a context with VGCF_online: started at the last unpause */
+	struct {
+		uint64_t first, last; /* machine frames, inclusive */
+	} iomem[DOMAIN_IOMEM_MAX]; /* XEN_DOMCTL_iomem_permission (dom/dom_create.h) */
+	unsigned nr_iomem;
 	unsigned refs;       /* domain_get holders: teardown waits for the last domain_put */
 	bool reaped;         /* its teardown is decided: domain_get no longer hands it out */
 	bool reap_pending;   /* torn down by the last domain_put */

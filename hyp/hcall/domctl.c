@@ -21,6 +21,8 @@ static long run(struct vcpu *v, struct domain *d, struct xen_domctl *op, bool *c
 		return 0;
 	case XEN_DOMCTL_unpausedomain: return d == v->dom ? -XEN_EINVAL : domain_unpause(d);
 	case XEN_DOMCTL_setvcpucontext: return domctl_vcpucontext(v, d, &op->u.vcpucontext);
+	case XEN_DOMCTL_iomem_permission:
+	case XEN_DOMCTL_memory_mapping: return domctl_iomem(v, d, op);
 	case XEN_DOMCTL_createdomain:
 	case XEN_DOMCTL_destroydomain:
 	case XEN_DOMCTL_getdomaininfo:

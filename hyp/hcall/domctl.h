@@ -7,4 +7,5 @@
 
 /* Each returns 0 or a negative Xen errno; *copyback when @op goes back to the caller. */
 long domctl_lifecycle(struct vcpu *v, struct domain *d, struct xen_domctl *op, bool *copyback);
+long domctl_iomem(struct vcpu *v, struct domain *d, const struct xen_domctl *op);
 long domctl_vcpucontext(struct vcpu *v, struct domain *d, const struct xen_domctl_vcpucontext *c);

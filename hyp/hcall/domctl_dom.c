@@ -1,5 +1,6 @@
 /* domctl's domain life cycle for the toolstack: createdomain, destroydomain, getdomaininfo,
- * max_mem, setvcpucontext, with Xen 4.17's semantics and errnos. */
+ * max_mem, setvcpucontext, and the host device ranges a domain is given, with Xen 4.17's semantics
+ * and errnos. */
 #include "dom/dom_create.h"
 #include "hcall/domctl.h"
 #include "mm/guest_copy.h"
@@ -51,6 +52,19 @@ long domctl_lifecycle(struct vcpu *v, struct domain *d, struct xen_domctl *op, b
 		return 0;
 	default: return -XEN_ENOSYS;
 	}
+}
+
+long domctl_iomem(struct vcpu *v, struct domain *d, const struct xen_domctl *op)
+{
+	const struct xen_domctl_iomem_permission *p = &op->u.iomem_permission;
+	const struct xen_domctl_memory_mapping *m = &op->u.memory_mapping;
+
+	if (op->cmd == XEN_DOMCTL_memory_mapping)
+		return dom_iomem_map(v->dom, d, m->first_gfn, m->first_mfn, m->nr_mfns, m->add_mapping);
+	uint64_t last = p->first_mfn + p->nr_mfns - 1;
+	if (p->nr_mfns == 0 || last < p->first_mfn)
+		return -XEN_EINVAL;
+	return dom_iomem_permit(v->dom, d, p->first_mfn, last, p->allow_access);
 }
 
 long domctl_vcpucontext(struct vcpu *v, struct domain *d, const struct xen_domctl_vcpucontext *c)

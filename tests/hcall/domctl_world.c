@@ -22,6 +22,7 @@
 #include "hal/vcpu.h"
 #include "hcall/hcall.h"
 #include "mm/frame.h"
+#include "mm/heap.h"
 #include "public/errno.h"
 #include "sched/sched.h"
 #include "tests/gnttab/fake_hal.h"
@@ -158,15 +159,28 @@ static struct domain *caller(domid_t id)
 void world_setup(unsigned gic_version)
 {
 	fake_hal_reset();
+	/* QEMU virt's layout: its RAM bank here is the fake HAL's. */
 	memset(&plat, 0, sizeof(plat));
+	plat.mem[plat.mem_count++] = (struct plat_region){ pa_init(FAKE_RAM_BASE), FAKE_RAM_SIZE };
+	plat.uart.regs = (struct plat_region){ pa_init(0x09000000), 0x1000 };
 	plat.gic.version = gic_version;
-	plat.gic.vcpu.base = pa_init(0x08040000); /* GICv2's GICV frame, as on QEMU virt */
+	plat.gic.dist = (struct plat_region){ pa_init(0x08000000), 0x10000 };
+	if (gic_version == 3) {
+		plat.gic.redist[0] = (struct plat_region){ pa_init(0x080a0000), 0xf60000 };
+		plat.gic.redist_count = 1;
+	} else {
+		plat.gic.cpuif = (struct plat_region){ pa_init(0x08010000), 0x10000 };
+		plat.gic.hyp = (struct plat_region){ pa_init(0x08030000), 0x10000 };
+		plat.gic.vcpu = (struct plat_region){ pa_init(0x08040000), 0x10000 };
+	}
 	sched_init(SCHED_CREDIT, WORLD_PCPUS);
 	dom_create_init(&plat, NULL);
 	world_dom0 = caller(0);
 	world_domu = caller(1);
 	world_kicks = 0;
 }
+
+void world_set_devices(const struct dt_devices *devs) { dom_create_init(&plat, devs); }
 
 void world_teardown(void)
 {
@@ -178,7 +192,8 @@ void world_teardown(void)
 void *world_guest(struct domain *d, uint64_t ipa)
 {
 	paddr_t pa;
-	assert_int_equal(p2m_lookup(&d->p2m, ipa_init(ipa), &pa, NULL), P2M_RAM_RW);
+	enum p2m_type t = p2m_lookup(&d->p2m, ipa_init(ipa), &pa, NULL);
+	assert_true(t == P2M_RAM_RW || t == P2M_GRANT_RW);
 	return hal_pa_to_va(pa);
 }
 
@@ -191,6 +206,22 @@ long world_domctl(struct domain *c, struct xen_domctl *op)
 	v->ctx.x[0] = WORLD_ARG_IPA;
 	hcall_dispatch(v);
 	memcpy(op, world_guest(c, WORLD_ARG_IPA), sizeof(*op));
+	return (long)v->ctx.x[0];
+}
+
+long world_call(struct domain *c, unsigned hcall, unsigned cmd, void *arg, size_t len)
+{
+	struct vcpu *v = c->vcpu[0];
+	uint64_t at = WORLD_ARG_IPA + PAGE_SIZE / 2; /* the domctl's own struct takes the first half */
+
+	assert_true(len <= PAGE_SIZE / 2);
+	memcpy(world_guest(c, at), arg, len);
+	v->ctx.x[16] = hcall;
+	v->ctx.x[0] = cmd;
+	v->ctx.x[1] = at;
+	v->ctx.x[2] = 1;
+	hcall_dispatch(v);
+	memcpy(arg, world_guest(c, at), len);
 	return (long)v->ctx.x[0];
 }
 
@@ -229,4 +260,52 @@ void world_settle(void)
 		while (n)
 			world_put(picked[--n]);
 	}
+}
+
+struct world_snap world_snap(void)
+{
+	return (struct world_snap){ frame_free_count(), heap_bytes_in_use(), domain_live_count() };
+}
+
+void world_back_to(struct world_snap s)
+{
+	assert_int_equal(frame_free_count(), s.free_frames);
+	assert_int_equal(heap_bytes_in_use(), s.heap);
+	assert_int_equal(domain_live_count(), s.live);
+}
+
+int world_setup_v3(void **state)
+{
+	(void)state;
+	world_setup(3);
+	return 0;
+}
+
+int world_teardown_test(void **state)
+{
+	(void)state;
+	world_teardown();
+	return 0;
+}
+
+domid_t world_create(unsigned vcpus)
+{
+	struct xen_domctl op = world_create_op(0, vcpus);
+	assert_int_equal(world_domctl(world_dom0, &op), 0);
+	return op.domain;
+}
+
+long world_simple(struct domain *caller, uint32_t cmd, domid_t dom)
+{
+	struct xen_domctl op = world_op(cmd, dom);
+	return world_domctl(caller, &op);
+}
+
+struct xen_domctl_getdomaininfo world_info(domid_t dom)
+{
+	struct xen_domctl op = world_op(XEN_DOMCTL_getdomaininfo, dom);
+	assert_int_equal(world_domctl(world_dom0, &op), 0);
+	assert_int_equal(op.domain, dom);
+	assert_int_equal(op.u.getdomaininfo.domain, dom);
+	return op.u.getdomaininfo;
 }
