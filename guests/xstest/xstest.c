@@ -1,11 +1,15 @@
 /* A DomU's xenstore, end to end: its client over the store ring to Dom0's daemon; its own home
  * (read, write, directory, permissions it grants its peer), the peer's nodes (read where granted,
  * EACCES where not), a watch on the peer's node, and a counter both DomUs increment in
- * transactions, retried on EAGAIN. "xstest.peer=DOMID xstest.rounds=N". No static state: two
- * domains run it side by side in the sim. */
+ * transactions, retried on EAGAIN. "xstest.peer=DOMID xstest.rounds=N". With "xstest.hostile=1"
+ * instead, a broken peer: after one good request it moves its ring's req_prod more than a ring
+ * ahead and checks that the daemon gives up on its ring only. No static state: several domains
+ * run it side by side in the sim. */
 #include "lib/guest.h"
 #include "lib/xs.h"
 #include "public/errno.h"
+#include "public/hvm.h"
+#include "public/io/xs_wire.h"
 #include "public/xen.h"
 
 #define COUNTER "/tool/xstest/counter"
@@ -184,6 +188,24 @@ static void counter(struct t *t)
 	check(t, seen == want, "the counter holds both domains' increments, none lost", seen);
 }
 
+/* The store page through guest accesses, as a guest scribbling on it would. */
+static void hostile(struct t *t)
+{
+	uint64_t gva;
+	struct xen_hvm_param *p = gl_alloc(sizeof(*p), &gva);
+	*p = (struct xen_hvm_param){ .domid = DOMID_SELF, .index = HVM_PARAM_STORE_PFN };
+	long rc = gl_hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, gva, 0, 0, 0);
+	uint64_t page = p->value << 12;
+	check(t, rc == 0 && page, "finds its store page", rc);
+	uint32_t cons = gl_read32(page + XS_IF_REQ_CONS);
+	gl_write32(page + XS_IF_REQ_PROD, cons + XENSTORE_RING_SIZE + 500);
+	unsigned n = 0;
+	while (gl_read32(page + XS_IF_ERROR) != XENSTORE_ERROR_RINGIDX && ++n < 200000)
+		gl_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
+	check(t, n < 200000, "req_prod 1524 bytes ahead: the daemon flags the ring index error", gl_read32(page + XS_IF_ERROR));
+	check(t, gl_read32(page + XS_IF_REQ_CONS) == cons, "and consumed nothing past it", gl_read32(page + XS_IF_REQ_CONS) - cons);
+}
+
 void guest_main(const void *fdt)
 {
 	struct t t = { 0 };
@@ -195,9 +217,14 @@ void guest_main(const void *fdt)
 		char buf[16];
 		int rc = xs_read(t.c, XS_TX_NONE, "domid", buf, sizeof(buf));
 		t.me = rc > 0 ? num(buf) : 0;
-		home(&t);
-		peer(&t);
-		counter(&t);
+		if (gl_bootarg_u64(fdt, "xstest.hostile=", 0)) {
+			check(&t, rc > 0, "a good request first", rc);
+			hostile(&t);
+		} else {
+			home(&t);
+			peer(&t);
+			counter(&t);
+		}
 	}
 	gl_printf("xstest: %s\n", t.failures ? "FAILED" : "all passed");
 	gl_shutdown(t.failures ? SHUTDOWN_crash : SHUTDOWN_poweroff);

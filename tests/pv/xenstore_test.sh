@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # xenstore on the sim: Dom0's xenstored serves two DomUs over their store rings. Every check of
 # every domain passes (reads, writes, perms granted and refused with EACCES, a watch across domains,
-# a counter incremented in transactions from both DomUs with none lost), Dom0 releases both DomUs
-# when they go, and the same seed replays byte for byte; four more seeds pass too.
+# a counter incremented in transactions from both DomUs with none lost), a third DomU that moves
+# its ring's req_prod a ring and a half ahead loses its own ring and nothing else, Dom0 releases all
+# three when they go, and the same seed replays byte for byte; four more seeds pass too.
 set -u
 hypsim=$1 dts=$2
 out=${TEST_TMPDIR:-/tmp}/xenstore
@@ -39,7 +40,14 @@ for d in 1 2; do
 	grep -q "^(d0) xsd: d$d introduced (store gfn 0x39001, port [0-9]*): 0$" "$out.clean" || fail "d$d not introduced"
 	grep -q "^(d0) xsd: d$d is gone: released$" "$out.clean" || fail "d$d not released"
 done
-for line in 'PASS: xenstored started (got 0)' 'PASS: the boot DomUs are introduced, each with its home (got 2)' \
+for line in 'PASS: a good request first (got 1)' 'PASS: finds its store page (got 0)' \
+	'PASS: req_prod 1524 bytes ahead: the daemon flags the ring index error (got 2)' \
+	'PASS: and consumed nothing past it (got 0)' 'all passed'; do
+	grep -qxF -- "(d3) xstest: $line" "$out.clean" || fail "no line '(d3) xstest: $line'"
+done
+grep -qxF '(d0) xsd: d3 broke its ring (error 2): no longer served' "$out.clean" || fail "d3's ring not given up"
+grep -qxF '(d0) xsd: d3 is gone: released' "$out.clean" || fail "d3 not released"
+for line in 'PASS: xenstored started (got 0)' 'PASS: the boot DomUs are introduced, each with its home (got 3)' \
 	'the counter ended at 40' 'all passed'; do
 	grep -qxF -- "(d0) xsdom0: $line" "$out.clean" || fail "no line '(d0) xsdom0: $line'"
 done
@@ -51,7 +59,7 @@ cmp -s "$out.err1" "$out.err2" || fail "same seed, different summary"
 retried=$(grep -h 'transactions retried after EAGAIN' "$out.clean" | tr '\n' ' ')
 for seed in 1 2 3 4; do
 	"$hypsim" "$dts" --seed $seed >"$out.s" 2>/dev/null || fail "seed $seed: exit status $?"
-	[ "$(grep -c 'xstest: all passed' "$out.s")" -eq 2 ] || fail "seed $seed: a DomU failed"
+	[ "$(grep -c 'xstest: all passed' "$out.s")" -eq 3 ] || fail "seed $seed: a DomU failed"
 	grep -q 'xsdom0: all passed' "$out.s" || fail "seed $seed: Dom0 failed"
 done
 echo "PASS: $(grep -c PASS "$out.clean") guest checks, deterministic, 5 seeds; seed 7: $retried"

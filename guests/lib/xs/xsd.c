@@ -180,8 +180,13 @@ unsigned xsd_poll(void)
 	}
 	for (unsigned i = 0; i < XSD_CONNS; i++) {
 		struct xsd_conn *c = &d.conns[i];
-		if (c->used && c->ring && xsd_ring_serve(&d, c, &handled))
+		if (!c->used || !c->ring || c->broken)
+			continue;
+		if (xsd_ring_serve(&d, c, &handled))
 			gl_evtchn_notify(c->port);
+		if (c->broken)
+			gl_printf("xsd: d%u broke its ring (error %u): no longer served\n", c->id,
+				  gl_read32(c->ring + XS_IF_ERROR));
 	}
 	return handled;
 }
