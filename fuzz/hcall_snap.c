@@ -1,6 +1,7 @@
-/* Snapshot and restore of the hypercall harness's machine (engine builds): RAM is write-protected
- * after the world is built and pages are recorded as they are first written, so a reset copies
- * back only those pages plus the core's globals (collected by hyp_section.h into two sections). */
+/* The machine's life around each input: rebuilt and torn down (plain build), or, in engine builds,
+ * reset to a snapshot: RAM is write-protected after the world is built and pages are recorded as
+ * they are first written, so a reset copies back only those pages plus the core's globals
+ * (collected by hyp_section.h into two sections). */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,17 +9,64 @@
 
 #include "hal/mmu.h"
 #include "hcall_world.h"
+#include "mm/frame.h"
+#include "mm/heap.h"
 
 #ifdef WORLD_SNAPSHOT
 /* This file's own state is not the machine's: back to the default sections. */
 #pragma clang section bss = "" data = ""
+#endif
 
-/* The sections hold ASan's poisoned redzones between globals: copied unchecked, word by word
- * (volatile, so it is not turned into a memcpy that the sanitizer would check). */
-__attribute__((no_sanitize("address", "coverage"))) static void copy_words(void *dst, const void *src, size_t len)
+static uint64_t heap_start, free_start;
+
+bool world_begin(const uint8_t *data, size_t size)
 {
-	volatile uint64_t *d = dst;
-	const volatile uint64_t *s = src;
+	static bool started;
+
+	if (!started) {
+		/* At the first input, once the engine's own signal handlers are in place. */
+		world_init();
+		heap_start = heap_bytes_in_use();
+		free_start = frame_free_count();
+		started = true;
+#ifdef WORLD_SNAPSHOT
+		world_build();
+		world_snapshot();
+#endif
+	}
+#ifdef WORLD_SNAPSHOT
+	return size && (data[0] & 0xf8) == 0x80;
+#else
+	(void)data;
+	(void)size;
+	world_build();
+	return true;
+#endif
+}
+
+void world_end(bool teardown)
+{
+	if (teardown) {
+		world_destroy();
+		/* Nothing leaked: every frame back (p2m tables, frames others mapped), the heap as it was. */
+		if (heap_bytes_in_use() != heap_start || frame_free_count() != free_start)
+			abort();
+	}
+#ifdef WORLD_SNAPSHOT
+	world_restore();
+#endif
+}
+
+#ifdef WORLD_SNAPSHOT
+
+/* The sections hold ASan's poisoned redzones between globals: copied unchecked, by a loop the
+ * compiler may vectorise but not turn into a call to memcpy, which the sanitizer would check. */
+__attribute__((no_sanitize("address", "undefined", "coverage"), no_builtin("memcpy"))) static void copy_words(void *dst,
+												    const void *src,
+												    size_t len)
+{
+	uint64_t *restrict d = dst;
+	const uint64_t *restrict s = src;
 	for (size_t i = 0; i < len / 8; i++)
 		d[i] = s[i];
 }
@@ -27,10 +75,20 @@ extern char __start_world_data[] __attribute__((weak)), __stop_world_data[] __at
 extern char __start_world_bss[] __attribute__((weak)), __stop_world_bss[] __attribute__((weak));
 
 #define RAM_PAGES (WORLD_RAM_SIZE / PAGE_SIZE)
+/* A page written in at least HOT_SHARE of HOT_WINDOW inputs stays writable and is copied back
+ * after every input without a fault (the frame table, heap metadata, the argument pages): a copy
+ * costs a fraction of a fault and an mprotect. At most HOT_MAX of them, so a reset stays small. */
+#define HOT_WINDOW 256
+#define HOT_SHARE  32
+#define HOT_MAX    32
+
+enum { PAGE_CLEAN, PAGE_DIRTY, PAGE_HOT };
 
 static uint8_t *ram, *ram_copy, *data_copy, *bss_copy;
-static uint32_t dirty[RAM_PAGES];
-static unsigned ndirty;
+static uint8_t state[RAM_PAGES];
+static uint16_t heat[RAM_PAGES];
+static uint32_t dirty[RAM_PAGES], hot[HOT_MAX];
+static unsigned ndirty, nhot, resets;
 static struct sigaction chained;
 
 /* A write to protected RAM: note the page and let the write through; any other fault is the
@@ -41,7 +99,9 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 
 	if (ram && a - base < WORLD_RAM_SIZE) {
 		uint32_t page = (uint32_t)((a - base) / PAGE_SIZE);
-		if (mprotect(ram + (size_t)page * PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE) == 0) {
+		if (state[page] == PAGE_CLEAN &&
+		    mprotect(ram + (size_t)page * PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE) == 0) {
+			state[page] = PAGE_DIRTY;
 			dirty[ndirty++] = page;
 			return;
 		}
@@ -76,17 +136,66 @@ void world_snapshot(void)
 		abort();
 }
 
+static void page_back(uint32_t page)
+{
+	size_t off = (size_t)page * PAGE_SIZE;
+	memcpy(ram + off, ram_copy + off, PAGE_SIZE);
+}
+
+/* Every HOT_WINDOW resets, the pages written often enough become hot. */
+static void promote(void)
+{
+	for (uint32_t p = 0; p < RAM_PAGES; p++) {
+		if (heat[p] >= HOT_SHARE && state[p] == PAGE_CLEAN && nhot < HOT_MAX) {
+			if (mprotect(ram + (size_t)p * PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE))
+				abort();
+			state[p] = PAGE_HOT;
+			hot[nhot++] = p;
+		}
+		heat[p] = 0;
+	}
+}
+
 void world_restore(void)
 {
+	for (unsigned i = 0; i < nhot; i++)
+		page_back(hot[i]);
 	for (unsigned i = 0; i < ndirty; i++) {
-		size_t off = (size_t)dirty[i] * PAGE_SIZE;
-		memcpy(ram + off, ram_copy + off, PAGE_SIZE);
+		uint32_t p = dirty[i];
+		page_back(p);
+		heat[p]++;
+		state[p] = PAGE_CLEAN;
+		if (mprotect(ram + (size_t)p * PAGE_SIZE, PAGE_SIZE, PROT_READ))
+			abort();
 	}
-	/* One call for the whole bank: the kernel merges the pieces back into one mapping. */
-	if (ndirty && mprotect(ram, WORLD_RAM_SIZE, PROT_READ))
-		abort();
 	ndirty = 0;
+	if (++resets % HOT_WINDOW == 0)
+		promote();
 	copy_words(__start_world_data, data_copy, (size_t)(__stop_world_data - __start_world_data));
 	copy_words(__start_world_bss, bss_copy, (size_t)(__stop_world_bss - __start_world_bss));
+}
+
+bool world_page_clean(const void *va)
+{
+	uintptr_t off = (uintptr_t)va - (uintptr_t)ram;
+	return ram && off < WORLD_RAM_SIZE && state[off / PAGE_SIZE] == PAGE_CLEAN;
+}
+
+const void *world_snapshot_of(const void *va)
+{
+	uintptr_t off = (uintptr_t)va - (uintptr_t)ram;
+	return ram && off < WORLD_RAM_SIZE ? ram_copy + off : NULL;
+}
+#else
+bool world_page_clean(const void *va)
+{
+	(void)va;
+	return false;
+}
+
+const void *world_snapshot_of(const void *va)
+{
+	(void)va;
+	return NULL;
 }
 #endif

@@ -16,6 +16,7 @@
 #include "hal/mmu.h"
 #include "hal/s2.h"
 #include "hal/vcpu.h"
+#include "hcall/hcall.h"
 #include "mm/frame.h"
 #include "mm/heap.h"
 #include "vgic/vgic.h"
@@ -117,6 +118,14 @@ long hcall_domctl(struct vcpu *v, const uint64_t *a, bool *yield)
 	return -XEN_ENOSYS;
 }
 
+/* What memory_op and sysctl ask of the domain life cycle, the scheduler and the timer. The world's
+ * domains never go, so a reference is the domain itself; each may populate a few pages. */
+struct domain *domain_get(domid_t id) { return domain_by_id(id); }
+void domain_put(struct domain *d) { (void)d; }
+bool domain_may_grow(const struct domain *d, uint64_t pages) { return frame_count(d->id) + pages <= 64; }
+unsigned sched_pcpus(void) { return 2; }
+uint64_t hal_counter_freq(void) { return 62500000; }
+
 long runstate_register(struct vcpu *caller, struct vcpu *v, uint64_t gva)
 {
 	(void)caller;
@@ -202,4 +211,31 @@ void world_destroy(void)
 		frame_release_all(d->id);
 		d->id = DOMID_INVALID_WORLD;
 	}
+}
+
+void *world_guest_page(struct world_dom *w, uint64_t ipa)
+{
+	paddr_t pa;
+	if (p2m_lookup(&w->d.p2m, ipa_init(ipa & ~(uint64_t)(PAGE_SIZE - 1)), &pa, NULL) != P2M_RAM_RW)
+		return NULL;
+	return hal_pa_to_va(pa);
+}
+
+long world_hypercall(struct world_dom *w, unsigned vcpu, uint64_t op, const uint64_t x[5])
+{
+	struct vcpu *v = &w->v[vcpu % WORLD_VCPUS];
+
+	memset(&v->ctx, 0, sizeof(v->ctx));
+	memcpy(v->ctx.x, x, 5 * sizeof(x[0]));
+	v->ctx.x[16] = op;
+	v->ctx.pc = WORLD_HVC_PC + 4;
+	for (unsigned n = 0; n < 64; n++) {
+		hcall_dispatch(v);
+		if (v->ctx.pc != WORLD_HVC_PC)
+			break;
+		v->ctx.pc = WORLD_HVC_PC + 4;
+		if (v->ctx.x[16] != op)
+			abort(); /* a continuation is the same call */
+	}
+	return (long)v->ctx.x[0];
 }
