@@ -9,12 +9,14 @@
 #include <cmocka.h>
 
 #include "dom/vcpu.h"
+#include "dom/runstate.h"
 #include "evtchn/evtchn.h"
 #include "gnttab/gnttab.h"
 #include "hal/mmu.h"
 #include "hcall/hcall.h"
 #include "mm/frame.h"
 #include "public/errno.h"
+#include "sched/sched.h"
 #include "tests/hcall/domctl_world.h"
 
 static struct vcpu_guest_context guest_ctx(uint64_t pc)
@@ -81,7 +83,8 @@ static void test_setvcpucontext_refuses_bad_modes_vcpus_and_pointers(void **stat
 	domid_t id = world_create(1);
 	struct domain *d = domain_by_id(id);
 	struct vcpu_guest_context c = guest_ctx(0x40080000);
-	static const uint64_t bad_modes[] = { 0x3c9 /* EL2h */, 0x3c8, 0x3cd /* EL3h */, 0x3d3 /* AArch32 SVC */, 0x3c1 };
+	static const uint64_t bad_modes[] = { 0x3c9 /* EL2h */, 0x3c8, 0x3cd /* EL3h */, 0x3d3 /* AArch32 SVC */,
+					      0x3c1 };
 
 	for (unsigned i = 0; i < sizeof(bad_modes) / sizeof(bad_modes[0]); i++) {
 		c.user_regs.cpsr = bad_modes[i];
@@ -90,16 +93,16 @@ static void test_setvcpucontext_refuses_bad_modes_vcpus_and_pointers(void **stat
 	c.user_regs.cpsr = 0x3c5;
 	c.user_regs.spsr_el1 = 0x3c9; /* an EL2 return state for the guest's own eret */
 	assert_int_equal(setvcpucontext(id, 0, &c), -XEN_EINVAL);
-	c.user_regs.spsr_el1 = 0x3c0; /* EL0t */
+	c.user_regs.spsr_el1 = 0x3c0;                             /* EL0t */
 	assert_int_equal(setvcpucontext(id, 1, &c), -XEN_EINVAL); /* it has one vCPU */
-	assert_int_equal(d->vcpu[0]->ctx.pc, 0); /* nothing written by the refusals */
+	assert_int_equal(d->vcpu[0]->ctx.pc, 0);                  /* nothing written by the refusals */
 	struct xen_domctl op = world_op(XEN_DOMCTL_setvcpucontext, id);
 	op.u.vcpucontext.ctxt = WORLD_ARG_IPA + PAGE_SIZE - 16; /* runs off the page */
 	assert_int_equal(world_domctl(world_dom0, &op), -XEN_EFAULT);
 	op = world_op(XEN_DOMCTL_setvcpucontext, 0);
 	op.u.vcpucontext.ctxt = CTX_IPA;
 	assert_int_equal(world_domctl(world_dom0, &op), -XEN_EINVAL); /* its own */
-	c.user_regs.cpsr = 0x3c4; /* EL1t is an EL1 mode too */
+	c.user_regs.cpsr = 0x3c4;                                     /* EL1t is an EL1 mode too */
 	assert_int_equal(setvcpucontext(id, 0, &c), 0);
 	/* Unpaused without a started vCPU (NULL context = back to reset, offline): not paused any more. */
 	assert_int_equal(setvcpucontext(id, 0, NULL), 0);
@@ -210,6 +213,33 @@ static void test_destroying_dom0_reaps_the_domains_it_left_shut_down(void **stat
 	world_setup(3); /* for the teardown */
 }
 
+/* Xen's flags as the run loop moves the vCPU: running on a pCPU, blocked in WFI, woken. */
+static void test_getdomaininfo_follows_the_vcpu_running_blocking_and_waking(void **state)
+{
+	(void)state;
+	domid_t id = world_create(1);
+	struct vcpu_guest_context c = guest_ctx(0x40080000);
+	const uint32_t mask = XEN_DOMINF_running | XEN_DOMINF_blocked | XEN_DOMINF_paused;
+
+	assert_int_equal(setvcpucontext(id, 0, &c), 0);
+	assert_int_equal(world_info(id).flags & mask, XEN_DOMINF_paused); /* no vCPU online: neither */
+	assert_int_equal(world_simple(world_dom0, XEN_DOMCTL_unpausedomain, id), 0);
+	assert_int_equal(world_info(id).flags & mask, 0); /* runnable, waiting for a pCPU */
+	struct vcpu *v = world_pick(0) ?: world_pick(1);
+	assert_non_null(v);
+	runstate_set(v, RUNSTATE_running);
+	assert_int_equal(world_info(id).flags & mask, XEN_DOMINF_running);
+	sched_block(v); /* WFI with nothing pending */
+	runstate_set(v, RUNSTATE_blocked);
+	world_put(v);
+	assert_int_equal(world_info(id).flags & mask, XEN_DOMINF_blocked);
+	vcpu_kick(v);
+	assert_int_equal(world_info(id).flags & mask, 0);
+	assert_int_equal(world_simple(world_dom0, XEN_DOMCTL_destroydomain, id), 0);
+	world_settle();
+	assert_null(domain_by_id(id));
+}
+
 /* Domain @id's page at 0x40000000 ("ring" in it), granted to Dom0 and mapped by it at 0x50000000. */
 static grant_handle_t grant_to_dom0(domid_t id)
 {
@@ -228,7 +258,8 @@ static grant_handle_t grant_to_dom0(domid_t id)
 static void dom0_unmaps(grant_handle_t handle)
 {
 	struct gnttab_unmap_grant_ref u = { .host_addr = 0x50000000, .handle = handle };
-	assert_int_equal(world_call(world_dom0, __HYPERVISOR_grant_table_op, GNTTABOP_unmap_grant_ref, &u, sizeof(u)), 0);
+	assert_int_equal(world_call(world_dom0, __HYPERVISOR_grant_table_op, GNTTABOP_unmap_grant_ref, &u, sizeof(u)),
+			 0);
 	assert_int_equal(u.status, GNTST_okay);
 }
 
@@ -274,6 +305,7 @@ int main(void)
 		T(test_dom_exc_virq_tells_dom0_of_shutdowns_and_deaths),
 		T(test_destroying_dom0_reaps_the_domains_it_left_shut_down),
 		T(test_destroy_while_dom0_maps_a_grant_keeps_the_frame_until_unmapped),
+		T(test_getdomaininfo_follows_the_vcpu_running_blocking_and_waking),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
