@@ -1,19 +1,19 @@
-/* xenstored in Dom0: the engine of xsd_core over the domains' store pages. Boot domains are found
- * by their HVM params (a domain without STORE_PFN has no store), their rings mapped through their
- * seeded grant ref 1 and their store ports bound; a domain that is gone (VIRQ_DOM_EXC, or found so
- * on the periodic check) is released: its home removed and @releaseDomain fired. One daemon per
- * machine, so its state is a plain static even in the sim. */
+/* xenstored in Dom0: the engine of xsd_core over the domains' store pages. Domains are found with
+ * XEN_DOMCTL_getdomaininfo and their HVM params (a domain without STORE_PFN has no store), their
+ * rings mapped through their seeded grant ref 1 and their store ports bound; a domain that is gone
+ * or dying (VIRQ_DOM_EXC, or found so on the periodic check) is released: its home removed and
+ * @releaseDomain fired. One daemon per machine, so its state is a plain static even in the sim. */
 #include "lib/evtchn.h"
 #include "lib/gnttab.h"
 #include "lib/guest.h"
 #include "lib/xs/client_int.h"
 #include "lib/xs/xsd_ring.h"
 #include "lib/xsd.h"
+#include "public/domctl.h"
 #include "public/errno.h"
 #include "public/grant_table.h"
 #include "public/hvm.h"
 
-#define PROBE_DOMAINS 64u  /* boot domains looked for at start: domids 1..this */
 #define CHECK_EVERY   256u /* polls between liveness checks when no VIRQ_DOM_EXC came */
 
 static struct xsd d;
@@ -22,9 +22,23 @@ static struct {
 	unsigned polls;
 	struct xsd_conn *dom0;
 	struct gnttab_mapping maps[XSD_CONNS];
-	void *arg;
-	uint64_t arg_gva;
+	void *arg, *domctl;
+	uint64_t arg_gva, domctl_gva;
 } k;
+
+/* The first domain whose id is @from or above (getdomaininfo's rule, as Xen's): 0 and *@out, or
+ * -XEN_ESRCH past the last one. */
+static long dominfo(domid_t from, struct xen_domctl_getdomaininfo *out)
+{
+	struct xen_domctl *op = k.domctl;
+	*op = (struct xen_domctl){ .cmd = XEN_DOMCTL_getdomaininfo,
+				   .interface_version = XEN_DOMCTL_INTERFACE_VERSION,
+				   .domain = from };
+	long rc = gl_hypercall(__HYPERVISOR_domctl, k.domctl_gva, 0, 0, 0, 0);
+	if (!rc)
+		*out = op->u.getdomaininfo;
+	return rc;
+}
 
 static long param(domid_t dom, uint32_t index, uint64_t *value)
 {
@@ -100,16 +114,19 @@ static int release(struct xsd *x, domid_t id)
 	return 0;
 }
 
-/* Domains that are gone: their HVM params answer ESRCH once the hypervisor destroyed them. */
+/* Domains that are gone or dying, as Xen's daemon judges them: getdomaininfo finds another. */
 static void check_domains(void)
 {
 	for (unsigned i = 0; i < XSD_CONNS; i++) {
 		struct xsd_conn *c = &d.conns[i];
-		uint64_t v;
-		if (c->used && c->id != 0 && param(c->id, HVM_PARAM_STORE_PFN, &v) == -XEN_ESRCH) {
-			gl_printf("xsd: d%u is gone: released\n", c->id);
-			release(&d, c->id);
-		}
+		struct xen_domctl_getdomaininfo info;
+		if (!c->used || c->id == 0)
+			continue;
+		long rc = dominfo(c->id, &info);
+		if ((rc == 0 && info.domain == c->id && !(info.flags & XEN_DOMINF_dying)) || (rc && rc != -XEN_ESRCH))
+			continue;
+		gl_printf("xsd: d%u is gone: released\n", c->id);
+		release(&d, c->id);
 	}
 }
 
@@ -146,6 +163,7 @@ int xsd_start(const void *fdt)
 	if (rc)
 		return rc;
 	k.arg = gl_alloc(sizeof(struct xen_hvm_param), &k.arg_gva);
+	k.domctl = gl_alloc(sizeof(struct xen_domctl), &k.domctl_gva);
 	xsd_core_init(&d);
 	d.hooks = (struct xsd_hooks){ introduce, release };
 	k.dom0 = xsd_conn_new(&d, 0, true);
@@ -156,14 +174,20 @@ int xsd_start(const void *fdt)
 	else
 		gl_printf("xsd: VIRQ_DOM_EXC not bound: dead domains found by polling only\n");
 	k.started = true;
-	for (domid_t id = 1; id <= PROBE_DOMAINS; id++) {
+	struct xen_domctl_getdomaininfo info;
+	for (long id = 1; id < DOMID_FIRST_RESERVED && (rc = (int)dominfo((domid_t)id, &info)) == 0; id = info.domain + 1) {
 		uint64_t pfn, port;
-		if (param(id, HVM_PARAM_STORE_PFN, &pfn) || param(id, HVM_PARAM_STORE_EVTCHN, &port) || !pfn || !port)
+		if (info.domain >= DOMID_FIRST_RESERVED)
+			break;
+		if ((info.flags & XEN_DOMINF_dying) || param(info.domain, HVM_PARAM_STORE_PFN, &pfn) ||
+		    param(info.domain, HVM_PARAM_STORE_EVTCHN, &port) || !pfn || !port)
 			continue;
-		rc = introduce(&d, id, pfn, (uint32_t)port);
-		gl_printf("xsd: d%u introduced (store gfn %#llx, port %llu): %d\n", id, (unsigned long long)pfn,
-			  (unsigned long long)port, rc);
+		rc = introduce(&d, info.domain, pfn, (uint32_t)port);
+		gl_printf("xsd: d%u introduced (store gfn %#llx, port %llu): %d\n", info.domain,
+			  (unsigned long long)pfn, (unsigned long long)port, rc);
 	}
+	if (rc && rc != -XEN_ESRCH)
+		gl_printf("xsd: getdomaininfo failed (%d): no domains found\n", rc);
 	return 0;
 }
 
