@@ -13,7 +13,7 @@
 #include "public/xen.h"
 
 /* Frontend. Finds the page and port in the domain's HVM params (CONSOLE_PFN, CONSOLE_EVTCHN) and
- * calls evtchn_init. Idempotent. 0 or -errno. */
+ * calls gl_evtchn_init. Idempotent. 0 or -errno. */
 int cons_front_init(const void *fdt);
 /* Puts all @len bytes on the ring, notifying the backend; while the ring is full it yields and
  * waits for room, so nothing is dropped. 0, or -XEN_EIO when the ring's indices are broken (then
@@ -47,7 +47,7 @@ struct cons_back {
 	void *ctx;
 };
 
-/* Maps ring @dom's grant GNTTAB_RESERVED_CONSOLE (calls gnttab_init/evtchn_init with @fdt) and binds
+/* Maps ring @dom's grant GNTTAB_RESERVED_CONSOLE (calls gnttab_init/gl_evtchn_init with @fdt) and binds
  * its CONSOLE_EVTCHN, read from its HVM params. 0 or -errno (nothing held then). */
 int cons_back_attach(struct cons_back *b, const void *fdt, domid_t dom);
 /* Reads what the DomU wrote, prints each complete line as "[dN] line", and notifies it of the room

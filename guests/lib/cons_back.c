@@ -15,13 +15,13 @@ int cons_back_attach(struct cons_back *b, const void *fdt, domid_t dom)
 	long rc;
 
 	*b = (struct cons_back){ .dom = dom, .on_line = b->on_line, .ctx = b->ctx };
-	if ((rc = gnttab_init(fdt)) || (rc = evtchn_init(fdt)) || (rc = cons_param(dom, HVM_PARAM_CONSOLE_EVTCHN, &port)))
+	if ((rc = gnttab_init(fdt)) || (rc = gl_evtchn_init(fdt)) || (rc = cons_param(dom, HVM_PARAM_CONSOLE_EVTCHN, &port)))
 		return (int)rc;
 	if (!port || port > UINT32_MAX)
 		return -XEN_ENOENT;
 	if ((rc = gnttab_map(dom, GNTTAB_RESERVED_CONSOLE, false, &b->map)))
 		return (int)rc;
-	if ((rc = evtchn_bind_interdomain(dom, (evtchn_port_t)port, &b->port))) {
+	if ((rc = gl_evtchn_bind_interdomain(dom, (evtchn_port_t)port, &b->port))) {
 		gnttab_unmap(&b->map);
 		return (int)rc;
 	}
@@ -80,7 +80,7 @@ int cons_back_poll(struct cons_back *b)
 	}
 	b->bytes += (uint64_t)total;
 	if (total)
-		evtchn_notify(b->port); /* room for a frontend that waits */
+		gl_evtchn_notify(b->port); /* room for a frontend that waits */
 	return total;
 }
 
@@ -90,7 +90,7 @@ void cons_back_detach(struct cons_back *b)
 		return;
 	if (b->len)
 		emit(b);
-	evtchn_close(b->port);
+	gl_evtchn_close(b->port);
 	gnttab_unmap(&b->map);
 	b->connected = false;
 }

@@ -45,7 +45,7 @@ int cons_front_init(const void *fdt)
 		return (int)rc;
 	if (!pfn || !port || port > UINT32_MAX)
 		return -XEN_ENOENT; /* no console was set up for this domain */
-	if ((rc = evtchn_init(fdt)))
+	if ((rc = gl_evtchn_init(fdt)))
 		return (int)rc;
 	struct cons_front *f = gl_alloc(sizeof(*f), &gva);
 	uint64_t page = pfn << 12; /* identity-mapped: VA == IPA */
@@ -69,7 +69,7 @@ int cons_front_write(const char *s, size_t len)
 		if (n < 0)
 			return n;
 		if (n) {
-			evtchn_notify(f->port);
+			gl_evtchn_notify(f->port);
 			s += n;
 			len -= (size_t)n;
 		} else {

@@ -2,6 +2,8 @@
 
 #include "guests/lib/sim/runtime.h"
 
+void consback_main(const void *fdt);
+void consfront_main(const void *fdt);
 void dmatest_main(const void *fdt);
 void gnttest_main(const void *fdt);
 void evtchntest_main(const void *fdt);
@@ -20,6 +22,8 @@ void xsdom0_main(const void *fdt);
 void xstest_main(const void *fdt);
 void xstest_b_main(const void *fdt);
 
+static void consback(uint64_t image, uint64_t x0) { gl_sim_start(consback_main, image, x0); }
+static void consfront(uint64_t image, uint64_t x0) { gl_sim_start(consfront_main, image, x0); }
 static void dmatest(uint64_t image, uint64_t x0) { gl_sim_start(dmatest_main, image, x0); }
 static void gnttest(uint64_t image, uint64_t x0) { gl_sim_start(gnttest_main, image, x0); }
 static void evtchntest(uint64_t image, uint64_t x0) { gl_sim_start(evtchntest_main, image, x0); }
@@ -39,6 +43,8 @@ static void xstest(uint64_t image, uint64_t x0) { gl_sim_start(xstest_main, imag
 static void xstest_b(uint64_t image, uint64_t x0) { gl_sim_start(xstest_b_main, image, x0); }
 
 const struct sim_program sim_guest_programs[] = {
+	{ "consback", consback },
+	{ "consfront", consfront },
 	{ "dmatest", dmatest },
 	{ "gnttest", gnttest },
 	{ "evtchntest", evtchntest },

@@ -59,8 +59,8 @@ void gl_printf(const char *fmt, ...)
 	w.lines++;
 }
 
-int evtchn_init(const void *fdt) { return (void)fdt, 0; }
-int evtchn_notify(evtchn_port_t port)
+int gl_evtchn_init(const void *fdt) { return (void)fdt, 0; }
+int gl_evtchn_notify(evtchn_port_t port)
 {
 	if (port == w.port)
 		w.notifies_front++; /* the frontend's port, as the DomU knows it */
@@ -68,14 +68,14 @@ int evtchn_notify(evtchn_port_t port)
 		w.notifies_back++;
 	return 0;
 }
-int evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_port_t *port)
+int gl_evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_port_t *port)
 {
 	assert_int_equal(remote, 1);
 	assert_int_equal(remote_port, w.port);
 	*port = 40;
 	return w.bind_rc;
 }
-int evtchn_close(evtchn_port_t port) { return assert_int_equal(port, 40), w.closes++, 0; }
+int gl_evtchn_close(evtchn_port_t port) { return assert_int_equal(port, 40), w.closes++, 0; }
 
 int gnttab_init(const void *fdt) { return (void)fdt, 0; }
 int gnttab_map(domid_t dom, grant_ref_t ref, bool readonly, struct gnttab_mapping *m)
