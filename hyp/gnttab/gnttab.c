@@ -86,7 +86,8 @@ void gnttab_domain_destroy(struct domain *d)
 	/* Nobody reaches the rest now: pins other domains hold on its entries die with it (their
 	 * frame references keep the frames), and their unmaps see a table that is gone. */
 	for (unsigned i = 0; i < gt->nr_frames; i++) {
-		frame_free(DOMID_XEN, gt->frame[i], 0);
+		/* The toolstack may still map a frame (a foreign mapping): it goes with the last put. */
+		frame_release(DOMID_XEN, gt->frame[i]);
 		heap_free(gt->active[i]);
 		gt->active[i] = NULL;
 	}

@@ -35,5 +35,9 @@ long gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gfn);
  * the table's present frames, a GFN beyond 32 bits). */
 long gnttab_seed(struct domain *d, grant_ref_t ref, domid_t to, uint64_t gfn);
 
+/* Whether @pa is one of @d's table frames (the hypervisor's frames, shared with @d as Xen shares
+ * them): the control domain may map those by @d's GFN (memory_op gmfn_foreign) to seed entries. */
+bool gnttab_is_table_frame(struct domain *d, paddr_t pa);
+
 /* Frame references and table state for tests and leak checks: live grant mappings held by @d. */
 unsigned gnttab_maps_held(const struct domain *d);

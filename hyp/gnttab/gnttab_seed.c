@@ -1,5 +1,6 @@
-/* Entries the hypervisor writes into a guest's table before it boots, as Xen's toolstack seeds the
- * console and xenstore grants, so Dom0 maps them with an ordinary map_grant_ref. */
+/* The toolstack's side of a guest's table: entries the hypervisor writes before the guest boots, as
+ * Xen's toolstack seeds the console and xenstore grants (so Dom0 maps them with an ordinary
+ * map_grant_ref), and the table frames a toolstack may map by GFN to seed them itself. */
 #include "gnttab/gnttab_int.h"
 
 #include "hal/mmu.h"
@@ -23,4 +24,18 @@ long gnttab_seed(struct domain *d, grant_ref_t ref, domid_t to, uint64_t gfn)
 	}
 	spin_unlock(&gt->lock);
 	return rc;
+}
+
+bool gnttab_is_table_frame(struct domain *d, paddr_t pa)
+{
+	struct gnttab *gt = d->gnttab;
+	bool found = false;
+
+	if (!gt)
+		return false;
+	spin_lock(&gt->lock);
+	for (unsigned i = 0; gt->dom == d && i < gt->nr_frames && !found; i++)
+		found = pa_addr(gt->frame[i]) == pa_addr(pa);
+	spin_unlock(&gt->lock);
+	return found;
 }

@@ -15,6 +15,7 @@ static const hcall_fn table[] = {
 	[__HYPERVISOR_sched_op] = hcall_sched_op,
 	[__HYPERVISOR_event_channel_op] = hcall_event_channel_op,
 	[__HYPERVISOR_hvm_op] = hcall_hvm_op,
+	[__HYPERVISOR_sysctl] = hcall_sysctl,
 	[__HYPERVISOR_domctl] = hcall_domctl,
 };
 /* clang-format on */

@@ -15,7 +15,8 @@ const char *hcall_commandline(void);
 long hcall_console_io(struct vcpu *v, const uint64_t *a, bool *yield);
 long hcall_xen_version(struct vcpu *v, const uint64_t *a, bool *yield);
 long hcall_hvm_op(struct vcpu *v, const uint64_t *a, bool *yield);
-long hcall_memory_op(struct vcpu *v, const uint64_t *a, bool *yield);
+long hcall_memory_op(struct vcpu *v, const uint64_t *a, bool *yield); /* :memory */
+long hcall_sysctl(struct vcpu *v, const uint64_t *a, bool *yield);    /* :memory */
 long hcall_vcpu_op(struct vcpu *v, const uint64_t *a, bool *yield);
 long hcall_domctl(struct vcpu *v, const uint64_t *a, bool *yield);
 long hcall_sched_op(struct vcpu *v, const uint64_t *a, bool *yield);

@@ -285,3 +285,28 @@ uint64_t frame_free_count(void)
 	spin_unlock(&ST.lock);
 	return n;
 }
+
+int frame_release(domid_t owner, paddr_t pa)
+{
+	int s = slot(owner);
+
+	/* Unreferenced, it is freed; referenced, orphaned under the lock. A reference dropped between
+	 * the two looks (the frame_put finding no orphan) sends us round again to free it. */
+	for (;;) {
+		if (!frame_free(owner, pa, 0))
+			return 0;
+		spin_lock(&ST.lock);
+		struct frame *f = frame_of(pa);
+		bool mine = s >= 0 && f && f->owner == owner && !(f->flags & (FRAME_F_RESERVED | FRAME_F_ORPHAN));
+		bool orphan = mine && f->refs;
+		if (orphan) {
+			ST.held[s]--;
+			f->owner = DOMID_XEN;
+			f->flags |= FRAME_F_ORPHAN;
+			ST.held[FRAME_MAX_DOMAINS]++;
+		}
+		spin_unlock(&ST.lock);
+		if (orphan || !mine)
+			return orphan ? 0 : -XEN_EINVAL;
+	}
+}

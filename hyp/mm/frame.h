@@ -53,3 +53,8 @@ unsigned frame_refs(paddr_t pa);
 
 uint64_t frame_count(domid_t owner); /* frames held by @owner */
 uint64_t frame_free_count(void);
+
+/* Frees the single frame @pa of @owner now or, while it is still referenced (mapped elsewhere),
+ * passes it to DOMID_XEN for the frame_put that drops its last reference to free: a page given back
+ * while another domain maps it, as Xen frees it. -XEN_EINVAL if it is not @owner's. */
+int frame_release(domid_t owner, paddr_t pa);

@@ -10,9 +10,11 @@ static bool type_allows(enum p2m_type t, bool write)
 {
 	switch (t) {
 	case P2M_RAM_RW:
-	case P2M_GRANT_RW: return true;
+	case P2M_GRANT_RW:
+	case P2M_FOREIGN_RW: return true;
 	case P2M_RAM_RO:
-	case P2M_GRANT_RO: return !write;
+	case P2M_GRANT_RO:
+	case P2M_FOREIGN_RO: return !write;
 	default: return false; /* holes, and MMIO: a device register is no buffer */
 	}
 }
@@ -28,7 +30,8 @@ static int pin(struct hal_vcpu_ctx *v, struct p2m *p2m, uint64_t gva, bool write
 	if (!type_allows(t, write) || frame_get(*pa))
 		return -XEN_EFAULT;
 	/* The reference holds the frame still, so the owner read now stays true while we copy.
-	 * A grant's frame belongs to the granter: the grant table vetted it when mapping it. */
+	 * A grant's or a foreign mapping's frame belongs to another domain: the grant table or
+	 * memory_op vetted it when mapping it. */
 	bool own = t == P2M_RAM_RW || t == P2M_RAM_RO;
 	*va = (own && frame_owner(*pa) != p2m->owner) ? NULL : hal_pa_to_va(*pa);
 	if (!*va) {

@@ -73,6 +73,21 @@ int p2m_init(struct p2m *p2m, domid_t owner, uint16_t vmid)
 	return 0;
 }
 
+static bool pte_is_foreign(uint64_t d) { return pte_type(d) == P2M_FOREIGN_RW || pte_type(d) == P2M_FOREIGN_RO; }
+
+/* Puts the frame reference of every foreign page under @table (entries at @level). */
+static void put_foreign(paddr_t table, unsigned level)
+{
+	const uint64_t *t = p2m_table_va(pa_addr(table));
+
+	for (unsigned i = 0; i < P2M_PTES; i++) {
+		if (pte_is_table(t[i], level))
+			put_foreign(pa_init(pte_oa(t[i])), level + 1);
+		else if (pte_valid(t[i]) && pte_is_foreign(t[i]))
+			frame_put(pa_init(pte_oa(t[i])));
+	}
+}
+
 void p2m_destroy(struct p2m *p2m)
 {
 	if (!pa_addr(p2m->root))
@@ -81,6 +96,8 @@ void p2m_destroy(struct p2m *p2m)
 	/* Nothing runs on this VMID any more; flushed first, the tables can go. */
 	hal_s2_flush_vmid(p2m->vmid);
 	unsigned level = p2m->geo.start_level;
+	for (unsigned page = 0; page < p2m->geo.root_pages; page++)
+		put_foreign(pa_add(p2m->root, page * PAGE_SIZE), level);
 	for (unsigned page = 0; page < p2m->geo.root_pages; page++) {
 		const uint64_t *t = p2m_table_va(pa_addr(p2m->root) + page * PAGE_SIZE);
 		for (unsigned i = 0; i < P2M_PTES; i++)
@@ -118,7 +135,7 @@ int p2m_map(struct p2m *p2m, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type
 	struct p2m_edit ed = { .kind = P2M_EDIT_MAP, .type = type, .pa0 = a };
 
 	if (!range_ok(p2m, ipa, size) || !page_aligned(a) || a >= limit || size > limit - a || type <= P2M_INVALID ||
-	    type > P2M_GRANT_RO)
+	    type > P2M_FOREIGN_RO)
 		return -XEN_EINVAL;
 	return edit(p2m, &ed, ipa, size);
 }

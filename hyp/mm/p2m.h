@@ -15,6 +15,11 @@ enum p2m_type {
 	P2M_MMIO,     /* device memory (nGnRE), read-write, never executable */
 	P2M_GRANT_RW, /* another domain's frame mapped through a grant */
 	P2M_GRANT_RO,
+	/* Another domain's frame the control domain maps by GFN (memory_op's gmfn_foreign, 4 KiB
+	 * pages only): each holds one frame reference, put by whoever removes the mapping, or by
+	 * p2m_destroy for the ones left. */
+	P2M_FOREIGN_RW,
+	P2M_FOREIGN_RO,
 };
 
 struct p2m {
@@ -30,8 +35,9 @@ struct p2m {
  * DOMID_XEN like every table. Returns 0 or -XEN_ENOMEM. */
 int p2m_init(struct p2m *p2m, domid_t owner, uint16_t vmid);
 
-/* Tables freed, TLBs for the VMID flushed. Mappings' frames are not touched (their owner's).
- * No vCPU may run on it any more. A second call does nothing. */
+/* Tables freed, TLBs for the VMID flushed. Mappings' frames are not touched (their owner's), but
+ * for the references foreign mappings hold, which are put. No vCPU may run on it any more. A second
+ * call does nothing. */
 void p2m_destroy(struct p2m *p2m);
 
 /* Maps [@ipa, @ipa + @size) to [@pa, ...). Page-aligned and non-empty; -XEN_EINVAL beyond the IPA
@@ -44,8 +50,8 @@ int p2m_map(struct p2m *p2m, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type
 int p2m_unmap(struct p2m *p2m, ipa_t ipa, uint64_t size);
 
 /* Gives every mapped page in the range the permission of @type (RAM_RW/GRANT_RW: read-write,
- * RAM_RO/GRANT_RO: read-only) within its own kind: RAM stays RAM, a grant stays a grant, MMIO and
- * holes stay as they are. -XEN_EINVAL for MMIO or INVALID; -XEN_ENOMEM as for unmap. */
+ * RAM_RO/GRANT_RO: read-only) within its own kind: RAM stays RAM, a grant stays a grant, MMIO,
+ * foreign mappings and holes stay as they are. -XEN_EINVAL for MMIO or INVALID; -XEN_ENOMEM as for unmap. */
 int p2m_protect(struct p2m *p2m, ipa_t ipa, uint64_t size, enum p2m_type type);
 
 /* P2M_INVALID for a hole. *pa and *span (bytes from @ipa to the end of this mapping's block or

@@ -40,6 +40,8 @@ static inline uint64_t pte_leaf(unsigned level, uint64_t pa, enum p2m_type type)
 		/* Another domain's data, never its code. */
 		[P2M_GRANT_RW] = PTE_MEMATTR(MEMATTR_NORMAL) | PTE_SH_INNER | PTE_S2AP_R | PTE_S2AP_W | PTE_XN,
 		[P2M_GRANT_RO] = PTE_MEMATTR(MEMATTR_NORMAL) | PTE_SH_INNER | PTE_S2AP_R | PTE_XN,
+		[P2M_FOREIGN_RW] = PTE_MEMATTR(MEMATTR_NORMAL) | PTE_SH_INNER | PTE_S2AP_R | PTE_S2AP_W | PTE_XN,
+		[P2M_FOREIGN_RO] = PTE_MEMATTR(MEMATTR_NORMAL) | PTE_SH_INNER | PTE_S2AP_R | PTE_XN,
 	};
 	return pa | bits[type] | (uint64_t)type << PTE_TYPE_SHIFT | PTE_AF | PTE_VALID | (level == 3 ? PTE_TABLE : 0);
 }

@@ -125,7 +125,7 @@ static enum p2m_type protected_type(enum p2m_type t, enum p2m_type want)
 {
 	bool rw = want == P2M_RAM_RW || want == P2M_GRANT_RW, ram = t == P2M_RAM_RW || t == P2M_RAM_RO;
 
-	if (t == P2M_MMIO)
+	if (t == P2M_MMIO || t == P2M_FOREIGN_RW || t == P2M_FOREIGN_RO)
 		return t;
 	return ram ? (rw ? P2M_RAM_RW : P2M_RAM_RO) : (rw ? P2M_GRANT_RW : P2M_GRANT_RO);
 }

@@ -18,6 +18,9 @@ int sched_set_timing(uint64_t slice_ns, uint64_t period_ns);
 extern uint64_t sched_slice_ns, sched_period_ns;
 enum sched_kind sched_kind(void);
 
+/* The pCPUs it runs vCPUs on (those online at boot). */
+unsigned sched_pcpus(void);
+
 /* Weight (1..65535) and cap (0..100 percent of one pCPU; 0 uncapped). -XEN_EINVAL otherwise. */
 int sched_set_params(struct vcpu *v, uint32_t weight, uint32_t cap);
 

@@ -4,7 +4,6 @@
 
 #include "sched/sched.h"
 
-unsigned sched_pcpus(void);
 uint64_t sched_now(void);
 bool sched_allowed(const struct vcpu *v, unsigned pcpu);
 void sched_enqueue(struct vcpu *v, unsigned pcpu);

@@ -22,5 +22,6 @@
 #define XEN_ERANGE    34
 #define XEN_ENOSYS    38
 #define XEN_ENOTSUP   95
+#define XEN_EILSEQ    84
 #define XEN_ENODATA   61
 #define XEN_ETIMEDOUT 110

@@ -24,6 +24,10 @@
 
 /* populate_physmap / decrease_reservation: nr_extents extents of 2^extent_order pages, their GFNs
  * in the guest array at extent_start (8 bytes each). The call returns how many were done. */
+/* mem_flags: populate-on-demand, which arm has not (the extent fails). Address bits and NUMA node
+ * requests mean nothing here: one memory, every address reachable. */
+#define XENMEMF_populate_on_demand (1u << 16)
+
 struct xen_memory_reservation {
 	uint64_t extent_start; /* guest address of a uint64_t array */
 	uint64_t nr_extents;

@@ -30,5 +30,21 @@ void pw_destroy(struct domain *d);
 /* Where guest physical address @ipa of @d is in the host (any mapping of RAM), or NULL. */
 void *pw_ptr(struct domain *d, uint64_t ipa);
 
-/* Every domain's frames back and nothing of the heap left: the leak check a test ends with. */
+/* A cmocka setup: a fresh world with domains 0 (the control domain), 1 and 2. The teardown destroys
+ * the ones still there, then checks with pw_assert_clean. */
+int pw_setup(void **state);
+int pw_teardown(void **state);
+
+/* Every domain's frames back, nothing of the heap left and every domain_get put: the leak check a
+ * test ends with. */
 void pw_assert_clean(void);
+
+/* Calls hypercall @op of @d's vCPU 0 with x0-x2 as given, as the guest would: a continuation
+ * (the pc stepped back onto the HVC) is issued again until the call is done. pw_continuations
+ * counts them. */
+long pw_call(struct domain *d, long (*op)(struct vcpu *v, const uint64_t *a, bool *yield), uint64_t a0, uint64_t a1,
+	     uint64_t a2);
+extern unsigned pw_continuations;
+
+/* @d's argument page (PW_ARG) in the host. */
+void *pw_arg(struct domain *d);

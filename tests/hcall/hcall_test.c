@@ -8,7 +8,6 @@
 #include <cmocka.h>
 
 #include "tests/core/fake_hal.h"
-#include "gnttab/gnttab.h"
 #include "hcall/hcall.h"
 #include "mm/guest_copy.h"
 #include "public/errno.h"
@@ -58,8 +57,7 @@ int copy_to_guest(struct hal_vcpu_ctx *v, struct p2m *p2m, uint64_t gva, const v
 #define RAM_GFN 0x40000u
 #define RAM_PA  0x80000000ull
 static uint8_t ram[9][4096] __attribute__((aligned(4096))); /* [8] is the shared_info frame */
-static uint64_t mapped_gfn[4], mapped_pa[4];
-static unsigned nmapped, nunmapped, frees, gets;
+static unsigned gets;
 static uint64_t runstate_area;
 
 enum p2m_type p2m_lookup(struct p2m *p2m, ipa_t ipa, paddr_t *pa, uint64_t *span)
@@ -67,11 +65,6 @@ enum p2m_type p2m_lookup(struct p2m *p2m, ipa_t ipa, paddr_t *pa, uint64_t *span
 	(void)p2m;
 	(void)span;
 	uint64_t gfn = ipa_addr(ipa) >> 12;
-	for (unsigned i = 0; i < nmapped; i++)
-		if (mapped_gfn[i] == gfn) {
-			*pa = pa_init(mapped_pa[i]);
-			return P2M_RAM_RW;
-		}
 	if (gfn >= RAM_GFN && gfn < RAM_GFN + 8) {
 		*pa = pa_init(RAM_PA + ((gfn - RAM_GFN) << 12));
 		return P2M_RAM_RW;
@@ -79,36 +72,9 @@ enum p2m_type p2m_lookup(struct p2m *p2m, ipa_t ipa, paddr_t *pa, uint64_t *span
 	return gfn == 0x9000 ? P2M_MMIO : P2M_INVALID;
 }
 
-int p2m_map(struct p2m *p2m, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type type)
-{
-	(void)p2m;
-	assert_int_equal(size, 4096);
-	assert_int_equal(type, P2M_RAM_RW);
-	mapped_gfn[nmapped] = ipa_addr(ipa) >> 12;
-	mapped_pa[nmapped++] = pa_addr(pa);
-	return 0;
-}
-
-int p2m_unmap(struct p2m *p2m, ipa_t ipa, uint64_t size)
-{
-	(void)p2m;
-	(void)ipa;
-	(void)size;
-	nunmapped++;
-	return 0;
-}
-
 domid_t frame_owner(paddr_t pa)
 {
 	return pa_addr(pa) >= RAM_PA && pa_addr(pa) < RAM_PA + 9 * 4096 ? dom.id : DOMID_INVALID;
-}
-int frame_free(domid_t owner, paddr_t pa, unsigned order)
-{
-	assert_int_equal(owner, dom.id);
-	assert_int_equal(order, 0);
-	(void)pa;
-	frees++;
-	return 0;
 }
 int frame_get(paddr_t pa)
 {
@@ -142,14 +108,17 @@ long hcall_event_channel_op(struct vcpu *v, const uint64_t *a, bool *yield)
 	return -XEN_ENOSYS;
 }
 
-/* hyp/gnttab has its own tests (tests/gnttab): here only that memory_op hands it the frame. */
-static uint64_t gnttab_idx, gnttab_gfn;
-long gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gfn)
+/* hyp/gnttab, and memory_op and sysctl (hyp/hcall:memory) have their own tests (tests/gnttab,
+ * tests/hcall/mem_*_test.c, sysctl_test.c): here only the dispatch table must link. */
+long hcall_memory_op(struct vcpu *v, const uint64_t *a, bool *yield)
 {
-	assert_ptr_equal(d, &dom);
-	gnttab_idx = idx;
-	gnttab_gfn = gfn;
-	return 0;
+	(void)v, (void)a, (void)yield;
+	return -XEN_ENOSYS;
+}
+long hcall_sysctl(struct vcpu *v, const uint64_t *a, bool *yield)
+{
+	(void)v, (void)a, (void)yield;
+	return -XEN_ENOSYS;
 }
 long hcall_grant_table_op(struct vcpu *v, const uint64_t *a, bool *yield)
 {
@@ -170,7 +139,7 @@ static int setup(void **state)
 	dom.shared_info = pa_init(RAM_PA + 8 * 4096);
 	dom.shared_gfn = SHARED_UNMAPPED;
 	vc.vcpu_info = dom.shared_info;
-	nmapped = nunmapped = frees = gets = 0;
+	gets = 0;
 	runstate_area = 0;
 	memset(&other, 0, sizeof(other));
 	other.id = 5;
@@ -421,49 +390,6 @@ static void test_hvm_op_hostile_arguments_get_xen_errnos(void **state)
 	assert_int_equal(call(__HYPERVISOR_hvm_op, 99, 0x1000, 0), -XEN_ENOSYS);
 }
 
-static long physmap(domid_t domid, uint32_t space, uint64_t idx, uint64_t gpfn)
-{
-	struct xen_add_to_physmap x = { domid, 0, space, idx, gpfn };
-	memcpy(guest_mem, &x, sizeof(x));
-	return call(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, 0x1000, 0);
-}
-
-static void test_add_to_physmap_shared_info_over_ram_frees_the_page(void **state)
-{
-	(void)state;
-	assert_int_equal(physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, RAM_GFN + 2), 0);
-	assert_int_equal(nmapped, 1);
-	assert_int_equal(mapped_pa[0], RAM_PA + 8 * 4096);
-	assert_int_equal(frees, 1); /* the RAM page it replaced goes back, as in Xen */
-	assert_int_equal(dom.shared_gfn, RAM_GFN + 2);
-}
-
-static void test_add_to_physmap_shared_info_moves_rather_than_duplicates(void **state)
-{
-	(void)state;
-	assert_int_equal(physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, 0x50000), 0);
-	assert_int_equal(frees, 0); /* a hole: nothing to free */
-	assert_int_equal(physmap(3, XENMAPSPACE_shared_info, 0, 0x50001), 0);
-	assert_int_equal(nunmapped, 1);
-	assert_int_equal(dom.shared_gfn, 0x50001);
-}
-
-static void test_add_to_physmap_hostile_arguments(void **state)
-{
-	(void)state;
-	assert_int_equal(physmap(DOMID_SELF, XENMAPSPACE_shared_info, 1, 0x50000), -XEN_EINVAL);
-	assert_int_equal(physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, 1ull << 40), -XEN_EINVAL);
-	assert_int_equal(physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, 0x9000), -XEN_EBUSY);
-	assert_int_equal(physmap(DOMID_SELF, 42, 0, 0x50000), -XEN_ENOSYS);
-	assert_int_equal(physmap(DOMID_SELF, XENMAPSPACE_grant_table, 3, 0x50000), 0);
-	assert_true(gnttab_idx == 3 && gnttab_gfn == 0x50000);
-	assert_int_equal(physmap(5, XENMAPSPACE_shared_info, 0, 0x50000), -XEN_EPERM);
-	assert_int_equal(physmap(9, XENMAPSPACE_shared_info, 0, 0x50000), -XEN_ESRCH);
-	assert_int_equal(call(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, 0x2ff0, 0), -XEN_EFAULT);
-	assert_int_equal(call(__HYPERVISOR_memory_op, 30, 0x1000, 0), -XEN_ENOSYS);
-	assert_int_equal(nmapped, 0);
-}
-
 static long register_vcpu_info(uint64_t vcpu, uint64_t mfn, uint32_t offset)
 {
 	struct vcpu_register_vcpu_info r = { mfn, offset, 0 };
@@ -574,9 +500,6 @@ int main(void)
 		cmocka_unit_test_setup(test_hvm_op_domu_cannot_set_store_or_touch_others, setup),
 		cmocka_unit_test_setup(test_hvm_op_dom0_sets_a_domus_store_pfn_which_it_then_reads, setup),
 		cmocka_unit_test_setup(test_hvm_op_hostile_arguments_get_xen_errnos, setup),
-		cmocka_unit_test_setup(test_add_to_physmap_shared_info_over_ram_frees_the_page, setup),
-		cmocka_unit_test_setup(test_add_to_physmap_shared_info_moves_rather_than_duplicates, setup),
-		cmocka_unit_test_setup(test_add_to_physmap_hostile_arguments, setup),
 		cmocka_unit_test_setup(test_register_vcpu_info_moves_the_slot_with_its_contents, setup),
 		cmocka_unit_test_setup(test_register_vcpu_info_hostile_arguments, setup),
 		cmocka_unit_test_setup(test_vcpu_op_runstate_area_is_read_through_its_pointer, setup),
