@@ -331,6 +331,17 @@ static void test_add_to_physmap_hostile_arguments(void **state)
 	assert_int_equal(d1->shared_gfn, SHARED_UNMAPPED);
 }
 
+/* A hypercall's argument in a foreign page is read and written like the caller's own RAM. */
+static void test_hypercall_arguments_in_a_foreign_page_are_the_callers_to_use(void **state)
+{
+	(void)state;
+	assert_int_equal(map1(dom0, 1, PW_RAM_GFN + 7, MAP_GFN), 0);
+	struct xen_remove_from_physmap *r = pw_ptr(dom0, MAP_GFN << 12);
+	*r = (struct xen_remove_from_physmap){ .domid = 2, .gpfn = PW_RAM_GFN + 1 };
+	assert_int_equal(pw_call(dom0, hcall_memory_op, XENMEM_remove_from_physmap, MAP_GFN << 12, 0), 0);
+	pa_of(d2, PW_RAM_GFN + 1, P2M_INVALID);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +362,7 @@ int main(void)
 		T(test_batch_of_many_pages_continues_with_every_result),
 		T(test_add_to_physmap_shared_info_moves_and_frees_what_it_covers),
 		T(test_add_to_physmap_hostile_arguments),
+		T(test_hypercall_arguments_in_a_foreign_page_are_the_callers_to_use),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
