@@ -18,6 +18,8 @@ void vgictest_main(const void *fdt);
 void spinner_a_main(const void *fdt);
 void spinner_b_main(const void *fdt);
 void pvcheck_main(const void *fdt);
+void tiny_main(const void *fdt);
+void cycler_main(const void *fdt);
 void xsdom0_main(const void *fdt);
 void xstest_main(const void *fdt);
 void xstest_b_main(const void *fdt);
@@ -38,6 +40,8 @@ static void vgictest(uint64_t image, uint64_t x0) { gl_sim_start(vgictest_main, 
 static void spinner_a(uint64_t image, uint64_t x0) { gl_sim_start(spinner_a_main, image, x0); }
 static void spinner_b(uint64_t image, uint64_t x0) { gl_sim_start(spinner_b_main, image, x0); }
 static void pvcheck(uint64_t image, uint64_t x0) { gl_sim_start(pvcheck_main, image, x0); }
+static void tiny(uint64_t image, uint64_t x0) { gl_sim_start(tiny_main, image, x0); }
+static void cycler(uint64_t image, uint64_t x0) { gl_sim_start(cycler_main, image, x0); }
 static void xsdom0(uint64_t image, uint64_t x0) { gl_sim_start(xsdom0_main, image, x0); }
 static void xstest(uint64_t image, uint64_t x0) { gl_sim_start(xstest_main, image, x0); }
 static void xstest_b(uint64_t image, uint64_t x0) { gl_sim_start(xstest_b_main, image, x0); }
@@ -59,6 +63,8 @@ const struct sim_program sim_guest_programs[] = {
 	{ "vgictest", vgictest },
 	{ "spinner-b", spinner_b },
 	{ "pvcheck", pvcheck },
+	{ "tiny", tiny },
+	{ "cycler", cycler },
 	{ "xsdom0", xsdom0 },
 	{ "xstest", xstest },
 	{ "xstest-b", xstest_b },

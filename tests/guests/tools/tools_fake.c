@@ -16,6 +16,7 @@
 #include "public/errno.h"
 #include "public/event_channel.h"
 #include "public/memory.h"
+#include "public/sysctl.h"
 #include "public/version.h"
 
 #define PAGE 4096u
@@ -292,6 +293,17 @@ long gl_hypercall(unsigned op, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a
 	case __HYPERVISOR_hvm_op: return hvm_op(a0, (struct xen_hvm_param *)(uintptr_t)a1);
 	case __HYPERVISOR_xen_version: return a0 == XENVER_version ? 4 << 16 | 17 : -XEN_ENOSYS;
 	case __HYPERVISOR_sched_op: record("yield"); return 0;
+	case __HYPERVISOR_sysctl: {
+		struct xen_sysctl *s = (struct xen_sysctl *)(uintptr_t)a0;
+		assert_int_equal(s->interface_version, XEN_SYSCTL_INTERFACE_VERSION);
+		if (record("sysctl %u", s->cmd))
+			return fake.fail_rc;
+		if (s->cmd != XEN_SYSCTL_physinfo)
+			return -XEN_ENOSYS;
+		s->u.physinfo.free_pages = fake.free_pages;
+		s->u.physinfo.total_pages = fake.total_pages;
+		return 0;
+	}
 	case __HYPERVISOR_event_channel_op: {
 		struct evtchn_alloc_unbound *u = (struct evtchn_alloc_unbound *)(uintptr_t)a1;
 		struct fake_dom *d = dom_of(u->dom);

@@ -370,6 +370,24 @@ static void test_tools_pv_reads_back_the_wiring(void **state)
 	assert_int_equal(pv.store_port, 2);
 }
 
+static void test_tools_physinfo_sees_a_domain_take_and_give_back_pages(void **state)
+{
+	(void)state;
+	struct gl_dom_cfg cfg = tiny();
+	uint64_t before, after, total;
+	assert_int_equal(gl_tools_physinfo(&before, &total), 0);
+	assert_int_equal(total, fake.total_pages);
+	domid_t dom = create(&cfg);
+	assert_int_equal(gl_tools_physinfo(&after, &total), 0);
+	assert_int_equal(before - after, 514);
+	assert_int_equal(gl_tools_destroy(dom), 0);
+	assert_int_equal(gl_tools_physinfo(&after, &total), 0);
+	assert_int_equal(after, before);
+	fake.fail_call = "sysctl";
+	fake.fail_rc = -XEN_EPERM;
+	assert_int_equal(gl_tools_physinfo(&after, &total), -XEN_EPERM);
+}
+
 static void test_tools_calls_before_init_are_einval(void **state)
 {
 	(void)state;
@@ -382,6 +400,7 @@ static void test_tools_calls_before_init_are_einval(void **state)
 	assert_int_equal(gl_tools_destroy(1), -XEN_EINVAL);
 	assert_int_equal(gl_tools_state(1, &st), -XEN_EINVAL);
 	assert_int_equal(gl_tools_map_foreign(1, 0x40000, &va), -XEN_EINVAL);
+	assert_int_equal(gl_tools_physinfo(&va, &va), -XEN_EINVAL);
 	assert_int_equal(fake.nr_calls, 0);
 }
 
@@ -404,6 +423,7 @@ int main(void)
 		T(test_tools_state_of_a_missing_domain_is_esrch),
 		T(test_tools_map_foreign_has_a_few_slots_and_checks_unmaps),
 		T(test_tools_pv_reads_back_the_wiring),
+		T(test_tools_physinfo_sees_a_domain_take_and_give_back_pages),
 		T(test_tools_calls_before_init_are_einval),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
