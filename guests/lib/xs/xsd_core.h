@@ -12,6 +12,7 @@
 
 #define XSD_CONNS         32u
 #define XSD_TX_MAX        4u    /* transactions open at once, all domains together */
+#define XSD_TX_CONN       2u    /* ... and per connection */
 #define XSD_WATCHES       128u
 #define XSD_WATCHES_DOM   32u   /* per connection */
 #define XSD_WATCH_PATH    192u  /* a watch's path, NUL included */

@@ -91,23 +91,33 @@ static int perms_parse(struct req *r, struct xs_perm *perms, unsigned *np)
 	return n ? 0 : -XEN_EINVAL;
 }
 
+/* A copy of the store per transaction is costly: two at once per connection, and the last slot
+ * kept for the privileged, so no guest can starve Dom0's toolstack of transactions. */
 static void tx_start(struct req *r)
 {
+	struct xsd_tx *slot = NULL;
+	unsigned mine = 0, guests = 0;
+
 	if (r->h->tx_id)
 		return error(r, -XEN_EBUSY);
 	for (unsigned i = 0; i < XSD_TX_MAX; i++) {
 		struct xsd_tx *t = &r->d->tx[i];
-		if (t->conn)
-			continue;
-		if (!r->c->next_tx)
-			r->c->next_tx = 1; /* 0 is "no transaction" */
-		t->conn = r->c;
-		t->id = r->c->next_tx++;
-		xs_tx_state_begin(&t->st, &r->d->store);
-		char id[12];
-		return reply(r, XS_TRANSACTION_START, id, xs_utoa(t->id, id) + 1);
+		if (!t->conn)
+			slot = slot ? slot : t;
+		else {
+			mine += t->conn == r->c;
+			guests += !t->conn->priv;
+		}
 	}
-	error(r, -XEN_ENOSPC);
+	if (!slot || mine >= XSD_TX_CONN || (!r->c->priv && guests >= XSD_TX_MAX - 1))
+		return error(r, -XEN_ENOSPC);
+	if (!r->c->next_tx)
+		r->c->next_tx = 1; /* 0 is "no transaction" */
+	slot->conn = r->c;
+	slot->id = r->c->next_tx++;
+	xs_tx_state_begin(&slot->st, &r->d->store);
+	char id[21];
+	reply(r, XS_TRANSACTION_START, id, xs_utoa(slot->id, id) + 1);
 }
 
 static void tx_end(struct req *r, struct xsd_tx *t)

@@ -311,6 +311,31 @@ static void test_transaction_over_the_wire_and_conflict(void **state)
 	EXPECT(c2, XS_ERROR, "ENOENT");
 }
 
+static uint32_t start_tx(struct xsd_conn *c, bool *ok)
+{
+	struct xsd_sockmsg h;
+	char id[16];
+	send(c, XS_TRANSACTION_START, 0, "", 1);
+	assert_true(next(c, &h, id));
+	*ok = h.type == XS_TRANSACTION_START;
+	return *ok ? (uint32_t)strtoul(id, NULL, 10) : 0;
+}
+
+static void test_guests_cannot_take_every_transaction_slot(void **state)
+{
+	(void)state;
+	bool ok;
+	start_tx(c1, &ok), assert_true(ok);
+	start_tx(c1, &ok), assert_true(ok);
+	start_tx(c1, &ok), assert_false(ok); /* two per connection */
+	start_tx(c2, &ok), assert_true(ok);
+	start_tx(c2, &ok), assert_false(ok); /* the last slot is the privileged's */
+	uint32_t tx = start_tx(c0, &ok);
+	assert_true(ok);
+	send(c0, XS_TRANSACTION_END, tx, "F", 2);
+	EXPECT(c0, XS_TRANSACTION_END, "OK");
+}
+
 static void test_get_perms_in_xen_format(void **state)
 {
 	(void)state;
@@ -362,6 +387,7 @@ int main(void)
 		cmocka_unit_test_setup(test_watch_limits, setup),
 		cmocka_unit_test_setup(test_transaction_over_the_wire_and_conflict, setup),
 		cmocka_unit_test_setup(test_get_perms_in_xen_format, setup),
+		cmocka_unit_test_setup(test_guests_cannot_take_every_transaction_slot, setup),
 		cmocka_unit_test_setup(test_peer_that_never_reads_replies_is_throttled_not_overrun, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
