@@ -45,6 +45,9 @@ static int issue(struct blkfront *f, struct blkfront_shadow *s)
 			f->ops.ungrant(f->ops.ctx, s->req.seg[i].gref);
 	}
 	s->granted = rc == 0;
+	if (!rc && s->sent)
+		f->reissued++;
+	s->sent |= rc == 0;
 	return rc;
 }
 
@@ -140,6 +143,5 @@ int blkfront_connect(struct blkfront *f, domid_t backend)
 		}
 		n++;
 	}
-	f->reissued += (unsigned)n;
 	return n;
 }

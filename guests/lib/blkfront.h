@@ -35,6 +35,7 @@ struct blkfront_ops {
 struct blkfront_shadow {
 	bool busy;
 	bool granted;  /* its pages are granted to the current backend */
+	bool sent;     /* it was queued to a backend at least once */
 	uint16_t gen;  /* bumped on reuse, so a stale id no longer matches */
 	uint64_t seq;  /* submission order, for reissue */
 	struct blkif_request req;
@@ -50,14 +51,15 @@ struct blkfront {
 	uint64_t next_seq;
 	unsigned inflight;
 	struct blkfront_shadow shadow[BLKFRONT_MAX_INFLIGHT];
-	uint64_t bad_responses, reissued;
+	uint64_t bad_responses, reissued; /* responses dropped; requests sent to a second backend */
 };
 
 void blkfront_init(struct blkfront *f, const struct blkfront_ops *ops);
 
 /* The backend @backend's ring is ready: requests go to it from now on. Everything still in flight
- * (issued to a previous backend and never answered) is granted to @backend and queued again, in
- * the order it was first submitted. Returns how many were reissued, or -errno. */
+ * (issued to a previous backend and never answered, or taken while disconnected) is granted to
+ * @backend and queued, in the order it was submitted. Returns how many were queued, or -errno;
+ * those a previous backend had already been sent count in @reissued. */
 int blkfront_connect(struct blkfront *f, domid_t backend);
 
 /* The backend went away: nothing is queued until the next blkfront_connect; the grants of

@@ -2,6 +2,10 @@
 
 #include "guests/lib/sim/runtime.h"
 
+void blkback_main(const void *fdt);
+void blkfront_main(const void *fdt);
+void pvdom0_main(const void *fdt);
+void ticker_main(const void *fdt);
 void consback_main(const void *fdt);
 void consfront_main(const void *fdt);
 void dmatest_main(const void *fdt);
@@ -24,6 +28,10 @@ void xsdom0_main(const void *fdt);
 void xstest_main(const void *fdt);
 void xstest_b_main(const void *fdt);
 
+static void blkback(uint64_t image, uint64_t x0) { gl_sim_start(blkback_main, image, x0); }
+static void blkfront(uint64_t image, uint64_t x0) { gl_sim_start(blkfront_main, image, x0); }
+static void pvdom0(uint64_t image, uint64_t x0) { gl_sim_start(pvdom0_main, image, x0); }
+static void ticker(uint64_t image, uint64_t x0) { gl_sim_start(ticker_main, image, x0); }
 static void consback(uint64_t image, uint64_t x0) { gl_sim_start(consback_main, image, x0); }
 static void consfront(uint64_t image, uint64_t x0) { gl_sim_start(consfront_main, image, x0); }
 static void dmatest(uint64_t image, uint64_t x0) { gl_sim_start(dmatest_main, image, x0); }
@@ -47,6 +55,10 @@ static void xstest(uint64_t image, uint64_t x0) { gl_sim_start(xstest_main, imag
 static void xstest_b(uint64_t image, uint64_t x0) { gl_sim_start(xstest_b_main, image, x0); }
 
 const struct sim_program sim_guest_programs[] = {
+	{ "blkback", blkback },
+	{ "blkfront", blkfront },
+	{ "pvdom0", pvdom0 },
+	{ "ticker", ticker },
 	{ "consback", consback },
 	{ "consfront", consfront },
 	{ "dmatest", dmatest },

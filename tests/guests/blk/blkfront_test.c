@@ -235,7 +235,7 @@ static void test_blkfront_reconnect_reissues_unanswered_requests_oldest_first(vo
 		assert_int_equal(refs[r->seg[0].gref].gfn, 0x40100 + want[i] / 8);
 	}
 	assert_int_equal(live_refs, 5);
-	assert_int_equal(f.reissued, 5);
+	assert_int_equal(f.reissued, 4); /* the fifth was never sent before */
 
 	/* The new backend's answers complete the original requests. */
 	for (unsigned i = 0; i < 5; i++) {
@@ -270,6 +270,20 @@ static void test_blkfront_failed_reissue_ends_every_new_grant(void **state)
 	queue_rc = 0;
 	assert_int_equal(blkfront_connect(&f, 9), 3);
 	assert_int_equal(live_refs, 3);
+	assert_int_equal(f.reissued, 3);
+}
+
+static void test_blkfront_requests_taken_before_the_first_connection_are_not_reissues(void **state)
+{
+	(void)state;
+	blkfront_disconnect(&f);
+	blkfront_init(&f, &ops);
+	for (unsigned i = 0; i < 3; i++)
+		assert_true(write_at(i * 8, 0x40000 + i) >= 0);
+	assert_int_equal(nqueued, 0);
+	assert_int_equal(blkfront_connect(&f, 4), 3);
+	assert_int_equal(nqueued, 3);
+	assert_int_equal(f.reissued, 0);
 }
 
 int main(void)
@@ -286,6 +300,7 @@ int main(void)
 		cmocka_unit_test_setup(test_blkfront_reconnect_reissues_unanswered_requests_oldest_first, setup),
 		cmocka_unit_test_setup(test_blkfront_responses_while_disconnected_are_dropped, setup),
 		cmocka_unit_test_setup(test_blkfront_failed_reissue_ends_every_new_grant, setup),
+		cmocka_unit_test_setup(test_blkfront_requests_taken_before_the_first_connection_are_not_reissues, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

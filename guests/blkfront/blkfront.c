@@ -1,0 +1,331 @@
+/* A PV block frontend DomU: finds its vbd in the xenstore (device/vbd/<dev>, written by the
+ * toolstack), connects to the backend it names as Linux's xen-blkfront does, and drives a workload
+ * of 4 KiB writes (and reads checked against what it wrote), keeping a log of every acknowledged
+ * write. When the backend goes away (its state node vanishes, or the toolstack names a new one) it
+ * disconnects, reconnects to the new backend and reissues what was not acknowledged. At the end it
+ * reads the whole area back: the disk must hold exactly the log's contents.
+ * Bootargs: blkfront.dev=<vbd> (0), blkfront.writes=<n> (256), blkfront.blocks=<4 KiB blocks> (64). */
+#include <string.h>
+
+#include "core/format.h"
+#include "lib/blkfront.h"
+#include "lib/evtchn.h"
+#include "lib/gnttab.h"
+#include "lib/guest.h"
+#include "lib/ring.h"
+#include "lib/xenbus.h"
+#include "lib/xs.h"
+#include "public/errno.h"
+
+#define PAGE        4096u
+#define MAX_BLOCKS  256u
+#define RING_PAGES  8u /* a fresh page per connection: an old one may still be mapped by a dead peer */
+#define REPORT_EVERY 32u
+
+struct op {
+	bool busy, write;
+	unsigned block;
+	uint32_t gen;
+	uint64_t page; /* guest address of its data page */
+};
+
+/* The domain's state: statics cleared at start (the sim links one copy per build). */
+static struct {
+	struct xs_client *xs;
+	const void *fdt;
+	unsigned dev, writes, blocks;
+	char path[XENBUS_PATH], be_path[XENBUS_PATH];
+	domid_t be;
+	/* the connection */
+	uint64_t ring_page[RING_PAGES];
+	unsigned ring_next;
+	grant_ref_t ring_ref;
+	evtchn_port_t port;
+	struct ring_front ring;
+	bool ring_up, connected;
+	unsigned connections, reissued;
+	/* the workload */
+	struct blkfront f;
+	struct op op[BLKFRONT_MAX_INFLIGHT];
+	uint32_t acked_gen[MAX_BLOCKS]; /* the log: each block's last acknowledged write, 0 none */
+	uint32_t next_gen[MAX_BLOCKS];
+	bool in_flight[MAX_BLOCKS];
+	unsigned submitted, writes_submitted, acked, reads_checked, failures;
+} s;
+
+static uint64_t pattern(unsigned block, uint32_t gen, unsigned word)
+{
+	return (uint64_t)gen << 40 | (uint64_t)block << 24 | word;
+}
+
+static void fill(uint64_t page, unsigned block, uint32_t gen)
+{
+	uint64_t buf[64];
+
+	for (unsigned c = 0; c < PAGE / sizeof(buf); c++) {
+		for (unsigned i = 0; i < 64; i++)
+			buf[i] = pattern(block, gen, c * 64 + i);
+		gl_copy_to(page + c * sizeof(buf), buf, sizeof(buf));
+	}
+}
+
+/* True when the page holds @block's contents as of generation @gen (0: never written, zeros). */
+static bool holds(uint64_t page, unsigned block, uint32_t gen)
+{
+	uint64_t buf[64];
+
+	for (unsigned c = 0; c < PAGE / sizeof(buf); c++) {
+		gl_copy_from(page + c * sizeof(buf), buf, sizeof(buf));
+		for (unsigned i = 0; i < 64; i++)
+			if (buf[i] != (gen ? pattern(block, gen, c * 64 + i) : 0))
+				return false;
+	}
+	return true;
+}
+
+static void fail(const char *what, unsigned block, long v)
+{
+	s.failures++;
+	gl_printf("blkfront: FAIL: %s (block %u, %ld)\n", what, block, v);
+}
+
+static void done(void *arg, int16_t status)
+{
+	struct op *o = arg;
+
+	if (status != BLKIF_RSP_OKAY)
+		fail(o->write ? "write not done" : "read not done", o->block, status);
+	else if (o->write) {
+		s.acked_gen[o->block] = o->gen;
+		if (++s.acked % REPORT_EVERY == 0) {
+			gl_printf("blkfront: %u writes acknowledged\n", s.acked);
+			xenbus_write_u64(s.xs, "data", "acked", s.acked);
+		}
+	} else if (!holds(o->page, o->block, s.acked_gen[o->block]))
+		fail("a read differs from the log of acknowledged writes", o->block, s.acked_gen[o->block]);
+	else
+		s.reads_checked++;
+	s.in_flight[o->block] = false;
+	o->busy = false;
+}
+
+static int grant(void *ctx, domid_t be, uint64_t gfn, bool ro) { return (void)ctx, gnttab_grant(be, gfn, ro); }
+static int ungrant(void *ctx, grant_ref_t ref) { return (void)ctx, gnttab_end(ref); }
+static int queue(void *ctx, const struct blkif_request *r) { return (void)ctx, ring_front_put(&s.ring, r, sizeof(*r)); }
+
+static void kick(evtchn_port_t port, void *arg)
+{
+	(void)port;
+	(void)arg;
+}
+
+static void push(void)
+{
+	if (s.connected && ring_front_push(&s.ring))
+		gl_evtchn_notify(s.port);
+}
+
+/* One request of the workload on a free op: a write of the next generation of a block, or (every
+ * fourth) a read of a block with no write in flight, checked against the log when it completes. */
+static bool submit_next(bool read_back, unsigned block)
+{
+	struct op *o = NULL;
+
+	for (unsigned i = 0; i < BLKFRONT_MAX_INFLIGHT && !o; i++)
+		if (!s.op[i].busy)
+			o = &s.op[i];
+	if (!o || s.in_flight[block])
+		return false;
+	o->write = !read_back && s.submitted % 4 != 3;
+	o->block = block;
+	if (o->write) {
+		o->gen = ++s.next_gen[block];
+		fill(o->page, block, o->gen);
+	}
+	struct blkfront_seg seg = { .gfn = o->page >> 12, .first_sect = 0, .last_sect = 7 };
+	int64_t id = blkfront_submit(&s.f, o->write ? BLKIF_OP_WRITE : BLKIF_OP_READ, (uint64_t)block * 8, &seg, 1,
+				     done, o);
+	if (id < 0) {
+		fail("submit", block, (long)id);
+		return false;
+	}
+	o->busy = true;
+	s.in_flight[block] = true;
+	s.writes_submitted += o->write;
+	return true;
+}
+
+/* The backend went away or was replaced: forget the ring (its page too, in case the dead backend's
+ * mapping outlives it), keep every unacknowledged request for the next backend. */
+static void teardown(void)
+{
+	if (!s.ring_up)
+		return;
+	blkfront_disconnect(&s.f);
+	gl_evtchn_close(s.port);
+	int rc = gnttab_end(s.ring_ref);
+	if (rc)
+		gl_printf("blkfront: ring grant %u still in use (%d): left granted\n", s.ring_ref, rc);
+	s.ring_up = s.connected = false;
+	xenbus_write_state(s.xs, s.path, XenbusStateInitialising);
+	gl_printf("blkfront: backend d%u gone, %u requests unacknowledged\n", s.be, s.f.inflight);
+}
+
+/* The backend is in InitWait: a fresh ring page granted to it, a port for it, Initialised. */
+static int setup_ring(void)
+{
+	if (s.ring_next == RING_PAGES)
+		return -XEN_ENOSPC;
+	uint64_t page = s.ring_page[s.ring_next++];
+	ring_shared_init(page, 0);
+	int rc = ring_front_attach(&s.ring, page, PAGE, sizeof(struct blkif_request));
+	rc = rc ?: gnttab_grant(s.be, page >> 12, false);
+	if (rc < 0)
+		return rc;
+	s.ring_ref = (grant_ref_t)rc;
+	rc = gl_evtchn_alloc_unbound(s.be, &s.port);
+	if (rc) {
+		gnttab_end(s.ring_ref);
+		return rc;
+	}
+	gl_evtchn_set_handler(s.port, kick, NULL);
+	xenbus_write_u64(s.xs, s.path, "ring-ref", s.ring_ref);
+	xenbus_write_u64(s.xs, s.path, "event-channel", s.port);
+	s.ring_up = true;
+	return xenbus_write_state(s.xs, s.path, XenbusStateInitialised);
+}
+
+/* Reads device/vbd/<dev>/backend: a different backend than the one we had means the old one is
+ * gone; its state node is watched from now on. */
+static void follow_backend(void)
+{
+	char path[XENBUS_PATH], key[XENBUS_PATH];
+	uint64_t id;
+
+	fmt_snprintf(key, sizeof(key), "%s/backend", s.path);
+	if (xs_read(s.xs, XS_TX_NONE, key, path, sizeof(path)) < 0 || xenbus_read_u64(s.xs, s.path, "backend-id", &id) ||
+	    id >= DOMID_FIRST_RESERVED)
+		return;
+	if (!memcmp(path, s.be_path, strlen(path) + 1) && id == s.be)
+		return;
+	teardown();
+	if (s.be_path[0]) {
+		fmt_snprintf(key, sizeof(key), "%s/state", s.be_path);
+		xs_unwatch(s.xs, key, "bs");
+	}
+	memcpy(s.be_path, path, sizeof(path));
+	s.be = (domid_t)id;
+	fmt_snprintf(key, sizeof(key), "%s/state", s.be_path);
+	xs_watch(s.xs, key, "bs");
+}
+
+static void step(void)
+{
+	follow_backend();
+	enum xenbus_state bs = s.be_path[0] ? xenbus_read_state(s.xs, s.be_path) : XenbusStateUnknown;
+
+	if (s.ring_up && bs != XenbusStateInitWait && bs != XenbusStateConnected)
+		teardown();
+	if (!s.ring_up && bs == XenbusStateInitWait) {
+		int rc = setup_ring();
+		if (rc)
+			fail("cannot set up the ring", 0, rc);
+	}
+	if (s.ring_up && !s.connected && bs == XenbusStateConnected) {
+		int n = blkfront_connect(&s.f, s.be);
+		if (n < 0) {
+			fail("cannot reissue", 0, n);
+			return;
+		}
+		s.connected = true;
+		s.connections++;
+		push();
+		xenbus_write_state(s.xs, s.path, XenbusStateConnected);
+		gl_printf("blkfront: connected to backend d%u (%s), %u requests reissued\n", s.be, s.be_path,
+			  (unsigned)(s.f.reissued - s.reissued));
+		s.reissued = (unsigned)s.f.reissued;
+	}
+}
+
+/* Takes responses and xenstore events; waits for an event only when neither brought anything (a
+ * step's xenstore calls may have taken the ring's event: look again before sleeping). */
+static void turn(void)
+{
+	char path[XENBUS_PATH], token[8];
+	int done_now = 0;
+
+	push();
+	if (s.connected) {
+		done_now = blkfront_poll(&s.f, &s.ring);
+		if (done_now < 0) {
+			fail("the backend broke the ring", 0, -XEN_EIO);
+			teardown();
+		}
+	}
+	bool changed = false;
+	while (xs_next_event(s.xs, path, sizeof(path), token, sizeof(token), false))
+		changed = true;
+	if (changed)
+		step();
+	else if (done_now == 0)
+		gl_evtchn_wait(0);
+}
+
+void guest_main(const void *fdt)
+{
+	uint64_t ram, ram_size;
+
+	memset(&s, 0, sizeof(s));
+	s.fdt = fdt;
+	s.dev = (unsigned)gl_bootarg_u64(fdt, "blkfront.dev=", 0);
+	s.writes = (unsigned)gl_bootarg_u64(fdt, "blkfront.writes=", 256);
+	s.blocks = (unsigned)gl_bootarg_u64(fdt, "blkfront.blocks=", 64);
+	if (s.blocks < BLKFRONT_MAX_INFLIGHT || s.blocks > MAX_BLOCKS || !gl_ram_bank(fdt, &ram, &ram_size) ||
+	    ram_size < (2u << 20)) {
+		gl_printf("blkfront: FAIL: bad arguments or too little RAM\n");
+		gl_shutdown(SHUTDOWN_crash);
+	}
+	for (unsigned i = 0; i < BLKFRONT_MAX_INFLIGHT; i++)
+		s.op[i].page = ram + (1u << 20) + i * PAGE; /* past the program's image */
+	for (unsigned i = 0; i < RING_PAGES; i++)
+		s.ring_page[i] = ram + (1u << 20) + (BLKFRONT_MAX_INFLIGHT + i) * PAGE;
+	const struct blkfront_ops ops = { .grant = grant, .ungrant = ungrant, .queue = queue };
+	blkfront_init(&s.f, &ops);
+	int rc = gl_evtchn_init(fdt);
+	rc = rc ?: gnttab_init(fdt);
+	s.xs = rc ? NULL : xs_open(fdt);
+	if (!s.xs) {
+		gl_printf("blkfront: FAIL: no event channels, grant table or xenstore (%d)\n", rc);
+		gl_shutdown(SHUTDOWN_crash);
+	}
+	fmt_snprintf(s.path, sizeof(s.path), "device/vbd/%u", s.dev);
+	char key[XENBUS_PATH];
+	fmt_snprintf(key, sizeof(key), "%s/backend", s.path);
+	xs_watch(s.xs, key, "be");
+	xenbus_write_state(s.xs, s.path, XenbusStateInitialising);
+
+	/* The workload: writes (and checked reads) cycling over the blocks, up to 32 in flight. */
+	unsigned next = 0;
+	while (s.acked < s.writes && !s.failures) {
+		while (s.writes_submitted < s.writes && submit_next(false, next % s.blocks)) {
+			s.submitted++;
+			next++;
+		}
+		turn();
+	}
+	/* Everything acknowledged: the disk must now hold exactly the log. */
+	for (unsigned b = 0; b < s.blocks && !s.failures;) {
+		if (submit_next(true, b))
+			b++;
+		else
+			turn();
+	}
+	while (s.f.inflight && !s.failures)
+		turn();
+	xenbus_write_state(s.xs, s.path, XenbusStateClosed);
+	if (!s.failures)
+		gl_printf("blkfront: PASS: %u blocks read back equal the log of %u acknowledged writes (%u reads checked "
+			  "on the way, %u connections, %u requests reissued)\n",
+			  s.blocks, s.acked, s.reads_checked - s.blocks, s.connections, s.reissued);
+	gl_shutdown(s.failures ? SHUTDOWN_crash : SHUTDOWN_poweroff);
+}

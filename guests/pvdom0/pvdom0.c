@@ -1,0 +1,187 @@
+/* Dom0 of the PV scenarios: runs the xenstore daemon, lists a vbd for a frontend DomU and its
+ * block driver domain in the xenstore as libxl does, and (with a restart threshold) destroys the
+ * driver domain in the middle of the frontend's I/O and builds a new one with the toolstack
+ * library, the RAM disk handed over through iomem. Shuts down once the domains it looks after are
+ * gone. Bootargs: pvdom0.fe=<domid> pvdom0.be=<domid> [pvdom0.dev=<vbd>]
+ * [pvdom0.restart=<acknowledged writes> pvdom0.disk=<host address> pvdom0.disk_kib=<size>
+ *  pvdom0.disk_gpa=<guest address>] [pvdom0.extra=<domid>: a bystander destroyed at the end]. */
+#include <string.h>
+
+#include "core/format.h"
+#include "lib/evtchn.h"
+#include "lib/guest.h"
+#include "lib/tools.h"
+#include "lib/xenbus.h"
+#include "lib/xs.h"
+#include "lib/xsd.h"
+#include "public/errno.h"
+
+static struct {
+	struct xs_client *xs;
+	domid_t fe, be, extra;
+	unsigned dev;
+	uint64_t restart_at, disk, disk_kib, disk_gpa;
+	bool restarted, fe_gone, be_gone;
+} d;
+
+static void die(const char *what, long rc)
+{
+	gl_printf("pvdom0: FAIL: %s (%ld)\n", what, rc);
+	gl_shutdown(SHUTDOWN_crash);
+}
+
+/* Directory @path (made if missing) owned by @owner, readable by @reader too. */
+static int own_dir(const char *path, domid_t owner, domid_t reader)
+{
+	char perms[16];
+	int a = fmt_snprintf(perms, sizeof(perms), "n%u", owner) + 1;
+	int b = fmt_snprintf(perms + a, sizeof(perms) - (size_t)a, "r%u", reader) + 1;
+	int rc = xs_mkdir(d.xs, XS_TX_NONE, path);
+
+	return rc ?: xs_set_perms(d.xs, XS_TX_NONE, path, perms, (size_t)(a + b));
+}
+
+/* The vbd's two directories as libxl writes them (xenbus_create): the backend's owned by @be and
+ * readable by the frontend, the frontend's the other way round. Their parents first, owned by the
+ * domain whose tree they are in, so that the driver domain can list its backend/vbd. */
+static void list_vbd(domid_t be)
+{
+	char dir[XENBUS_PATH];
+	struct xenbus_dev dev;
+	int rc;
+
+	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/device", d.fe);
+	rc = own_dir(dir, d.fe, d.fe);
+	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/device/vbd", d.fe);
+	rc = rc ?: own_dir(dir, d.fe, d.fe);
+	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/backend", be);
+	rc = rc ?: own_dir(dir, be, be);
+	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/backend/vbd", be);
+	rc = rc ?: own_dir(dir, be, be);
+	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/backend/vbd/%u", be, d.fe);
+	rc = rc ?: own_dir(dir, be, d.fe);
+	if (!rc)
+		rc = xenbus_dev_init(&dev, d.xs, "vbd", d.fe, be, d.dev) ? xenbus_create(&dev) : -XEN_E2BIG;
+
+	if (rc)
+		die("cannot list the vbd", rc);
+	gl_printf("pvdom0: vbd %u of d%u listed with backend d%u\n", d.dev, d.fe, be);
+}
+
+/* The frontend's own corner of the store, where it reports progress; Dom0 watches it. */
+static void give_data_dir(void)
+{
+	char dir[XENBUS_PATH];
+
+	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/data", d.fe);
+	int rc = own_dir(dir, d.fe, d.fe);
+	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/data/acked", d.fe);
+	rc = rc ?: xs_watch(d.xs, dir, "acked");
+	if (rc)
+		die("cannot give the frontend its data directory", rc);
+}
+
+/* Destroys the driver domain and starts a new one with the same disk. */
+static void restart_backend(uint64_t acked)
+{
+	char dir[XENBUS_PATH];
+	domid_t old = d.be, nb;
+	struct gl_dom_pv pv;
+
+	int rc = gl_tools_destroy(old);
+	if (rc)
+		die("destroydomain of the driver domain", rc);
+	gl_printf("pvdom0: destroyed driver domain d%u after %llu acknowledged writes\n", old, (unsigned long long)acked);
+	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u", old);
+	xs_rm(d.xs, XS_TX_NONE, dir);
+	xs_release(d.xs, old);
+
+	const struct gl_dom_cfg cfg = {
+		.name = "blkback",
+		.program = "blkback",
+		.mem_mib = 8,
+		.vcpus = 1,
+		.iomem = { { .base = d.disk, .pages = d.disk_kib / 4, .gfn = d.disk_gpa >> 12, .compatible = "halcyon,ramdisk" } },
+		.nr_iomem = 1,
+		.paused = true,
+	};
+	rc = gl_tools_create(&cfg, &nb);
+	rc = rc ?: gl_tools_pv(nb, &pv);
+	rc = rc ?: xs_introduce(d.xs, nb, pv.store_gfn, pv.store_port);
+	if (rc)
+		die("cannot build the new driver domain", rc);
+	d.be = nb;
+	list_vbd(nb);
+	rc = gl_tools_unpause(nb);
+	if (rc)
+		die("unpause of the new driver domain", rc);
+	gl_printf("pvdom0: new driver domain d%u started\n", nb);
+	d.restarted = true;
+}
+
+/* A domain is gone once it no longer exists; one that shut down is destroyed (reaped) first. */
+static bool gone(domid_t dom)
+{
+	struct gl_dom_state st;
+	int rc = gl_tools_state(dom, &st);
+
+	if (rc == -XEN_ESRCH)
+		return true;
+	if (!rc && st.shutdown && !st.dying) {
+		gl_printf("pvdom0: d%u shut down (reason %u)\n", dom, st.shutdown_reason);
+		gl_tools_destroy(dom);
+	}
+	return false;
+}
+
+void guest_main(const void *fdt)
+{
+	memset(&d, 0, sizeof(d));
+	d.fe = (domid_t)gl_bootarg_u64(fdt, "pvdom0.fe=", 0);
+	d.be = (domid_t)gl_bootarg_u64(fdt, "pvdom0.be=", 0);
+	d.dev = (unsigned)gl_bootarg_u64(fdt, "pvdom0.dev=", 0);
+	d.extra = (domid_t)gl_bootarg_u64(fdt, "pvdom0.extra=", 0);
+	d.restart_at = gl_bootarg_u64(fdt, "pvdom0.restart=", 0);
+	d.disk = gl_bootarg_u64(fdt, "pvdom0.disk=", 0);
+	d.disk_kib = gl_bootarg_u64(fdt, "pvdom0.disk_kib=", 0);
+	d.disk_gpa = gl_bootarg_u64(fdt, "pvdom0.disk_gpa=", 0);
+	if (!d.fe || !d.be || d.fe == d.be || (d.restart_at && (!d.disk || !d.disk_kib || !d.disk_gpa)))
+		die("bad pvdom0.* arguments", 0);
+
+	int rc = xsd_start(fdt);
+	d.xs = rc ? NULL : xs_open(fdt);
+	if (!d.xs)
+		die("no xenstore daemon", rc);
+	rc = gl_tools_init(fdt);
+	if (rc)
+		die("no toolstack", rc);
+	gl_printf("pvdom0: xenstored running\n");
+	xs_watch(d.xs, "@releaseDomain", "rel");
+	give_data_dir();
+	list_vbd(d.be);
+
+	char data[XENBUS_PATH];
+	fmt_snprintf(data, sizeof(data), "/local/domain/%u/data", d.fe);
+	while (!(d.fe_gone && d.be_gone)) {
+		char path[XENBUS_PATH], token[8];
+		xsd_poll();
+		bool any = false;
+		while (xs_next_event(d.xs, path, sizeof(path), token, sizeof(token), false)) {
+			uint64_t acked;
+			any = true;
+			if (d.restart_at && !d.restarted && token[0] == 'a' /* "acked", not "rel" */ &&
+			    !xenbus_read_u64(d.xs, data, "acked", &acked) && acked >= d.restart_at)
+				restart_backend(acked);
+		}
+		d.fe_gone = d.fe_gone || gone(d.fe);
+		d.be_gone = d.be_gone || gone(d.be);
+		if (!any && !xsd_poll())
+			gl_evtchn_wait(0);
+	}
+	if (d.extra) {
+		rc = gl_tools_destroy(d.extra);
+		gl_printf("pvdom0: bystander d%u destroyed (%d)\n", d.extra, rc);
+	}
+	gl_printf("pvdom0: frontend and driver domain gone: done\n");
+	gl_shutdown(SHUTDOWN_poweroff);
+}
