@@ -1,6 +1,6 @@
-/* The smallest domain the toolstack builds: it says what it was given (its RAM and the console and
- * xenstore wiring from HVM params), leaves a mark for its builder, and shuts down, or, with
- * tiny.stay, keeps running until it is destroyed. */
+/* The smallest domain the toolstack builds: it says what it was given (its RAM, the GIC its tree
+ * names, brought up as an OS would, and the console and xenstore wiring from HVM params), leaves a
+ * mark for its builder, and shuts down, or, with tiny.stay, keeps running until it is destroyed. */
 #include "lib/guest.h"
 #include "public/hvm.h"
 
@@ -23,10 +23,11 @@ void guest_main(const void *fdt)
 	struct xen_hvm_param *p = gl_alloc(sizeof(*p), &gva);
 
 	gl_ram_bank(fdt, &base, &size);
+	int gic = gl_gic_init(fdt);
 	uint64_t cons = param(p, gva, HVM_PARAM_CONSOLE_PFN), cport = param(p, gva, HVM_PARAM_CONSOLE_EVTCHN);
 	uint64_t store = param(p, gva, HVM_PARAM_STORE_PFN), sport = param(p, gva, HVM_PARAM_STORE_EVTCHN);
-	gl_printf("tiny %llu: %llu KiB at %#llx, console %#llx port %llu, store %#llx port %llu\n",
-		  (unsigned long long)n, (unsigned long long)(size >> 10), (unsigned long long)base,
+	gl_printf("tiny %llu: %llu KiB at %#llx, GICv%d, console %#llx port %llu, store %#llx port %llu\n",
+		  (unsigned long long)n, (unsigned long long)(size >> 10), (unsigned long long)base, gic,
 		  (unsigned long long)cons, (unsigned long long)cport, (unsigned long long)store,
 		  (unsigned long long)sport);
 	if (mark >= base && mark + 8 <= base + size)
