@@ -3,13 +3,23 @@
 
 #include "public/errno.h"
 
-/* The domain @dom names for @caller (DOMID_SELF allowed), or NULL. A foreign domain's table is
- * used only under the link lock, which its teardown takes before freeing it. */
-static struct domain *lookup(struct domain *caller, domid_t dom)
+/* The domain @dom names for @caller (DOMID_SELF allowed), or NULL; a foreign one referenced
+ * (put_target), taken before the link lock since the last put may tear the domain down, which
+ * takes that lock. Its table is used only under the link lock, which its teardown takes before
+ * freeing it; the reference keeps the struct that says whether the table is still there. */
+static struct domain *get_target(struct domain *caller, domid_t dom)
 {
-	struct domain *d = dom == DOMID_SELF || dom == caller->id ? caller : domain_by_id(dom);
-	return d && __atomic_load_n(&d->evtchn, __ATOMIC_ACQUIRE) ? d : NULL;
+	return dom == DOMID_SELF || dom == caller->id ? caller : domain_get(dom);
 }
+
+static void put_target(struct domain *caller, struct domain *d)
+{
+	if (d && d != caller)
+		domain_put(d);
+}
+
+/* Under the link lock: whether @d (got with get_target) still has a table. */
+static bool has_table(struct domain *d) { return d && __atomic_load_n(&d->evtchn, __ATOMIC_ACQUIRE); }
 
 /* Xen's XSM_TARGET default: a domain acts on itself; the control domain on anyone. */
 static bool may_act_on(struct domain *caller, struct domain *d) { return d == caller || caller->privileged; }
@@ -17,14 +27,16 @@ static bool may_act_on(struct domain *caller, struct domain *d) { return d == ca
 /* Locks a possibly foreign @d for an operation on its table: the link lock too when foreign. */
 static struct domain *lock_target(struct domain *caller, domid_t dom)
 {
-	if (dom == DOMID_SELF || dom == caller->id) {
+	struct domain *d = get_target(caller, dom);
+
+	if (d == caller) {
 		spin_lock(&caller->evtchn->lock);
 		return caller;
 	}
 	spin_lock(&evtchn_link_lock);
-	struct domain *d = lookup(caller, dom);
-	if (!d) {
+	if (!has_table(d)) {
 		spin_unlock(&evtchn_link_lock);
+		put_target(caller, d);
 		return NULL;
 	}
 	spin_lock(&d->evtchn->lock);
@@ -34,8 +46,10 @@ static struct domain *lock_target(struct domain *caller, domid_t dom)
 static void unlock_target(struct domain *caller, struct domain *d)
 {
 	spin_unlock(&d->evtchn->lock);
-	if (d != caller)
+	if (d != caller) {
 		spin_unlock(&evtchn_link_lock);
+		put_target(caller, d);
+	}
 }
 
 long evtchn_alloc_unbound(struct domain *caller, struct evtchn_alloc_unbound *a)
@@ -61,11 +75,12 @@ long evtchn_alloc_unbound(struct domain *caller, struct evtchn_alloc_unbound *a)
 long evtchn_bind_interdomain(struct domain *caller, struct evtchn_bind_interdomain *b)
 {
 	struct domain *ld = caller;
+	struct domain *rd = get_target(caller, b->remote_dom);
 
 	spin_lock(&evtchn_link_lock);
-	struct domain *rd = lookup(caller, b->remote_dom);
-	if (!rd) {
+	if (!has_table(rd)) {
 		spin_unlock(&evtchn_link_lock);
+		put_target(caller, rd);
 		return -XEN_ESRCH;
 	}
 	evtchn_lock_pair(ld, rd);
@@ -85,6 +100,7 @@ long evtchn_bind_interdomain(struct domain *caller, struct evtchn_bind_interdoma
 	}
 	evtchn_unlock_pair(ld, rd);
 	spin_unlock(&evtchn_link_lock);
+	put_target(caller, rd);
 	return lport < 0 ? lport : 0;
 }
 
@@ -268,11 +284,11 @@ long evtchn_unmask(struct domain *caller, evtchn_port_t port)
 
 long evtchn_reset(struct domain *caller, domid_t dom)
 {
-	spin_lock(&evtchn_link_lock);
-	struct domain *d = lookup(caller, dom);
+	struct domain *d = get_target(caller, dom);
 	long rc = 0;
 
-	if (!d)
+	spin_lock(&evtchn_link_lock);
+	if (!has_table(d))
 		rc = -XEN_ESRCH;
 	else if (!may_act_on(caller, d))
 		rc = -XEN_EPERM;
@@ -281,5 +297,6 @@ long evtchn_reset(struct domain *caller, domid_t dom)
 	else
 		evtchn_close_all(d);
 	spin_unlock(&evtchn_link_lock);
+	put_target(caller, d);
 	return rc;
 }

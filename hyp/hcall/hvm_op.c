@@ -24,6 +24,20 @@ static bool self_may_get(uint32_t index)
 	}
 }
 
+/* Reads or writes one parameter of @d, which the caller's reference keeps. */
+static long param_of(struct vcpu *v, struct domain *d, bool set, struct xen_hvm_param *p, uint64_t gva)
+{
+	bool self = d == v->dom;
+	if (self ? !(set ? self_may_set(p->index) : self_may_get(p->index)) : !v->dom->privileged)
+		return -XEN_EPERM;
+	if (set) {
+		__atomic_store_n(&d->hvm_param[p->index], p->value, __ATOMIC_RELEASE);
+		return 0;
+	}
+	p->value = __atomic_load_n(&d->hvm_param[p->index], __ATOMIC_ACQUIRE);
+	return copy_to_guest(&v->ctx, &v->dom->p2m, gva, p, sizeof(*p)) ? -XEN_EFAULT : 0;
+}
+
 static long param(struct vcpu *v, bool set, uint64_t gva)
 {
 	struct xen_hvm_param p;
@@ -32,18 +46,16 @@ static long param(struct vcpu *v, bool set, uint64_t gva)
 		return -XEN_EFAULT;
 	if (p.index >= HVM_NR_PARAMS)
 		return -XEN_EINVAL;
-	struct domain *d = p.domid == DOMID_SELF ? v->dom : domain_by_id(p.domid);
+	if (p.domid == DOMID_SELF || p.domid == v->dom->id)
+		return param_of(v, v->dom, set, &p, gva);
+	/* Another pCPU may be tearing the target down: the reference keeps its struct until we are
+	 * done, and one whose teardown is decided is not found at all. */
+	struct domain *d = domain_get(p.domid);
 	if (!d)
 		return -XEN_ESRCH;
-	bool self = d == v->dom;
-	if (self ? !(set ? self_may_set(p.index) : self_may_get(p.index)) : !v->dom->privileged)
-		return -XEN_EPERM;
-	if (set) {
-		__atomic_store_n(&d->hvm_param[p.index], p.value, __ATOMIC_RELEASE);
-		return 0;
-	}
-	p.value = __atomic_load_n(&d->hvm_param[p.index], __ATOMIC_ACQUIRE);
-	return copy_to_guest(&v->ctx, &v->dom->p2m, gva, &p, sizeof(p)) ? -XEN_EFAULT : 0;
+	long rc = param_of(v, d, set, &p, gva);
+	domain_put(d);
+	return rc;
 }
 
 long hcall_hvm_op(struct vcpu *v, const uint64_t *a, bool *yield)

@@ -40,6 +40,21 @@ struct domain *domain_by_id(domid_t id)
 	return NULL;
 }
 
+/* References the operations take on foreign domains: every one must be put again. */
+unsigned fake_refs;
+struct domain *domain_get(domid_t id)
+{
+	struct domain *d = domain_by_id(id);
+	fake_refs += d != NULL;
+	return d;
+}
+void domain_put(struct domain *d)
+{
+	assert_non_null(d);
+	assert_true(fake_refs > 0);
+	fake_refs--;
+}
+
 unsigned fake_pauses, fake_unpauses, fake_kicks;
 void domain_pause(struct domain *d)
 {
@@ -106,7 +121,7 @@ void fake_world(void)
 	memset(fake_injects, 0, sizeof(fake_injects));
 	memset(fake_guest, 0, sizeof(fake_guest));
 	fake_heap_left = -1;
-	fake_pauses = fake_unpauses = fake_kicks = 0;
+	fake_pauses = fake_unpauses = fake_kicks = fake_refs = 0;
 	evtchn_guest_tries = 16;
 	for (unsigned i = 0; i < FAKE_DOMS; i++) {
 		struct domain *d = &fake_dom[i];
@@ -128,6 +143,7 @@ void fake_world(void)
 
 void fake_world_end(void)
 {
+	assert_int_equal(fake_refs, 0);
 	for (unsigned i = 0; i < FAKE_DOMS; i++) {
 		evtchn_domain_destroy(&fake_dom[i]);
 		free(fake_shared[i]);

@@ -23,6 +23,7 @@ extern struct vcpu_info fake_vinfo[FAKE_DOMS]; /* vCPU 1's registered vcpu_info 
 extern unsigned fake_injects[FAKE_DOMS][FAKE_VCPUS];
 extern long fake_heap_left; /* allocations that succeed; < 0: unlimited */
 extern unsigned fake_pauses, fake_unpauses, fake_kicks;
+extern unsigned fake_refs; /* domain_get references not yet put */
 
 /* Our guest window: VAs [FAKE_GVA, FAKE_GVA + FAKE_GLEN) readable, the first FAKE_GWLEN writable. */
 #define FAKE_GVA   0x10000ull
