@@ -65,10 +65,11 @@ static int16_t host_map(struct domain *ld, uint64_t gfn, paddr_t pa, bool ro)
 {
 	ipa_t ipa = ipa_init(gfn << PAGE_SHIFT);
 
-	if (gfn >> (ld->p2m.geo.ipa_bits - PAGE_SHIFT) || p2m_lookup(&ld->p2m, ipa, NULL, NULL) != P2M_INVALID)
+	if (gfn >> (ld->p2m.geo.ipa_bits - PAGE_SHIFT))
 		return GNTST_general_error;
-	return p2m_map(&ld->p2m, ipa, pa, PAGE_SIZE, ro ? P2M_GRANT_RO : P2M_GRANT_RW) ? GNTST_general_error
-										       : GNTST_okay;
+	/* The check and the map in one step: memory_op maps without this table's lock. */
+	return p2m_map_new(&ld->p2m, ipa, pa, PAGE_SIZE, ro ? P2M_GRANT_RO : P2M_GRANT_RW) ? GNTST_general_error
+											   : GNTST_okay;
 }
 
 int16_t gnttab_map_one(struct domain *ld, struct gnttab_map_grant_ref *op)

@@ -29,20 +29,22 @@ static long take_page(struct domain *od, uint64_t gfn, paddr_t *pa, enum p2m_typ
 	return 0;
 }
 
-/* Into @d's p2m at @gfn, a hole or an earlier foreign page (whose reference goes); the caller holds
- * mem_lock. Anything else there (RAM, a grant, MMIO) is not replaced: -XEN_EBUSY. */
+/* Into @d's p2m at @gfn, a hole or an earlier foreign page (which goes, with its reference); the
+ * caller holds mem_lock. Anything else there (RAM, a grant, MMIO) is not replaced: -XEN_EBUSY, also
+ * when a grant took the hole meanwhile (the grant table maps under its own lock). */
 static long place(struct domain *d, uint64_t gfn, paddr_t pa, enum p2m_type type)
 {
 	ipa_t ipa = ipa_init(gfn << PAGE_SHIFT);
 	paddr_t old;
 	enum p2m_type t = p2m_lookup(&d->p2m, ipa, &old, NULL);
 
-	if (t != P2M_INVALID && t != P2M_FOREIGN_RW && t != P2M_FOREIGN_RO)
-		return -XEN_EBUSY;
-	long rc = p2m_map(&d->p2m, ipa, pa, PAGE_SIZE, type);
-	if (!rc && t != P2M_INVALID)
+	if (t == P2M_FOREIGN_RW || t == P2M_FOREIGN_RO) {
+		long rc = p2m_unmap(&d->p2m, ipa, PAGE_SIZE);
+		if (rc)
+			return rc;
 		frame_put(old);
-	return rc;
+	}
+	return p2m_map_new(&d->p2m, ipa, pa, PAGE_SIZE, type);
 }
 
 long mem_map_foreign(struct vcpu *v, struct domain *d, domid_t foreign, uint64_t idx, uint64_t gfn)

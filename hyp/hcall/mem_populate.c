@@ -17,21 +17,13 @@ static bool range_ok(const struct domain *d, uint64_t gfn, unsigned order)
 	return gfn < limit && (UINT64_C(1) << order) <= limit - gfn;
 }
 
-static bool holes(struct domain *d, uint64_t gfn, unsigned order)
-{
-	for (uint64_t i = 0; i < (UINT64_C(1) << order); i++)
-		if (p2m_lookup(&d->p2m, ipa_init((gfn + i) << PAGE_SHIFT), NULL, NULL) != P2M_INVALID)
-			return false;
-	return true;
-}
-
 /* An extent at @gfn, aligned to its size, where there is nothing yet. */
 static bool populate_one(struct domain *d, uint64_t gfn, unsigned order)
 {
 	uint64_t pages = UINT64_C(1) << order;
 	paddr_t pa = pa_init(gfn << PAGE_SHIFT);
 
-	if ((gfn & (pages - 1)) || !range_ok(d, gfn, order) || !holes(d, gfn, order))
+	if ((gfn & (pages - 1)) || !range_ok(d, gfn, order))
 		return false;
 	if (d->privileged) {
 		/* 1:1: only frames it still holds (decrease_reservation left them its own). */
@@ -41,7 +33,8 @@ static bool populate_one(struct domain *d, uint64_t gfn, unsigned order)
 	} else if (!domain_may_grow(d, pages) || frame_alloc(d->id, order, &pa)) {
 		return false;
 	}
-	if (!p2m_map(&d->p2m, ipa_init(gfn << PAGE_SHIFT), pa, pages << PAGE_SHIFT, P2M_RAM_RW))
+	/* Only into a hole: a grant mapped there meanwhile (the grant table's own lock) is not lost. */
+	if (!p2m_map_new(&d->p2m, ipa_init(gfn << PAGE_SHIFT), pa, pages << PAGE_SHIFT, P2M_RAM_RW))
 		return true;
 	if (!d->privileged)
 		frame_free(d->id, pa, order);

@@ -129,13 +129,18 @@ static int edit(struct p2m *p2m, struct p2m_edit *ed, ipa_t ipa, uint64_t size)
 	return ed->rc;
 }
 
-int p2m_map(struct p2m *p2m, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type type)
+static bool map_ok(const struct p2m *p2m, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type type)
 {
 	uint64_t a = pa_addr(pa), limit = UINT64_C(1) << p2m->geo.pa_bits;
-	struct p2m_edit ed = { .kind = P2M_EDIT_MAP, .type = type, .pa0 = a };
+	return range_ok(p2m, ipa, size) && page_aligned(a) && a < limit && size <= limit - a && type > P2M_INVALID &&
+	       type <= P2M_FOREIGN_RO;
+}
 
-	if (!range_ok(p2m, ipa, size) || !page_aligned(a) || a >= limit || size > limit - a || type <= P2M_INVALID ||
-	    type > P2M_FOREIGN_RO)
+int p2m_map(struct p2m *p2m, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type type)
+{
+	struct p2m_edit ed = { .kind = P2M_EDIT_MAP, .type = type, .pa0 = pa_addr(pa) };
+
+	if (!map_ok(p2m, ipa, pa, size, type))
 		return -XEN_EINVAL;
 	return edit(p2m, &ed, ipa, size);
 }
@@ -159,14 +164,10 @@ int p2m_protect(struct p2m *p2m, ipa_t ipa, uint64_t size, enum p2m_type type)
 	return edit(p2m, &ed, ipa, size);
 }
 
-enum p2m_type p2m_lookup(struct p2m *p2m, ipa_t ipa, paddr_t *pa, uint64_t *span)
+/* Under the lock. */
+static enum p2m_type lookup(struct p2m *p2m, uint64_t a, paddr_t *pa, uint64_t *span)
 {
-	uint64_t a = ipa_addr(ipa);
 	enum p2m_type type = P2M_INVALID;
-
-	if (!pa_addr(p2m->root) || a >> p2m->geo.ipa_bits)
-		return P2M_INVALID;
-	spin_lock(&p2m->lock);
 	unsigned level = p2m->geo.start_level;
 	uint64_t d = p2m_table_va(pa_addr(p2m->root))[p2m_root_index(p2m, a)];
 	while (pte_is_table(d, level)) {
@@ -181,8 +182,38 @@ enum p2m_type p2m_lookup(struct p2m *p2m, ipa_t ipa, paddr_t *pa, uint64_t *span
 		if (span)
 			*span = (UINT64_C(1) << p2m_shift(level)) - off;
 	}
+	return type;
+}
+
+enum p2m_type p2m_lookup(struct p2m *p2m, ipa_t ipa, paddr_t *pa, uint64_t *span)
+{
+	uint64_t a = ipa_addr(ipa);
+
+	if (!pa_addr(p2m->root) || a >> p2m->geo.ipa_bits)
+		return P2M_INVALID;
+	spin_lock(&p2m->lock);
+	enum p2m_type type = lookup(p2m, a, pa, span);
 	spin_unlock(&p2m->lock);
 	return type;
+}
+
+int p2m_map_new(struct p2m *p2m, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type type)
+{
+	struct p2m_edit ed = {
+		.p2m = p2m, .kind = P2M_EDIT_MAP, .type = type, .pa0 = pa_addr(pa), .ipa0 = ipa_addr(ipa)
+	};
+	uint64_t a = ipa_addr(ipa), end = a + size;
+
+	if (!map_ok(p2m, ipa, pa, size, type))
+		return -XEN_EINVAL;
+	spin_lock(&p2m->lock);
+	/* A hole's span is not known: page by page through holes, a mapping ends the search. */
+	while (a < end && lookup(p2m, a, NULL, NULL) == P2M_INVALID)
+		a += PAGE_SIZE;
+	if (a == end)
+		p2m_edit_range(&ed, ipa_addr(ipa), end);
+	spin_unlock(&p2m->lock);
+	return a == end ? ed.rc : -XEN_EBUSY;
 }
 
 uint64_t p2m_vttbr(const struct p2m *p2m) { return (uint64_t)p2m->vmid << 48 | pa_addr(p2m->root); }

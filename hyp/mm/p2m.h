@@ -45,6 +45,10 @@ void p2m_destroy(struct p2m *p2m);
  * -XEN_ENOMEM if tables run out, leaving the range partially mapped but consistent. */
 int p2m_map(struct p2m *p2m, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type type);
 
+/* p2m_map, only where [@ipa, @ipa + @size) is a hole: -XEN_EBUSY, nothing changed, if anything is
+ * mapped there. The check and the map are one step, so two mappers cannot both find it free. */
+int p2m_map_new(struct p2m *p2m, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type type);
+
 /* Holes in the range are fine. -XEN_ENOMEM only when a block must be split and no frame is left
  * for the table, the range then partially unmapped. */
 int p2m_unmap(struct p2m *p2m, ipa_t ipa, uint64_t size);

@@ -383,6 +383,36 @@ static void test_p2m_running_out_of_table_frames_leaves_a_consistent_map(void **
 	assert_int_equal(frame_release_all(9) > 0, 1);
 }
 
+static void test_p2m_map_new_maps_only_into_a_hole(void **state)
+{
+	(void)state;
+	assert_int_equal(p2m_map_new(&p2m, ipa_init(M2), pa_init(0x10000000), 2 * K4, P2M_GRANT_RW), 0);
+	expect_pa(M2 + K4, 0x10001000);
+	assert_int_equal(p2m_map_new(&p2m, ipa_init(M2 + K4), pa_init(0x20000000), K4, P2M_RAM_RW), -XEN_EBUSY);
+	/* Partly mapped: nothing changes, not even the part that was a hole. */
+	assert_int_equal(p2m_map_new(&p2m, ipa_init(M2 - K4), pa_init(0x20000000), 2 * K4, P2M_RAM_RW), -XEN_EBUSY);
+	expect_hole(M2 - K4);
+	expect_pa(M2, 0x10000000);
+	assert_int_equal(p2m_map_new(&p2m, ipa_init(0), pa_init(0x20000000), K4, (enum p2m_type)99), -XEN_EINVAL);
+	census();
+}
+
+/* A foreign page's reference belongs to its mapping: protect leaves it alone, teardown puts it. */
+static void test_p2m_destroy_puts_the_references_foreign_pages_hold(void **state)
+{
+	(void)state;
+	paddr_t f;
+	assert_int_equal(frame_alloc(2, 0, &f), 0);
+	assert_int_equal(frame_get(f), 0);
+	assert_int_equal(map(5 * K4, pa_addr(f), K4, P2M_FOREIGN_RW), 0);
+	assert_int_equal(p2m_protect(&p2m, ipa_init(0), 8 * K4, P2M_RAM_RO), 0);
+	assert_int_equal(p2m_lookup(&p2m, ipa_init(5 * K4), NULL, NULL), P2M_FOREIGN_RW);
+	census();
+	p2m_destroy(&p2m);
+	assert_int_equal(frame_refs(f), 0);
+	assert_int_equal(frame_free(2, f, 0), 0);
+}
+
 static void test_p2m_destroy_frees_all_tables_and_flushes_the_vmid(void **state)
 {
 	(void)state;
@@ -452,6 +482,8 @@ int main(void)
 		T(test_p2m_high_ipas_use_the_second_root_page),
 		T(test_p2m_rejects_bad_arguments),
 		T(test_p2m_running_out_of_table_frames_leaves_a_consistent_map),
+		T(test_p2m_map_new_maps_only_into_a_hole),
+		T(test_p2m_destroy_puts_the_references_foreign_pages_hold),
 		T(test_p2m_destroy_frees_all_tables_and_flushes_the_vmid),
 		T(test_p2m_start_level_0_geometry_puts_blocks_below_the_root),
 	};

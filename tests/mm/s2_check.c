@@ -23,8 +23,10 @@ uint64_t s2_expected_attrs(enum p2m_type type)
 	case P2M_RAM_RW: return wb | r | w | inner;
 	case P2M_RAM_RO: return wb | r | inner;
 	case P2M_MMIO: return dev | r | w | xn;
-	case P2M_GRANT_RW: return wb | r | w | inner | xn;
-	case P2M_GRANT_RO: return wb | r | inner | xn;
+	case P2M_GRANT_RW:
+	case P2M_FOREIGN_RW: return wb | r | w | inner | xn;
+	case P2M_GRANT_RO:
+	case P2M_FOREIGN_RO: return wb | r | inner | xn;
 	default: return ~0ull;
 	}
 }
