@@ -13,7 +13,8 @@
 #define CYCLES_REPORT 100u
 
 struct tally {
-	uint64_t built, marked, ran_out, killed_running, gone, late, leaks;
+	unsigned vcpus;
+	uint64_t built, marked, smp, ran_out, killed_running, gone, late, leaks;
 	domid_t lo, hi;
 };
 
@@ -51,7 +52,7 @@ static int cycle(uint64_t i, uint64_t free0, struct tally *t)
 {
 	bool stay = i & 1;
 	char args[64];
-	struct gl_dom_cfg cfg = { .name = "tiny", .program = "tiny", .mem_mib = TINY_MIB, .vcpus = 1,
+	struct gl_dom_cfg cfg = { .name = "tiny", .program = "tiny", .mem_mib = TINY_MIB, .vcpus = t->vcpus,
 				  .bootargs = args, .paused = true };
 	struct gl_dom_state st;
 	uint64_t va, free, total;
@@ -71,6 +72,11 @@ static int cycle(uint64_t i, uint64_t free0, struct tally *t)
 	t->hi = dom > t->hi ? dom : t->hi;
 	bool ok = wait_for(dom, va, TINY_MARK ^ i, stay, &st);
 	t->marked += ok;
+	/* Its secondary vCPUs (started before the mark) left theirs after it. */
+	unsigned v = 1;
+	while (ok && v < t->vcpus && gl_read64(va + 8 * v) == (TINY_MARK ^ i ^ v))
+		v++;
+	t->smp += ok && v == t->vcpus;
 	t->ran_out += ok && !stay && st.shutdown && st.shutdown_reason == SHUTDOWN_poweroff;
 	t->killed_running += ok && stay && !st.shutdown && !st.dying;
 	/* A running domain goes with our mapping of its page still held (its frame outlives it until
@@ -111,7 +117,7 @@ static void verdict(bool ok, const char *what, uint64_t got)
 void guest_main(const void *fdt)
 {
 	uint64_t n = gl_bootarg_u64(fdt, "cycler.n=", 1000), free0, total, free_end;
-	struct tally t = { 0 };
+	struct tally t = { .vcpus = (unsigned)gl_bootarg_u64(fdt, "cycler.vcpus=", 1) };
 	int rc = gl_tools_init(fdt);
 
 	rc = rc ?: gl_tools_physinfo(&free0, &total);
@@ -131,6 +137,8 @@ void guest_main(const void *fdt)
 	rc = rc ?: gl_tools_physinfo(&free_end, &total);
 	verdict(t.built == n, "every cycle built a domain with the toolstack", t.built);
 	verdict(t.marked == n, "every domain ran and marked its RAM with its number", t.marked);
+	gl_printf("cycler: %u vCPUs a domain\n", t.vcpus);
+	verdict(t.smp == n, "every vCPU of every domain ran", t.smp);
 	verdict(t.ran_out == n - n / 2, "half shut down by themselves (poweroff) before being destroyed", t.ran_out);
 	verdict(t.killed_running == n / 2, "half were destroyed while still running", t.killed_running);
 	verdict(t.gone == n, "every destroyed domain is gone (getdomaininfo ESRCH)", t.gone);
@@ -140,7 +148,7 @@ void guest_main(const void *fdt)
 		  (unsigned long long)t.late);
 	gl_printf("cycler: domids d%u..d%u; %llu ns of virtual time per cycle\n", t.lo, t.hi,
 		  (unsigned long long)(n && hz ? ticks * 1000000000ull / hz / n : 0));
-	bool all = t.built == n && t.marked == n && t.ran_out == n - n / 2 && t.killed_running == n / 2 &&
+	bool all = t.built == n && t.marked == n && t.smp == n && t.ran_out == n - n / 2 && t.killed_running == n / 2 &&
 		   t.gone == n && !t.leaks && !rc && free_end == free0;
 	gl_printf("cycler: %s\n", all ? "all passed" : "FAILED");
 	gl_shutdown(all ? SHUTDOWN_poweroff : SHUTDOWN_crash);
