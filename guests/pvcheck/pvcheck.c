@@ -2,7 +2,10 @@
  * xenstore pages at Xen's magic GFNs and two ports left unbound for Dom0; it leaves a message in its
  * xenstore page and waits for Dom0's reply and binding. In Dom0 ("pvcheck.peers=N", DomUs 1..N): it
  * reads each DomU's params, maps its seeded grants 1 (xenstore) and 0 (console) with an ordinary
- * map_grant_ref, answers the message and binds the store port. No static state (several domains run it). */
+ * map_grant_ref, answers the message and binds the store port; as a toolstack would, it also maps the
+ * DomU's pages by GFN (memory_op gmfn_foreign) and reads the machine's pages (sysctl physinfo), and
+ * gives a page of its own back and takes it again (its 1:1 balloon). No static state (several
+ * domains run it). */
 #include <string.h>
 
 #include "lib/guest.h"
@@ -11,19 +14,27 @@
 #include "public/grant_table.h"
 #include "public/hvm.h"
 #include "public/memory.h"
+#include "public/sysctl.h"
 #include "public/xen.h"
 
-#define CONSOLE_GFN ((GUEST_MAGIC_BASE >> 12) + GUEST_CONSOLE_PFN_OFFSET)
-#define STORE_GFN   ((GUEST_MAGIC_BASE >> 12) + GUEST_XENSTORE_PFN_OFFSET)
-#define MAP_AT      (GUEST_GNTTAB_BASE + 0x100000) /* a hole in both a DomU's and the sim's Dom0 map */
-#define HELLO       0x68656c6c6f000000ull          /* "hello" | the DomU's store port */
-#define REPLY       0x7265706c79000000ull          /* "reply" | the same port */
-#define WAIT_MAX    200000u
+#define CONSOLE_GFN  ((GUEST_MAGIC_BASE >> 12) + GUEST_CONSOLE_PFN_OFFSET)
+#define STORE_GFN    ((GUEST_MAGIC_BASE >> 12) + GUEST_XENSTORE_PFN_OFFSET)
+#define MAP_AT       (GUEST_GNTTAB_BASE + 0x100000) /* a hole in both a DomU's and the sim's Dom0 map */
+#define HELLO        0x68656c6c6f000000ull          /* "hello" | the DomU's store port */
+#define REPLY        0x7265706c79000000ull          /* "reply" | the same port */
+#define WAIT_MAX     200000u
+#define DOMU_RAM_GFN 0x40000u           /* Xen's GUEST_RAM0_BASE */
+#define BATCH        100                /* foreign pages mapped in one call: continued */
+#define FOREIGN_AT   (MAP_AT + 0x10000) /* where they go: holes */
 
 struct t {
 	unsigned failures;
 	void *arg;
 	uint64_t arg_gva;
+	struct xen_add_to_physmap_batch *batch; /* Dom0's: a batch and its three arrays */
+	uint64_t batch_gva, *idxs, idxs_gva, *gfns, gfns_gva;
+	int32_t *errs;
+	uint64_t errs_gva;
 };
 
 static void check(struct t *t, bool ok, const char *what, long got)
@@ -109,6 +120,53 @@ static int16_t unmap(struct t *t, grant_handle_t h)
 	return rc ? (int16_t)rc : ((struct gnttab_unmap_grant_ref *)t->arg)->status;
 }
 
+static long remove_gfn(struct t *t, uint64_t gfn)
+{
+	struct xen_remove_from_physmap r = { .domid = DOMID_SELF, .gpfn = gfn };
+	return hc(t, __HYPERVISOR_memory_op, XENMEM_remove_from_physmap, &r, sizeof(r), 0);
+}
+
+/* @n pages of @dom (@idxs) at FOREIGN_AT on; the call's result, errs[] filled. */
+static long map_foreign(struct t *t, domid_t dom, unsigned n)
+{
+	*t->batch = (struct xen_add_to_physmap_batch){ .domid = DOMID_SELF,
+						       .space = XENMAPSPACE_gmfn_foreign,
+						       .size = (uint16_t)n,
+						       .foreign_domid = dom,
+						       .idxs = t->idxs_gva,
+						       .gpfns = t->gfns_gva,
+						       .errs = t->errs_gva };
+	for (unsigned i = 0; i < n; i++)
+		t->gfns[i] = (FOREIGN_AT >> 12) + i;
+	return gl_hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch, t->batch_gva, 0, 0, 0);
+}
+
+/* The DomU's console page and 99 RAM pages by GFN, the console page seen through its grant too. */
+static void foreign(struct t *t, domid_t dom)
+{
+	t->idxs[0] = CONSOLE_GFN;
+	for (unsigned i = 1; i < BATCH; i++)
+		t->idxs[i] = DOMU_RAM_GFN + i;
+	long rc = map_foreign(t, dom, BATCH);
+	unsigned ok = 0, removed = 0;
+	for (unsigned i = 0; i < BATCH; i++)
+		ok += t->errs[i] == 0;
+	check(t, rc == 0 && ok == BATCH, "mapped 100 of the DomU's pages by GFN in one batch", ok);
+	gl_write64(FOREIGN_AT + 3000, 0xf0e1ull << 16 | dom);
+	struct gnttab_map_grant_ref m = map(t, dom, GNTTAB_RESERVED_CONSOLE);
+	check(t, m.status == GNTST_okay && gl_read64(MAP_AT + 3000) == (0xf0e1ull << 16 | dom),
+	      "the console page by GFN is the one its grant maps", m.status);
+	if (m.status == GNTST_okay)
+		unmap(t, m.handle);
+	for (unsigned i = 0; i < BATCH; i++)
+		removed += remove_gfn(t, (FOREIGN_AT >> 12) + i) == 0;
+	check(t, removed == BATCH && remove_gfn(t, FOREIGN_AT >> 12) == -XEN_ENOENT,
+	      "removed every foreign page (then ENOENT)", removed);
+	t->idxs[0] = CONSOLE_GFN;
+	rc = map_foreign(t, 0x7ff5, 1);
+	check(t, rc == 0 && t->errs[0] == -XEN_ESRCH, "a page of no domain: ESRCH in its errs slot", t->errs[0]);
+}
+
 static void serve(struct t *t, domid_t dom)
 {
 	uint64_t store = param(t, dom, HVM_PARAM_STORE_PFN);
@@ -126,11 +184,38 @@ static void serve(struct t *t, domid_t dom)
 	while (gl_read64(MAP_AT) != (HELLO | port) && ++n < WAIT_MAX)
 		yield();
 	check(t, n < WAIT_MAX, "read the DomU's message in its xenstore page", n);
-	gl_write64(MAP_AT + 8, REPLY | port);
 	check(t, unmap(t, m.handle) == GNTST_okay, "unmapped the xenstore grant", 0);
+	/* While the DomU waits for the reply (it goes once it has it). */
+	foreign(t, dom);
+	m = map(t, dom, GNTTAB_RESERVED_XENSTORE);
+	gl_write64(MAP_AT + 8, REPLY | port);
+	unmap(t, m.handle);
 	struct evtchn_bind_interdomain b = { .remote_dom = dom, .remote_port = port };
 	long rc = hc(t, __HYPERVISOR_event_channel_op, EVTCHNOP_bind_interdomain, &b, sizeof(b), 0);
 	check(t, rc == 0, "bound the DomU's store port", rc);
+}
+
+/* The machine as the toolstack sees it, and a page of Dom0's own given back and taken again: a
+ * 1:1 domain gets the same frame back at the same address. */
+static void machine(struct t *t, const void *fdt)
+{
+	struct xen_sysctl s = { .cmd = XEN_SYSCTL_physinfo, .interface_version = XEN_SYSCTL_INTERFACE_VERSION };
+	uint64_t gva;
+	struct xen_sysctl *p = gl_alloc(sizeof(s), &gva);
+	*p = s;
+	long rc = gl_hypercall(__HYPERVISOR_sysctl, gva, 0, 0, 0, 0);
+	check(t, rc == 0 && p->u.physinfo.nr_cpus == 2 && p->u.physinfo.free_pages < p->u.physinfo.total_pages,
+	      "physinfo: 2 CPUs, free pages below the total", rc);
+	uint64_t base, size;
+	if (!gl_ram_bank(fdt, &base, &size))
+		return;
+	uint64_t *gfn = gl_alloc(8, &gva), last = base + size - 4096;
+	*gfn = last >> 12;
+	struct xen_memory_reservation r = { .extent_start = gva, .nr_extents = 1, .domid = DOMID_SELF };
+	rc = hc(t, __HYPERVISOR_memory_op, XENMEM_decrease_reservation, &r, sizeof(r), 0);
+	long back = hc(t, __HYPERVISOR_memory_op, XENMEM_populate_physmap, &r, sizeof(r), 0);
+	gl_write64(last, 0xba11);
+	check(t, rc == 1 && back == 1 && gl_read64(last) == 0xba11, "gave its last page back and took it again", back);
 }
 
 void guest_main(const void *fdt)
@@ -139,6 +224,13 @@ void guest_main(const void *fdt)
 
 	t.arg = gl_alloc(64, &t.arg_gva);
 	unsigned peers = (unsigned)gl_bootarg_u64(fdt, "pvcheck.peers=", 0);
+	if (peers) {
+		t.batch = gl_alloc(sizeof(*t.batch), &t.batch_gva);
+		t.idxs = gl_alloc(BATCH * 8, &t.idxs_gva);
+		t.gfns = gl_alloc(BATCH * 8, &t.gfns_gva);
+		t.errs = gl_alloc(BATCH * 4, &t.errs_gva);
+		machine(&t, fdt);
+	}
 	if (peers)
 		for (unsigned d = 1; d <= peers; d++)
 			serve(&t, (domid_t)d);
