@@ -11,6 +11,7 @@ struct runq {
 	spinlock_t lock;
 	struct vcpu *head, *tail;
 	unsigned boosted; /* queued vCPUs with boost set: the running one should make way */
+	bool idle;        /* found nothing to run (credit): a vCPU that would wait elsewhere comes here */
 };
 
 static struct runq runqs[PLAT_MAX_CPUS];
@@ -85,19 +86,59 @@ int sched_set_affinity(struct vcpu *v, uint64_t mask)
 	return 0;
 }
 
-void sched_enqueue(struct vcpu *v, unsigned pcpu)
+static bool idle(unsigned pcpu) { return __atomic_load_n(&runqs[pcpu].idle, __ATOMIC_RELAXED); }
+
+unsigned sched_place(const struct vcpu *v, unsigned pref)
+{
+	unsigned cpu = pref;
+
+	/* An idle pCPU first, @pref among them: a vCPU queued behind a busy one while another idles
+	 * waits for a slice, and Linux's stop_machine() pays that at every step (both vCPUs must ack). */
+	if (sched_allowed(v, pref) && idle(pref))
+		return pref;
+	for (unsigned i = 0; i < pcpus; i++)
+		if (sched_allowed(v, i) && idle(i))
+			return i;
+	for (unsigned i = 0; !sched_allowed(v, cpu) && i < pcpus; i++)
+		cpu = i;
+	return cpu;
+}
+
+/* Xen credit's tickle: @v, queued on @pcpu where it @waits, wakes an idle pCPU it may run on, which
+ * takes it over (credit_pick steals). The fence pairs with sched_pick's: either that pCPU's last
+ * look at the queues sees @v, or this sees it idle. */
+static void tickle(const struct vcpu *v, unsigned pcpu, bool waits)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (unsigned i = 0; waits && kind == SCHED_CREDIT && i < pcpus; i++)
+		if (i != pcpu && idle(i) && sched_allowed(v, i)) {
+			hal_cpu_kick(i);
+			return;
+		}
+}
+
+bool sched_enqueue(struct vcpu *v, unsigned pcpu)
 {
 	struct runq *q = &runqs[pcpu];
+	bool behind;
 
 	v->pcpu = pcpu;
 	v->rq_next = NULL;
 	spin_lock(&q->lock);
+	behind = q->tail != NULL;
 	if (q->tail)
 		q->tail->rq_next = v;
 	else
 		q->head = v;
 	q->tail = v;
 	spin_unlock(&q->lock);
+	return behind;
+}
+
+void sched_enqueue_tickle(struct vcpu *v, unsigned pcpu)
+{
+	bool behind = sched_enqueue(v, pcpu);
+	tickle(v, pcpu, behind || !idle(pcpu));
 }
 
 /* Takes the first queued vCPU @want accepts, or retires dead ones it meets; NULL if none. */
@@ -140,9 +181,24 @@ int sched_add(struct vcpu *v, unsigned hint)
 struct vcpu *sched_pick(unsigned pcpu)
 {
 	ASSERT(pcpu < PLAT_MAX_CPUS);
-	struct vcpu *v = kind == SCHED_NULL ? null_pick(pcpu) : credit_pick(pcpu);
-	if (v)
+	if (kind == SCHED_NULL) {
+		struct vcpu *v = null_pick(pcpu);
+		if (v)
+			v->sched.picked_at = sched_now();
+		return v;
+	}
+	struct vcpu *v = credit_pick(pcpu);
+	if (!v) {
+		/* Idle from here, then one more look: a vCPU queued meanwhile is seen now, or its
+		 * queuer sees this pCPU idle and kicks it (tickle's fence). */
+		__atomic_store_n(&runqs[pcpu].idle, true, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		v = credit_pick(pcpu);
+	}
+	if (v) {
+		__atomic_store_n(&runqs[pcpu].idle, false, __ATOMIC_RELAXED);
 		v->sched.picked_at = sched_now();
+	}
 	return v;
 }
 
@@ -170,7 +226,8 @@ void sched_put(struct vcpu *v)
 	if (__atomic_compare_exchange_n(&v->sched.wait, &blocking, SCHED_ASLEEP, false, __ATOMIC_ACQ_REL,
 					__ATOMIC_ACQUIRE))
 		return;
-	sched_enqueue(v, v->pcpu);
+	/* Preempted (or yielding): back on its pCPU; if it must wait there, an idle pCPU takes it. */
+	tickle(v, v->pcpu, sched_enqueue(v, v->pcpu));
 }
 
 void sched_block(struct vcpu *v)
@@ -186,10 +243,9 @@ int sched_wake(struct vcpu *v)
 		return -1;
 	if (__atomic_exchange_n(&v->sched.wait, SCHED_AWAKE, __ATOMIC_ACQ_REL) != SCHED_ASLEEP)
 		return -1;
-	/* Back where it slept (the null policy's own pCPU); affinity may have changed meanwhile. */
-	unsigned cpu = v->pcpu;
-	for (unsigned i = 0; kind == SCHED_CREDIT && !sched_allowed(v, cpu) && i < pcpus; i++)
-		cpu = i;
+	/* The null policy's own pCPU; under credit an idle one, else where it slept (within its
+	 * affinity, which may have changed meanwhile). */
+	unsigned cpu = kind == SCHED_CREDIT ? sched_place(v, v->pcpu) : v->pcpu;
 	if (kind == SCHED_CREDIT && v->sched.credit > 0 && !v->sched.parked) {
 		/* Xen credit's boost: first in the queue, and the running vCPU makes way at its next
 		 * exit (the kick), so an interrupt does not wait a slice. Only with credit left: a
@@ -204,8 +260,9 @@ int sched_wake(struct vcpu *v)
 			q->tail = v;
 		__atomic_store_n(&q->boosted, q->boosted + 1, __ATOMIC_RELAXED);
 		spin_unlock(&q->lock);
+		tickle(v, cpu, !idle(cpu));
 		return (int)cpu;
 	}
-	sched_enqueue(v, cpu);
+	sched_enqueue_tickle(v, cpu);
 	return (int)cpu;
 }

@@ -28,8 +28,9 @@ int sched_set_params(struct vcpu *v, uint32_t weight, uint32_t cap);
  * Takes effect the next time @v is queued. */
 int sched_set_affinity(struct vcpu *v, uint64_t mask);
 
-/* Queues @v, claimed and reset, preferring pCPU @hint. With the null scheduler a vCPU that finds
- * no free pCPU waits until one is. Returns the pCPU it was queued on (to kick), or -1 if waiting. */
+/* Queues @v, claimed and reset, preferring pCPU @hint (credit: an idle pCPU before a busy @hint).
+ * With the null scheduler a vCPU that finds no free pCPU waits until one is. Returns the pCPU it was
+ * queued on (to kick), or -1 if waiting. */
 int sched_add(struct vcpu *v, unsigned hint);
 
 /* The next vCPU for this pCPU, taken off its queue; NULL if none may run now. vCPUs that were
@@ -47,8 +48,9 @@ void sched_put(struct vcpu *v);
  * a sched_wake cancels the sleep, so a wake-up between that look and sched_put is not lost. */
 void sched_block(struct vcpu *v);
 
-/* Ends @v's sleep, from any pCPU: a vCPU already given back is queued again. Returns the pCPU it
- * was queued on (to kick), or -1 if it was not asleep (running, queued, or still on its pCPU). */
+/* Ends @v's sleep, from any pCPU: a vCPU already given back is queued again (credit: where it slept
+ * if that pCPU idles, else on an idle one, else where it slept). Returns the pCPU it was queued on
+ * (to kick), or -1 if it was not asleep (running, queued, or still on its pCPU). */
 int sched_wake(struct vcpu *v);
 
 /* sched_wake's first look, inline for the injection path (the target is usually awake): true if

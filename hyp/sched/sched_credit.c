@@ -53,8 +53,6 @@ static void maybe_refill(void)
 
 int credit_add(struct vcpu *v, unsigned hint)
 {
-	unsigned cpu = hint;
-
 	spin_lock(&lock);
 	if (!v->sched.active && nactive < MAX_ACTIVE) {
 		active[nactive++] = v;
@@ -63,9 +61,8 @@ int credit_add(struct vcpu *v, unsigned hint)
 		v->sched.credit = (int64_t)sched_slice_ns;
 	}
 	spin_unlock(&lock);
-	for (unsigned i = 0; !sched_allowed(v, cpu) && i < sched_pcpus(); i++)
-		cpu = i;
-	sched_enqueue(v, cpu);
+	unsigned cpu = sched_place(v, hint);
+	sched_enqueue_tickle(v, cpu);
 	return (int)cpu;
 }
 

@@ -367,6 +367,55 @@ static void test_sched_woken_vcpu_without_credit_waits_its_turn(void **state)
 	assert_false(sched_should_preempt(r, 0));
 }
 
+static void test_sched_woken_vcpu_goes_to_an_idle_pcpu_not_behind_a_busy_one(void **state)
+{
+	(void)state;
+	setup_vcpus(SCHED_CREDIT, 2);
+	sched_add(&vc[0], 0);
+	sched_add(&vc[1], 0);
+	struct vcpu *v = sched_pick(0);
+	assert_ptr_equal(v, &vc[0]);
+	sched_block(v);
+	sched_put(v); /* vCPU 0 sleeps, last run on pCPU 0 */
+	assert_ptr_equal(sched_pick(0), &vc[1]);
+	assert_null(sched_pick(1)); /* pCPU 1 finds nothing: it idles */
+	/* vCPU 1 sends vCPU 0 an IPI (Linux's stop_machine): queued behind vCPU 1 on pCPU 0 it would
+	 * wait for vCPU 1's next exit, a slice if vCPU 1 spins, while pCPU 1 idles. */
+	assert_int_equal(sched_wake(&vc[0]), 1);
+	assert_false(sched_should_preempt(&vc[1], 0));
+	assert_ptr_equal(sched_pick(1), &vc[0]);
+}
+
+static void test_sched_preempted_vcpu_left_waiting_kicks_an_idle_pcpu(void **state)
+{
+	(void)state;
+	setup_vcpus(SCHED_CREDIT, 2);
+	assert_int_equal(sched_set_affinity(&vc[1], 1u << 0), 0);
+	sched_add(&vc[0], 0);
+	sched_add(&vc[1], 0);
+	assert_ptr_equal(sched_pick(0), &vc[0]);
+	assert_null(sched_pick(1)); /* vCPU 1 may not run there: pCPU 1 idles */
+	clock_ns += sched_slice_ns;
+	assert_true(sched_should_preempt(&vc[0], 0));
+	sched_put(&vc[0]); /* behind vCPU 1 on pCPU 0 */
+	assert_int_equal(kicks, 1);
+	assert_int_equal(last_kick, 1);
+	assert_ptr_equal(sched_pick(0), &vc[1]);
+	assert_ptr_equal(sched_pick(1), &vc[0]);
+}
+
+static void test_sched_vcpu_alone_on_its_pcpu_kicks_no_other(void **state)
+{
+	(void)state;
+	setup_vcpus(SCHED_CREDIT, 2);
+	sched_add(&vc[0], 0);
+	assert_ptr_equal(sched_pick(0), &vc[0]);
+	assert_null(sched_pick(1));
+	sched_put(&vc[0]); /* a WFE yields: nothing waits, no reason to move it */
+	assert_int_equal(kicks, 0);
+	assert_ptr_equal(sched_pick(0), &vc[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -389,6 +438,9 @@ int main(void)
 		cmocka_unit_test(test_sched_null_sleeping_vcpu_keeps_its_pcpu),
 		cmocka_unit_test(test_sched_woken_vcpu_with_credit_preempts_before_the_slice_ends),
 		cmocka_unit_test(test_sched_woken_vcpu_without_credit_waits_its_turn),
+		cmocka_unit_test(test_sched_woken_vcpu_goes_to_an_idle_pcpu_not_behind_a_busy_one),
+		cmocka_unit_test(test_sched_preempted_vcpu_left_waiting_kicks_an_idle_pcpu),
+		cmocka_unit_test(test_sched_vcpu_alone_on_its_pcpu_kicks_no_other),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
