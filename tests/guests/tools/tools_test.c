@@ -167,6 +167,22 @@ static void test_tools_create_loads_the_sim_image_and_tree_then_unpauses(void **
 	assert_false(d->paused);
 }
 
+static void test_tools_create_asks_for_gicv2_and_describes_it(void **state)
+{
+	(void)state;
+	struct gl_dom_cfg cfg = tiny();
+	cfg.gic_version = 2;
+	cfg.vcpus = 3;
+	domid_t dom = create(&cfg);
+	assert_int_equal(fake.dom[dom].cfg.arch.gic_version, XEN_DOMCTL_CONFIG_GIC_V2);
+	assert_int_equal(fake.dom[dom].cfg.max_vcpus, 3);
+	const void *t = tree_of(dom);
+	int gic = fdt_path_offset(t, "/interrupt-controller@3001000");
+	assert_int_equal(fdt_node_check_compatible(t, gic, "arm,cortex-a15-gic"), 0);
+	assert_true(fdt_path_offset(t, "/cpus/cpu@2") >= 0);
+	assert_true(fdt_path_offset(t, "/cpus/cpu@3") < 0);
+}
+
 static void test_tools_create_paused_leaves_the_domain_paused(void **state)
 {
 	(void)state;
@@ -411,6 +427,7 @@ int main(void)
 		T(test_tools_init_balloons_out_the_top_of_its_ram),
 		T(test_tools_create_builds_ram_magic_pages_and_pv_wiring),
 		T(test_tools_create_loads_the_sim_image_and_tree_then_unpauses),
+		T(test_tools_create_asks_for_gicv2_and_describes_it),
 		T(test_tools_create_paused_leaves_the_domain_paused),
 		T(test_tools_create_falls_back_to_pages_after_the_last_superpage),
 		T(test_tools_create_out_of_memory_destroys_the_half_built_domain),
