@@ -15,10 +15,13 @@
 struct tally {
 	unsigned vcpus;
 	uint64_t built, marked, smp, ran_out, killed_running, gone, late, leaks;
+	uint64_t phase[3]; /* counter ticks: building, running, destroying until the frames are back */
 	domid_t lo, hi;
 };
 
 static void yield(void) { gl_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0); }
+
+static uint64_t now(void) { return gl_sysreg_read(GL_CNTVCT_EL0); }
 
 /* Until tiny has left its mark and (unless it stays) shut down. */
 static bool wait_for(domid_t dom, uint64_t va, uint64_t want, bool stay, struct gl_dom_state *st)
@@ -60,6 +63,7 @@ static int cycle(uint64_t i, uint64_t free0, struct tally *t)
 
 	fmt_snprintf(args, sizeof(args), "tiny.n=%llu tiny.mark=%llu%s", (unsigned long long)i,
 		     (unsigned long long)MARK_ADDR, stay ? " tiny.stay" : "");
+	uint64_t t0 = now();
 	int rc = gl_tools_create(&cfg, &dom);
 	rc = rc ?: gl_tools_map_foreign(dom, MARK_ADDR >> 12, &va);
 	rc = rc ?: gl_tools_unpause(dom);
@@ -70,7 +74,9 @@ static int cycle(uint64_t i, uint64_t free0, struct tally *t)
 	t->built++;
 	t->lo = t->built == 1 || dom < t->lo ? dom : t->lo;
 	t->hi = dom > t->hi ? dom : t->hi;
+	uint64_t t1 = now();
 	bool ok = wait_for(dom, va, TINY_MARK ^ i, stay, &st);
+	uint64_t t2 = now();
 	t->marked += ok;
 	/* Its secondary vCPUs (started before the mark) left theirs after it. */
 	unsigned v = 1;
@@ -94,6 +100,9 @@ static int cycle(uint64_t i, uint64_t free0, struct tally *t)
 			rc = gl_tools_physinfo(&free, &total);
 		}
 	}
+	t->phase[0] += t1 - t0;
+	t->phase[1] += t2 - t1;
+	t->phase[2] += now() - t2;
 	if (rc) {
 		gl_printf("cycler: FAIL: cycle %llu (d%u): destroying: %d\n", (unsigned long long)i, dom, rc);
 		return rc;
@@ -107,6 +116,11 @@ static int cycle(uint64_t i, uint64_t free0, struct tally *t)
 			  (unsigned long long)free, (unsigned long long)free0);
 	}
 	return 0;
+}
+
+static unsigned long long ns(uint64_t ticks, uint64_t hz, uint64_t n)
+{
+	return n && hz ? (unsigned long long)(ticks * 1000000000ull / hz / n) : 0;
 }
 
 static void verdict(bool ok, const char *what, uint64_t got)
@@ -146,8 +160,9 @@ void guest_main(const void *fdt)
 	verdict(!rc && free_end == free0, "free pages at the end equal those at the start", free0 - free_end);
 	gl_printf("cycler: %llu cycles saw frames come back only after the domain was gone\n",
 		  (unsigned long long)t.late);
-	gl_printf("cycler: domids d%u..d%u; %llu ns of virtual time per cycle\n", t.lo, t.hi,
-		  (unsigned long long)(n && hz ? ticks * 1000000000ull / hz / n : 0));
+	gl_printf("cycler: domids d%u..d%u; %llu ns of virtual time per cycle\n", t.lo, t.hi, ns(ticks, hz, n));
+	gl_printf("cycler: per cycle: %llu ns building, %llu ns running, %llu ns destroying until the frames are back\n",
+		  ns(t.phase[0], hz, n), ns(t.phase[1], hz, n), ns(t.phase[2], hz, n));
 	bool all = t.built == n && t.marked == n && t.smp == n && t.ran_out == n - n / 2 && t.killed_running == n / 2 &&
 		   t.gone == n && !t.leaks && !rc && free_end == free0;
 	gl_printf("cycler: %s\n", all ? "all passed" : "FAILED");
