@@ -45,7 +45,8 @@ for seed in 1 2; do
 	! grep -E '^d[0-9]+ ' "$out.clean" | grep -vqE ' 0\.0 MiB  ' || fail "seed $seed: a domain holds memory at the end"
 	[ $rc -eq 0 ] || fail "seed $seed: hypsim exit status $rc"
 	echo "seed $seed: $(grep -F 'ns of virtual time per cycle' "$out.clean" | sed 's/^(d0) cycler: //'), $(awk "BEGIN { printf \"%.1f\", $end - $start }") s of host time;" \
-		"$(grep -F 'saw frames come back' "$out.clean" | sed 's/^(d0) cycler: //')"
+		"$(grep -F 'saw frames come back' "$out.clean" | sed 's/^(d0) cycler: //');" \
+		"$(grep -F 'per cycle: ' "$out.clean" | sed 's/^(d0) cycler: //')"
 done
 "$hypsim" "$dts" --seed 2 >"$out.again" 2>"$out.again_err"
 cmp -s "$out.2" "$out.again" || fail "same seed, different console"
