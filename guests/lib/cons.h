@@ -19,6 +19,10 @@ int cons_front_init(const void *fdt);
  * waits for room, so nothing is dropped. 0, or -XEN_EIO when the ring's indices are broken (then
  * nothing more is written), -XEN_EINVAL before init. */
 int cons_front_write(const char *s, size_t len);
+/* The same on any console page's out ring @out, notifying @port; *@waits counts the waits. */
+int cons_ring_write(const struct ring_bytes *out, evtchn_port_t port, const char *s, size_t len, uint64_t *waits);
+/* The out ring of the console page at guest address @page. */
+struct ring_bytes cons_out_ring(uint64_t page);
 /* printf to the PV console (lines up to 255 bytes, as gl_printf). */
 void cons_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Waits until the backend has read everything written (before shutting down, say). 0 or -errno. */
@@ -47,8 +51,12 @@ struct cons_back {
 	void *ctx;
 };
 
-/* Maps ring @dom's grant GNTTAB_RESERVED_CONSOLE (calls gnttab_init/gl_evtchn_init with @fdt) and binds
- * its CONSOLE_EVTCHN, read from its HVM params. 0 or -errno (nothing held then). */
+/* Maps @dom's console page, its grant @ref (calls gnttab_init/gl_evtchn_init with @fdt), and binds
+ * its port @remote_port: a console the DomU set up itself (a xenbus "console" device). 0 or -errno
+ * (nothing held then). */
+int cons_back_connect(struct cons_back *b, const void *fdt, domid_t dom, grant_ref_t ref, evtchn_port_t remote_port);
+/* The boot console the toolstack made: grant GNTTAB_RESERVED_CONSOLE and the CONSOLE_EVTCHN of @dom's
+ * HVM params. */
 int cons_back_attach(struct cons_back *b, const void *fdt, domid_t dom);
 /* Reads what the DomU wrote, prints each complete line as "[dN] line", and notifies it of the room
  * made. The bytes consumed; -XEN_EIO once the ring is broken (detached then); -XEN_EINVAL when

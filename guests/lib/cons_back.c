@@ -9,27 +9,34 @@
 #include "public/hvm.h"
 #include "public/io/console.h"
 
-int cons_back_attach(struct cons_back *b, const void *fdt, domid_t dom)
+int cons_back_connect(struct cons_back *b, const void *fdt, domid_t dom, grant_ref_t ref, evtchn_port_t remote_port)
 {
-	uint64_t port;
 	long rc;
 
 	*b = (struct cons_back){ .dom = dom, .on_line = b->on_line, .ctx = b->ctx };
-	if ((rc = gnttab_init(fdt)) || (rc = gl_evtchn_init(fdt)) || (rc = cons_param(dom, HVM_PARAM_CONSOLE_EVTCHN, &port)))
+	if ((rc = gnttab_init(fdt)) || (rc = gl_evtchn_init(fdt)))
 		return (int)rc;
-	if (!port || port > UINT32_MAX)
-		return -XEN_ENOENT;
-	if ((rc = gnttab_map(dom, GNTTAB_RESERVED_CONSOLE, false, &b->map)))
+	if ((rc = gnttab_map(dom, ref, false, &b->map)))
 		return (int)rc;
-	if ((rc = gl_evtchn_bind_interdomain(dom, (evtchn_port_t)port, &b->port))) {
+	if ((rc = gl_evtchn_bind_interdomain(dom, remote_port, &b->port))) {
 		gnttab_unmap(&b->map);
 		return (int)rc;
 	}
-	uint64_t page = b->map.gva;
-	b->out = (struct ring_bytes){ .buf = page + XENCONS_OFF_OUT, .size = XENCONS_OUT_SIZE,
-				      .cons = page + XENCONS_OFF_OUT_CONS, .prod = page + XENCONS_OFF_OUT_PROD };
+	b->out = cons_out_ring(b->map.gva);
 	b->connected = true;
 	return 0;
+}
+
+int cons_back_attach(struct cons_back *b, const void *fdt, domid_t dom)
+{
+	uint64_t port;
+	int rc = cons_param(dom, HVM_PARAM_CONSOLE_EVTCHN, &port);
+
+	if (rc)
+		return rc;
+	if (!port || port > UINT32_MAX)
+		return -XEN_ENOENT;
+	return cons_back_connect(b, fdt, dom, GNTTAB_RESERVED_CONSOLE, (evtchn_port_t)port);
 }
 
 static void emit(struct cons_back *b)

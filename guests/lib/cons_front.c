@@ -48,9 +48,7 @@ int cons_front_init(const void *fdt)
 	if ((rc = gl_evtchn_init(fdt)))
 		return (int)rc;
 	struct cons_front *f = gl_alloc(sizeof(*f), &gva);
-	uint64_t page = pfn << 12; /* identity-mapped: VA == IPA */
-	f->out = (struct ring_bytes){ .buf = page + XENCONS_OFF_OUT, .size = XENCONS_OUT_SIZE,
-				      .cons = page + XENCONS_OFF_OUT_CONS, .prod = page + XENCONS_OFF_OUT_PROD };
+	f->out = cons_out_ring(pfn << 12); /* identity-mapped: VA == IPA */
 	f->port = (evtchn_port_t)port;
 	*slot = f;
 	return 0;
@@ -58,27 +56,36 @@ int cons_front_init(const void *fdt)
 
 static void yield(void) { gl_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0); }
 
-int cons_front_write(const char *s, size_t len)
+struct ring_bytes cons_out_ring(uint64_t page)
 {
-	struct cons_front *f = front();
+	return (struct ring_bytes){ .buf = page + XENCONS_OFF_OUT, .size = XENCONS_OUT_SIZE,
+				    .cons = page + XENCONS_OFF_OUT_CONS, .prod = page + XENCONS_OFF_OUT_PROD };
+}
 
-	if (!f)
-		return -XEN_EINVAL;
+int cons_ring_write(const struct ring_bytes *out, evtchn_port_t port, const char *s, size_t len, uint64_t *waits)
+{
 	while (len) {
-		int n = ring_bytes_write(&f->out, s, len);
+		int n = ring_bytes_write(out, s, len);
 		if (n < 0)
 			return n;
 		if (n) {
-			gl_evtchn_notify(f->port);
+			gl_evtchn_notify(port);
 			s += n;
 			len -= (size_t)n;
 		} else {
 			/* Full: the backend was told when the bytes went in; it makes room in its own time. */
-			f->waits++;
+			(*waits)++;
 			yield();
 		}
 	}
 	return 0;
+}
+
+int cons_front_write(const char *s, size_t len)
+{
+	struct cons_front *f = front();
+
+	return f ? cons_ring_write(&f->out, f->port, s, len, &f->waits) : -XEN_EINVAL;
 }
 
 void cons_printf(const char *fmt, ...)

@@ -126,6 +126,9 @@ static int dir_write(struct xs_client *xs, xs_tx_t tx, const char *dir, const ch
 	return rc;
 }
 
+/* A directory that was never there (nor its parent) is as removed as one can be. */
+static int gone(int rc) { return rc == -XEN_ENOENT ? 0 : rc; }
+
 static int create(const void *arg, xs_tx_t tx)
 {
 	const struct xenbus_dev *d = arg;
@@ -138,8 +141,8 @@ static int create(const void *arg, xs_tx_t tx)
 	const char *const back[][2] = {
 		{ "frontend", d->front }, { "frontend-id", fe }, { "online", "1" }, { "state", state }
 	};
-	int rc = xs_rm(d->xs, tx, d->front);
-	rc = rc ? rc : xs_rm(d->xs, tx, d->back);
+	int rc = gone(xs_rm(d->xs, tx, d->front));
+	rc = rc ? rc : gone(xs_rm(d->xs, tx, d->back));
 	rc = rc ? rc : dir_write(d->xs, tx, d->front, front, 3, d->fe, d->be);
 	return rc ? rc : dir_write(d->xs, tx, d->back, back, 4, d->be, d->fe);
 }

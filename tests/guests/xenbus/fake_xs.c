@@ -10,7 +10,7 @@
 
 #include "public/errno.h"
 
-#define NODES 64
+#define NODES 96
 
 struct node {
 	bool used;
@@ -85,10 +85,22 @@ int xs_read(struct xs_client *c, xs_tx_t tx, const char *path, char *buf, size_t
 	return (int)l;
 }
 
+/* xenstored makes the missing parents of a node it writes. */
+static void parents(const char *path)
+{
+	char p[128];
+	for (const char *s = strchr(path + 1, '/'); s; s = strchr(s + 1, '/')) {
+		memcpy(p, path, (size_t)(s - path));
+		p[s - path] = 0;
+		make(p);
+	}
+}
+
 int xs_write(struct xs_client *c, xs_tx_t tx, const char *path, const char *val)
 {
 	(void)c;
 	check_tx(tx);
+	parents(path);
 	struct node *n = make(path);
 	assert_true(strlen(val) < sizeof(n->val));
 	strcpy(n->val, val);
@@ -99,6 +111,7 @@ int xs_mkdir(struct xs_client *c, xs_tx_t tx, const char *path)
 {
 	(void)c;
 	check_tx(tx);
+	parents(path);
 	make(path);
 	return 0;
 }
@@ -108,6 +121,13 @@ int xs_rm(struct xs_client *c, xs_tx_t tx, const char *path)
 	(void)c;
 	check_tx(tx);
 	size_t l = strlen(path);
+	const char *slash = strrchr(path, '/');
+	char parent[128];
+	assert_true(slash && (size_t)(slash - path) < sizeof(parent));
+	memcpy(parent, path, (size_t)(slash - path));
+	parent[slash - path] = 0;
+	if (!find(path) && !find(parent))
+		return -XEN_ENOENT; /* as xenstored: only a missing node under an existing parent is fine */
 	for (unsigned i = 0; i < NODES; i++)
 		if (store.n[i].used && !strncmp(store.n[i].path, path, l) &&
 		    (store.n[i].path[l] == 0 || store.n[i].path[l] == '/'))
