@@ -22,15 +22,17 @@ static bool ready[REAL_MAX_CPUS];
 /* Each pCPU's MPIDR by logical index, recorded by the CPU itself (PSCI may skip tree entries). */
 static uint64_t mpidr_of[REAL_MAX_CPUS];
 
-void gic_init(const struct platform *p)
+unsigned gic_init(const struct platform *p)
 {
+	unsigned spis = 0;
+
 	plat = p;
 	if (p->gic.version == 3 && p->gic.dist.size && p->gic.redist_count) {
-		gicv3_init(p);
+		spis = gicv3_init(p);
 		gic_nr_lrs = (gicv3_vtr() & 0x1f) + 1;
 	} else if (p->gic.version == 2 && p->gic.dist.size && p->gic.cpuif.size && p->gic.hyp.size) {
 		gic_v2 = 1;
-		gicv2_init(p);
+		spis = gicv2_init(p);
 		/* Guest exits go through GICH from now on, on this CPU and every one started later. */
 		gic_vbar = (uintptr_t)vec_table_v2;
 		sysreg_write(vbar_el2, gic_vbar);
@@ -41,6 +43,7 @@ void gic_init(const struct platform *p)
 	}
 	if (gic_nr_lrs > HAL_VGIC_MAX_LRS)
 		gic_nr_lrs = HAL_VGIC_MAX_LRS;
+	return spis;
 }
 
 bool gic_cpu_ready(unsigned cpu) { return cpu < REAL_MAX_CPUS && __atomic_load_n(&ready[cpu], __ATOMIC_ACQUIRE); }

@@ -16,8 +16,12 @@ extern uint32_t gic_nr_lrs;
 /* GICv2's GICH base, for entry.S. */
 extern uint64_t gic_gich;
 
-/* Records @plat (which outlives the HAL) and brings the distributor up; before hal_irq_cpu_init. */
-void gic_init(const struct platform *plat);
+/* Records @plat (which outlives the HAL) and brings the distributor up; before hal_irq_cpu_init.
+ * Returns the SPIs it implements (0 without a usable GIC). */
+unsigned gic_init(const struct platform *plat);
+
+/* SPIs of a distributor with @lines interrupt lines (GICD_TYPER): INTIDs 1020-1023 are special. */
+static inline unsigned gic_spis(unsigned lines) { return (lines > 1020 ? 1020 : lines) - 32; }
 
 /* True once hal_irq_cpu_init ran on pCPU @cpu: kicks become SGIs and idling a WFI. */
 bool gic_cpu_ready(unsigned cpu);
@@ -33,7 +37,7 @@ void gicv2_vcpu_load_lazy(const struct hal_vcpu_ctx *ctx);
 void gic_vcpu_off(void);
 
 /* Per-version drivers behind gic.c. */
-void gicv3_init(const struct platform *plat);
+unsigned gicv3_init(const struct platform *plat);
 /* False when the tree has no redistributor for this CPU. */
 bool gicv3_cpu_init(unsigned cpu, const struct platform *plat);
 void gicv3_enable(uint32_t intid, bool on);
@@ -42,7 +46,7 @@ void gicv3_send_sgi(uint64_t mpidr, unsigned sgi);
 uint32_t gicv3_vtr(void);
 void gicv3_vcpu_off(void);
 
-void gicv2_init(const struct platform *plat);
+unsigned gicv2_init(const struct platform *plat);
 void gicv2_cpu_init(unsigned cpu);
 uint32_t gicv2_ack(void);
 void gicv2_eoi(uint32_t intid);

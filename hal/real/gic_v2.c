@@ -44,7 +44,7 @@ static uint8_t cpu_mask[REAL_MAX_CPUS];
 /* The source CPU of the SGI each pCPU last acknowledged, per SGI: its EOI must name it again. */
 static uint8_t sgi_src[REAL_MAX_CPUS][HAL_IRQ_NR_SGI];
 
-void gicv2_init(const struct platform *plat)
+unsigned gicv2_init(const struct platform *plat)
 {
 	dist = pa_addr(plat->gic.dist.base);
 	cpuif = pa_addr(plat->gic.cpuif.base);
@@ -61,6 +61,7 @@ void gicv2_init(const struct platform *plat)
 	for (unsigned i = 32; i < lines && i < 1020; i += 4)
 		mmio_write32(dist + GICD_IPRIORITYR + i, IRQ_PRIO_DEFAULT * 0x01010101u);
 	mmio_write32(dist + GICD_CTLR, 3);
+	return gic_spis(lines);
 }
 
 void gicv2_cpu_init(unsigned cpu)

@@ -44,7 +44,7 @@ static void wait_clear(uint64_t reg, uint32_t bit)
 		hal_cpu_relax();
 }
 
-void gicv3_init(const struct platform *plat)
+unsigned gicv3_init(const struct platform *plat)
 {
 	dist = pa_addr(plat->gic.dist.base);
 	unsigned lines = ((mmio_read32(dist + GICD_TYPER) & 0x1f) + 1) * 32;
@@ -66,6 +66,7 @@ void gicv3_init(const struct platform *plat)
 		mmio_write64(dist + GICD_IROUTER + i * 8, hal_cpu_mpidr());
 	wait_clear(dist + GICD_CTLR, GICD_CTLR_RWP);
 	mmio_write32(dist + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1);
+	return gic_spis(lines);
 }
 
 static uint64_t rd_typer(uint64_t rd) { return mmio_read64(rd + GICR_TYPER); }

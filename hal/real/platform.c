@@ -7,7 +7,7 @@
 #include "mmu.h"
 #include "uart.h"
 
-int hal_platform_init(const struct platform *plat)
+int hal_platform_init(struct platform *plat)
 {
 	/* On failure the early map stays, which still maps the low 512 GiB of devices: bring the
 	 * console up anyway so the core can report what went wrong. */
@@ -19,6 +19,6 @@ int hal_platform_init(const struct platform *plat)
 	firmware_init(plat->psci, plat->semihosting);
 	/* Only over the final map: the early one has no GIC frames above its Device window's end. */
 	if (!rc)
-		gic_init(plat);
+		plat->gic.nr_spis = gic_init(plat);
 	return rc;
 }

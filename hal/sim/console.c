@@ -4,6 +4,7 @@
 #include "hal/console.h"
 #include "hal/cpu.h"
 #include "hal/mmu.h"
+#include "irq.h"
 #include "machine.h"
 #include "models/uart/pl011.h"
 #include "public/errno.h"
@@ -79,7 +80,7 @@ static bool ram_backed(const struct plat_region *r)
 	return r->size && hal_pa_to_va(r->base) && hal_pa_to_va(pa_add(r->base, r->size - 1));
 }
 
-int hal_platform_init(const struct platform *plat)
+int hal_platform_init(struct platform *plat)
 {
 	int rc = 0;
 
@@ -88,6 +89,7 @@ int hal_platform_init(const struct platform *plat)
 		if (!ram_backed(&plat->mem[i]))
 			rc = -XEN_EINVAL;
 	driver_up = false;
+	plat->gic.nr_spis = sim_gic_spis();
 	if (!plat->uart.regs.size)
 		return rc;
 	const struct sim_device *d = sim_bus_find(plat->uart.regs.base);

@@ -8,6 +8,7 @@
 
 /* Distributor and redistributor registers (IHI 0069 12.9, 12.11; IHI 0048 4.3). */
 #define GICD_CTLR        0x0000u
+#define GICD_TYPER       0x0004u
 #define GICD_IGROUPR     0x0080u
 #define GICD_ISENABLER   0x0100u
 #define GICD_ICENABLER   0x0180u
@@ -90,6 +91,14 @@ static void sys_wr(unsigned cpu, enum gic_sysreg r, uint64_t val)
 
 	if (s != GIC_OK)
 		sim_stop(SIM_STOP_ERROR, 1, "MSR of GIC register %d at EL2 refused (%d)", (int)r, (int)s);
+}
+
+unsigned sim_gic_spis(void)
+{
+	if (!sim_gic())
+		return 0;
+	unsigned lines = ((unsigned)mmio_rd(GIC_FRAME_GICD, 0, GICD_TYPER) & 0x1fu) * 32 + 32;
+	return (lines > 1020 ? 1020 : lines) - HAL_IRQ_NR_PRIV;
 }
 
 unsigned hal_vgic_lrs(void)

@@ -23,6 +23,9 @@ int sim_irq_create(const struct platform *plat, char *err, size_t errlen);
 void sim_irq_destroy(void);
 
 struct gic *sim_gic(void);
+/* The SPIs the GIC model's GICD_TYPER.ITLinesNumber gives (0 before there is one), as
+ * hal_platform_init reports them in struct platform. */
+unsigned sim_gic_spis(void);
 struct timer *sim_timer(void);
 
 /* The counter reaches @now: timer outputs follow, and CPUs they interrupt wake. */

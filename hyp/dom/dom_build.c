@@ -301,13 +301,20 @@ static struct dt_guest_bank dom0_gnttab(void)
 	return (struct dt_guest_bank){ ipa_init(0), 0 };
 }
 
+/* As many SPIs as the host's GIC has (Linux sizes its tables by GICD_TYPER), in whole 32s. */
+static unsigned dom0_spis(const struct platform *plat)
+{
+	unsigned n = plat->gic.nr_spis < VGIC_MAX_SPIS ? plat->gic.nr_spis : VGIC_MAX_SPIS;
+	return n >= 32 ? n / 32 * 32 : DOM0_NR_SPIS;
+}
+
 int dom_build(const struct boot_domain *bd, domid_t id, const struct dom_host *host, struct domain **out)
 {
 	const struct platform *plat = host->plat;
 	uint64_t ram = align_up(bd->mem_kib << 10, PAGE_SIZE), entry = 0, dtb = 0;
 	/* A DomU with passthrough devices sees their SPIs at the host's INTIDs, as Dom0 does. */
 	bool pt = !bd->dom0 && host->pt && host->pt->fdt;
-	unsigned nr_spis = bd->dom0 || pt ? DOM0_NR_SPIS : GUEST_NR_SPIS;
+	unsigned nr_spis = bd->dom0 || pt ? dom0_spis(plat) : GUEST_NR_SPIS;
 	struct dt_guest g = { .vcpus = bd->vcpus, .bootargs = bd->bootargs, .pt = pt ? host->pt : NULL };
 	struct domain *d;
 	int rc;

@@ -37,6 +37,7 @@ struct platform {
 		struct plat_region redist[PLAT_MAX_GICR_REGIONS]; /* v3 */
 		unsigned redist_count;
 		unsigned maint_intid;
+		unsigned nr_spis; /* GICD_TYPER.ITLinesNumber's SPIs, from hal_platform_init; 0: unknown */
 	} gic;
 
 	/* INTIDs of the generic timer PPIs, in the binding's order. */
@@ -59,6 +60,7 @@ struct platform {
 	bool semihosting;
 };
 
-/* Bring up the console UART and the hypervisor's final memory map for @plat.
- * Returns 0 or a negative errno; the console works from here on if it returns 0. */
-int hal_platform_init(const struct platform *plat);
+/* Bring up the console UART and the hypervisor's final memory map for @plat, and fill in what only
+ * the hardware tells (gic.nr_spis). Returns 0 or a negative errno; the console works from here on
+ * if it returns 0. */
+int hal_platform_init(struct platform *plat);

@@ -150,6 +150,35 @@ static void test_dom_build_pv_channel_failure_destroys_the_domain(void **state)
 	assert_null(d);
 }
 
+/* QEMU virt's GICv3 has 224 SPIs (ITLinesNumber 7), its GICv2 256: Dom0 sees the host's count. */
+static void test_dom_build_dom0_gets_as_many_spis_as_the_hosts_gic(void **state)
+{
+	(void)state;
+	static const unsigned host[][2] = { { 224, 224 }, { 256, 256 }, { 988, 960 }, { 100, 96 }, { 0, DOM0_NR_SPIS } };
+	for (unsigned i = 0; i < sizeof(host) / sizeof(host[0]); i++) {
+		struct platform p = fake_host(3);
+		p.gic.nr_spis = host[i][0];
+		struct dom_host h = { .plat = &p };
+		struct boot_domain bd = boot_dom(true, 2);
+		struct domain *d;
+		setup(NULL);
+		assert_int_equal(dom_build(&bd, 0, &h, &d), 0);
+		assert_int_equal(seen.nr_spis, host[i][1]);
+	}
+}
+
+static void test_dom_build_domu_keeps_32_spis_whatever_the_host_has(void **state)
+{
+	(void)state;
+	struct platform p = fake_host(3);
+	p.gic.nr_spis = 224;
+	struct dom_host h = { .plat = &p };
+	struct boot_domain bd = boot_dom(false, 1);
+	struct domain *d;
+	assert_int_equal(dom_build(&bd, 1, &h, &d), 0);
+	assert_int_equal(seen.nr_spis, 32);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,6 +190,8 @@ int main(void)
 		cmocka_unit_test_setup(test_dom_build_vgic_failure_destroys_the_domain, setup),
 		cmocka_unit_test_setup(test_dom_build_domu_gets_pv_channels_for_dom0_and_dom0_none, setup),
 		cmocka_unit_test_setup(test_dom_build_pv_channel_failure_destroys_the_domain, setup),
+		cmocka_unit_test_setup(test_dom_build_dom0_gets_as_many_spis_as_the_hosts_gic, setup),
+		cmocka_unit_test_setup(test_dom_build_domu_keeps_32_spis_whatever_the_host_has, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,7 +50,7 @@ HAL_NORETURN void hal_exit(int status)
 	fail_msg("hal_exit(%d)", status);
 	abort();
 }
-int hal_platform_init(const struct platform *p)
+int hal_platform_init(struct platform *p)
 {
 	(void)p;
 	return 0;

@@ -241,7 +241,9 @@ static void test_va_to_pa_of_host_memory_stops_the_run(void **state)
 static void console(void)
 {
 	hal_console_write("lost\n", 5); /* before hal_platform_init: dropped */
+	harness_plat.gic.nr_spis = 0;
 	val[0] = hal_platform_init(&harness_plat);
+	val[1] = harness_plat.gic.nr_spis;
 	hal_console_write("hello\nworld, this line is longer than the 32-byte FIFO\n", 56);
 	hal_exit(0);
 }
@@ -251,6 +253,7 @@ static void test_console_output_reaches_the_sink_through_the_pl011(void **state)
 	(void)state;
 	assert_int_equal(harness_run(console, NULL, 1, 0, &(struct sim_result){ 0 }), 0);
 	assert_int_equal(val[0], 0);
+	assert_int_equal(val[1], 256); /* SIM_GIC_SPIS: the model's GICD_TYPER, which Dom0's vGIC follows */
 	assert_string_equal(harness_console, "hello\r\nworld, this line is longer than the 32-byte FIFO\r\n");
 }
 
