@@ -3,9 +3,9 @@
  * xenstore page and waits for Dom0's reply and binding. In Dom0 ("pvcheck.peers=N", DomUs 1..N): it
  * reads each DomU's params, maps its seeded grants 1 (xenstore) and 0 (console) with an ordinary
  * map_grant_ref, answers the message and binds the store port; as a toolstack would, it also maps the
- * DomU's pages by GFN (memory_op gmfn_foreign) and reads the machine's pages (sysctl physinfo), and
- * gives a page of its own back and takes it again (its 1:1 balloon). No static state (several
- * domains run it). */
+ * DomU's pages by GFN (memory_op gmfn_foreign) and reads the machine's pages (sysctl physinfo); it
+ * maps all that into pages of its own RAM it gave back (its 1:1 balloon), as Linux does, and takes
+ * them again at the end. No static state (several domains run it). */
 #include <string.h>
 
 #include "lib/guest.h"
@@ -19,13 +19,12 @@
 
 #define CONSOLE_GFN  ((GUEST_MAGIC_BASE >> 12) + GUEST_CONSOLE_PFN_OFFSET)
 #define STORE_GFN    ((GUEST_MAGIC_BASE >> 12) + GUEST_XENSTORE_PFN_OFFSET)
-#define MAP_AT       (GUEST_GNTTAB_BASE + 0x100000) /* a hole in both a DomU's and the sim's Dom0 map */
-#define HELLO        0x68656c6c6f000000ull          /* "hello" | the DomU's store port */
-#define REPLY        0x7265706c79000000ull          /* "reply" | the same port */
+#define HELLO        0x68656c6c6f000000ull /* "hello" | the DomU's store port */
+#define REPLY        0x7265706c79000000ull /* "reply" | the same port */
 #define WAIT_MAX     200000u
-#define DOMU_RAM_GFN 0x40000u           /* Xen's GUEST_RAM0_BASE */
-#define BATCH        100                /* foreign pages mapped in one call: continued */
-#define FOREIGN_AT   (MAP_AT + 0x10000) /* where they go: holes */
+#define DOMU_RAM_GFN 0x40000u    /* Xen's GUEST_RAM0_BASE */
+#define BATCH        100         /* foreign pages mapped in one call: continued */
+#define HOLES        (BATCH + 2) /* Dom0's pages ballooned out: grant slot, foreign pages, and one more */
 
 struct t {
 	unsigned failures;
@@ -35,6 +34,9 @@ struct t {
 	uint64_t batch_gva, *idxs, idxs_gva, *gfns, gfns_gva;
 	int32_t *errs;
 	uint64_t errs_gva;
+	/* Dom0 maps into pages of its RAM it gave back (holes, as Linux maps grants and foreign
+	 * pages): the first takes grants, the next BATCH foreign pages. */
+	uint64_t *holes, holes_gva, map_at, foreign_at;
 };
 
 static void check(struct t *t, bool ok, const char *what, long got)
@@ -98,6 +100,7 @@ static void domu(struct t *t)
 	while (gl_read64((STORE_GFN << 12) + 8) != (REPLY | store_port) && ++n < WAIT_MAX)
 		yield();
 	check(t, n < WAIT_MAX, "Dom0 answered in the xenstore page through its grant mapping", n);
+	n = 0;
 	while ((s = status(t, store_port)).status != EVTCHNSTAT_interdomain && ++n < WAIT_MAX)
 		yield();
 	check(t, s.status == EVTCHNSTAT_interdomain && s.u.interdomain.dom == 0, "Dom0 bound the store port", s.status);
@@ -105,7 +108,7 @@ static void domu(struct t *t)
 
 static struct gnttab_map_grant_ref map(struct t *t, domid_t dom, grant_ref_t ref)
 {
-	struct gnttab_map_grant_ref m = { .host_addr = MAP_AT, .flags = GNTMAP_host_map, .ref = ref, .dom = dom };
+	struct gnttab_map_grant_ref m = { .host_addr = t->map_at, .flags = GNTMAP_host_map, .ref = ref, .dom = dom };
 	long rc = hc(t, __HYPERVISOR_grant_table_op, GNTTABOP_map_grant_ref, &m, sizeof(m), 1);
 	memcpy(&m, t->arg, sizeof(m));
 	if (rc)
@@ -115,7 +118,7 @@ static struct gnttab_map_grant_ref map(struct t *t, domid_t dom, grant_ref_t ref
 
 static int16_t unmap(struct t *t, grant_handle_t h)
 {
-	struct gnttab_unmap_grant_ref u = { .host_addr = MAP_AT, .handle = h };
+	struct gnttab_unmap_grant_ref u = { .host_addr = t->map_at, .handle = h };
 	long rc = hc(t, __HYPERVISOR_grant_table_op, GNTTABOP_unmap_grant_ref, &u, sizeof(u), 1);
 	return rc ? (int16_t)rc : ((struct gnttab_unmap_grant_ref *)t->arg)->status;
 }
@@ -126,7 +129,7 @@ static long remove_gfn(struct t *t, uint64_t gfn)
 	return hc(t, __HYPERVISOR_memory_op, XENMEM_remove_from_physmap, &r, sizeof(r), 0);
 }
 
-/* @n pages of @dom (@idxs) at FOREIGN_AT on; the call's result, errs[] filled. */
+/* @n pages of @dom (@idxs) at t->foreign_at on; the call's result, errs[] filled. */
 static long map_foreign(struct t *t, domid_t dom, unsigned n)
 {
 	*t->batch = (struct xen_add_to_physmap_batch){ .domid = DOMID_SELF,
@@ -137,7 +140,7 @@ static long map_foreign(struct t *t, domid_t dom, unsigned n)
 						       .gpfns = t->gfns_gva,
 						       .errs = t->errs_gva };
 	for (unsigned i = 0; i < n; i++)
-		t->gfns[i] = (FOREIGN_AT >> 12) + i;
+		t->gfns[i] = (t->foreign_at >> 12) + i;
 	return gl_hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch, t->batch_gva, 0, 0, 0);
 }
 
@@ -152,15 +155,15 @@ static void foreign(struct t *t, domid_t dom)
 	for (unsigned i = 0; i < BATCH; i++)
 		ok += t->errs[i] == 0;
 	check(t, rc == 0 && ok == BATCH, "mapped 100 of the DomU's pages by GFN in one batch", ok);
-	gl_write64(FOREIGN_AT + 3000, 0xf0e1ull << 16 | dom);
+	gl_write64(t->foreign_at + 3000, 0xf0e1ull << 16 | dom);
 	struct gnttab_map_grant_ref m = map(t, dom, GNTTAB_RESERVED_CONSOLE);
-	check(t, m.status == GNTST_okay && gl_read64(MAP_AT + 3000) == (0xf0e1ull << 16 | dom),
+	check(t, m.status == GNTST_okay && gl_read64(t->map_at + 3000) == (0xf0e1ull << 16 | dom),
 	      "the console page by GFN is the one its grant maps", m.status);
 	if (m.status == GNTST_okay)
 		unmap(t, m.handle);
 	for (unsigned i = 0; i < BATCH; i++)
-		removed += remove_gfn(t, (FOREIGN_AT >> 12) + i) == 0;
-	check(t, removed == BATCH && remove_gfn(t, FOREIGN_AT >> 12) == -XEN_ENOENT,
+		removed += remove_gfn(t, (t->foreign_at >> 12) + i) == 0;
+	check(t, removed == BATCH && remove_gfn(t, t->foreign_at >> 12) == -XEN_ENOENT,
 	      "removed every foreign page (then ENOENT)", removed);
 	t->idxs[0] = CONSOLE_GFN;
 	rc = map_foreign(t, 0x7ff5, 1);
@@ -181,23 +184,22 @@ static void serve(struct t *t, domid_t dom)
 	if (m.status != GNTST_okay)
 		return;
 	unsigned n = 0;
-	while (gl_read64(MAP_AT) != (HELLO | port) && ++n < WAIT_MAX)
+	while (gl_read64(t->map_at) != (HELLO | port) && ++n < WAIT_MAX)
 		yield();
 	check(t, n < WAIT_MAX, "read the DomU's message in its xenstore page", n);
 	check(t, unmap(t, m.handle) == GNTST_okay, "unmapped the xenstore grant", 0);
 	/* While the DomU waits for the reply (it goes once it has it). */
 	foreign(t, dom);
 	m = map(t, dom, GNTTAB_RESERVED_XENSTORE);
-	gl_write64(MAP_AT + 8, REPLY | port);
+	gl_write64(t->map_at + 8, REPLY | port);
 	unmap(t, m.handle);
 	struct evtchn_bind_interdomain b = { .remote_dom = dom, .remote_port = port };
 	long rc = hc(t, __HYPERVISOR_event_channel_op, EVTCHNOP_bind_interdomain, &b, sizeof(b), 0);
 	check(t, rc == 0, "bound the DomU's store port", rc);
 }
 
-/* The machine as the toolstack sees it, and a page of Dom0's own given back and taken again: a
- * 1:1 domain gets the same frame back at the same address. */
-static void machine(struct t *t, const void *fdt)
+/* The machine as the toolstack sees it. */
+static void physinfo(struct t *t)
 {
 	struct xen_sysctl s = { .cmd = XEN_SYSCTL_physinfo, .interface_version = XEN_SYSCTL_INTERFACE_VERSION };
 	uint64_t gva;
@@ -206,16 +208,50 @@ static void machine(struct t *t, const void *fdt)
 	long rc = gl_hypercall(__HYPERVISOR_sysctl, gva, 0, 0, 0, 0);
 	check(t, rc == 0 && p->u.physinfo.nr_cpus == 2 && p->u.physinfo.free_pages < p->u.physinfo.total_pages,
 	      "physinfo: 2 CPUs, free pages below the total", rc);
+}
+
+/* Dom0's balloon: the HOLES pages at the top of its RAM given back (one call, continued), or taken
+ * again, where they were (it is 1:1). The extents done. */
+static long balloon(struct t *t, bool out)
+{
+	struct xen_memory_reservation r = { .extent_start = t->holes_gva, .nr_extents = HOLES, .domid = DOMID_SELF };
+	return hc(t, __HYPERVISOR_memory_op, out ? XENMEM_decrease_reservation : XENMEM_populate_physmap, &r, sizeof(r),
+		  0);
+}
+
+static bool dom0_setup(struct t *t, const void *fdt)
+{
 	uint64_t base, size;
+
+	t->batch = gl_alloc(sizeof(*t->batch), &t->batch_gva);
+	t->idxs = gl_alloc(BATCH * 8, &t->idxs_gva);
+	t->gfns = gl_alloc(BATCH * 8, &t->gfns_gva);
+	t->errs = gl_alloc(BATCH * 4, &t->errs_gva);
+	t->holes = gl_alloc(HOLES * 8, &t->holes_gva);
+	physinfo(t);
 	if (!gl_ram_bank(fdt, &base, &size))
-		return;
-	uint64_t *gfn = gl_alloc(8, &gva), last = base + size - 4096;
-	*gfn = last >> 12;
-	struct xen_memory_reservation r = { .extent_start = gva, .nr_extents = 1, .domid = DOMID_SELF };
-	rc = hc(t, __HYPERVISOR_memory_op, XENMEM_decrease_reservation, &r, sizeof(r), 0);
-	long back = hc(t, __HYPERVISOR_memory_op, XENMEM_populate_physmap, &r, sizeof(r), 0);
+		return false;
+	t->map_at = base + size - HOLES * 4096;
+	t->foreign_at = t->map_at + 4096;
+	for (unsigned i = 0; i < HOLES; i++)
+		t->holes[i] = (t->map_at >> 12) + i;
+	long rc = balloon(t, true);
+	check(t, rc == HOLES, "gave 102 pages of its RAM back (a continued call)", rc);
+	return rc == HOLES;
+}
+
+/* Dom0 outlives its DomUs: its end would close the ports they still check. */
+static void dom0_end(struct t *t, unsigned peers)
+{
+	unsigned n = 0;
+	for (unsigned d = 1; d <= peers; d++)
+		while (param(t, (domid_t)d, HVM_PARAM_STORE_PFN) != ~0ull && ++n < WAIT_MAX)
+			yield();
+	check(t, n < WAIT_MAX, "the DomUs finished before Dom0", n < WAIT_MAX);
+	long rc = balloon(t, false);
+	uint64_t last = t->map_at + (HOLES - 1) * 4096;
 	gl_write64(last, 0xba11);
-	check(t, rc == 1 && back == 1 && gl_read64(last) == 0xba11, "gave its last page back and took it again", back);
+	check(t, rc == HOLES && gl_read64(last) == 0xba11, "took the 102 pages back where they were", rc);
 }
 
 void guest_main(const void *fdt)
@@ -224,18 +260,13 @@ void guest_main(const void *fdt)
 
 	t.arg = gl_alloc(64, &t.arg_gva);
 	unsigned peers = (unsigned)gl_bootarg_u64(fdt, "pvcheck.peers=", 0);
-	if (peers) {
-		t.batch = gl_alloc(sizeof(*t.batch), &t.batch_gva);
-		t.idxs = gl_alloc(BATCH * 8, &t.idxs_gva);
-		t.gfns = gl_alloc(BATCH * 8, &t.gfns_gva);
-		t.errs = gl_alloc(BATCH * 4, &t.errs_gva);
-		machine(&t, fdt);
-	}
-	if (peers)
+	if (peers && dom0_setup(&t, fdt)) {
 		for (unsigned d = 1; d <= peers; d++)
 			serve(&t, (domid_t)d);
-	else
+		dom0_end(&t, peers);
+	} else if (!peers) {
 		domu(&t);
+	}
 	gl_printf("pvcheck: %s\n", t.failures ? "FAILED" : "all passed");
 	gl_shutdown(t.failures ? SHUTDOWN_crash : SHUTDOWN_poweroff);
 }
