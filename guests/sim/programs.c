@@ -8,6 +8,8 @@ void pvdom0_main(const void *fdt);
 void ticker_main(const void *fdt);
 void consback_main(const void *fdt);
 void consfront_main(const void *fdt);
+void vconsback_main(const void *fdt);
+void vconsfront_main(const void *fdt);
 void dmatest_main(const void *fdt);
 void gnttest_main(const void *fdt);
 void evtchntest_main(const void *fdt);
@@ -34,6 +36,8 @@ static void pvdom0(uint64_t image, uint64_t x0) { gl_sim_start(pvdom0_main, imag
 static void ticker(uint64_t image, uint64_t x0) { gl_sim_start(ticker_main, image, x0); }
 static void consback(uint64_t image, uint64_t x0) { gl_sim_start(consback_main, image, x0); }
 static void consfront(uint64_t image, uint64_t x0) { gl_sim_start(consfront_main, image, x0); }
+static void vconsback(uint64_t image, uint64_t x0) { gl_sim_start(vconsback_main, image, x0); }
+static void vconsfront(uint64_t image, uint64_t x0) { gl_sim_start(vconsfront_main, image, x0); }
 static void dmatest(uint64_t image, uint64_t x0) { gl_sim_start(dmatest_main, image, x0); }
 static void gnttest(uint64_t image, uint64_t x0) { gl_sim_start(gnttest_main, image, x0); }
 static void evtchntest(uint64_t image, uint64_t x0) { gl_sim_start(evtchntest_main, image, x0); }
@@ -61,6 +65,8 @@ const struct sim_program sim_guest_programs[] = {
 	{ "ticker", ticker },
 	{ "consback", consback },
 	{ "consfront", consfront },
+	{ "vconsback", vconsback },
+	{ "vconsfront", vconsfront },
 	{ "dmatest", dmatest },
 	{ "gnttest", gnttest },
 	{ "evtchntest", evtchntest },

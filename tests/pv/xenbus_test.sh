@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# A xenbus console device on the sim: Dom0 (xenstored + backend) and a DomU meet through the xenbus
+# handshake over the real xenstore, the DomU's own page granted to Dom0 carries 61 lines in order,
+# the grant cannot be ended while Dom0 maps it and can once Dom0 closed, and Dom0 waits for the
+# DomU to be released. Several seeds, and the same seed replays byte for byte.
+set -u
+hypsim=$1 dts=$2
+out=${TEST_TMPDIR:-/tmp}/pv_xenbus
+fail() { echo "FAIL: $*"; [ -f "$out.clean" ] && grep -v 'vconsfront: line' "$out.clean"; exit 1; }
+
+check() {
+	local f=$1
+	for line in "xenstored started, Dom0's client connected" "wrote the device's frontend and backend directories" \
+		"mapped the frontend's page and bound its port" "connected, then closed after the frontend" \
+		"the DomU was released, its home removed"; do
+		grep -q "^(d0) vconsback: PASS: $line (got [0-9]*)\$" "$f" || fail "no Dom0 PASS line '$line'"
+	done
+	for line in "the xenstore tells this domain its id (got 1)" \
+		"granted the console page to Dom0 and made a port for it (got 0)" "the backend connected to our ring (got 0)" \
+		"every line went into the ring (got 0)" "the grant cannot end while Dom0 maps the page (got -16)" \
+		"the grant ends once Dom0 unmapped the page (got 0)" "closed through the handshake (got 0)" \
+		"our state is Closed (got 6)"; do
+		grep -qxF "(d1) vconsfront: PASS: $line" "$f" || fail "no DomU PASS line '$line'"
+	done
+	grep -qxF '(d0) [d1] vconsfront: hello over a xenbus console' "$f" || fail "no greeting through the ring"
+	grep '^(d0) \[d1\] vconsfront: line ' "$f" >"$out.lines"
+	[ "$(wc -l <"$out.lines")" -eq 60 ] || fail "$(wc -l <"$out.lines") of 60 lines arrived"
+	for i in $(seq 0 59); do
+		echo "(d0) [d1] vconsfront: line $(printf %03u "$i") of 060 --------------------------------"
+	done | cmp -s - "$out.lines" || fail "the lines are not all there in order"
+	grep -qxF '(d0) vconsback: d1: 61 lines, 3700 bytes' "$f" || fail "Dom0's count"
+	grep -qxF '(d0) vconsback: all passed' "$f" || fail "Dom0 failed"
+	grep -qxF '(d1) vconsfront: all passed' "$f" || fail "the DomU failed"
+	! grep -q 'FAIL' "$f" || fail "a guest check failed"
+}
+
+"$hypsim" "$dts" --seed 7 >"$out.1" 2>"$out.err1"
+rc=$?
+tr -d '\r' <"$out.1" >"$out.clean"
+[ $rc -eq 0 ] || fail "hypsim exit status $rc"
+check "$out.clean"
+"$hypsim" "$dts" --seed 7 >"$out.2" 2>"$out.err2"
+cmp -s "$out.1" "$out.2" || fail "same seed, different console"
+cmp -s "$out.err1" "$out.err2" || fail "same seed, different summary"
+for seed in 1 2 3; do
+	"$hypsim" "$dts" --seed $seed >"$out.s" 2>/dev/null || fail "seed $seed: exit status $?"
+	tr -d '\r' <"$out.s" >"$out.clean"
+	check "$out.clean"
+done
+echo "PASS: xenbus console: handshake over xenstored, 61 lines through a DomU-granted page, grant ended after unmap, 4 seeds, deterministic"
