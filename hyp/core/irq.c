@@ -17,6 +17,7 @@ static spinlock_t routes_lock = SPINLOCK_INIT;
 static struct {
 	struct domain *d;
 	uint32_t vintid;
+	void (*own)(uint32_t intid); /* kept by a driver of the hypervisor's */
 } routes[VGIC_MAX_INTID];
 
 void irq_init(const struct platform *p)
@@ -39,7 +40,7 @@ int irq_assign(uint32_t pintid, struct domain *d, uint32_t vintid)
 	if (pintid < HAL_IRQ_NR_PRIV || pintid >= VGIC_MAX_INTID || pintid == uart_spi)
 		return -XEN_EINVAL;
 	spin_lock(&routes_lock);
-	if (routes[pintid].d) {
+	if (routes[pintid].d || routes[pintid].own) {
 		spin_unlock(&routes_lock);
 		return -XEN_EBUSY;
 	}
@@ -56,6 +57,22 @@ int irq_assign(uint32_t pintid, struct domain *d, uint32_t vintid)
 	return rc;
 }
 
+int irq_own(uint32_t intid, bool edge, void (*fn)(uint32_t intid))
+{
+	if (intid < HAL_IRQ_NR_PRIV || intid >= VGIC_MAX_INTID || intid == uart_spi || !fn)
+		return -XEN_EINVAL;
+	spin_lock(&routes_lock);
+	bool taken = routes[intid].d || routes[intid].own;
+	if (!taken)
+		routes[intid].own = fn;
+	spin_unlock(&routes_lock);
+	if (taken)
+		return -XEN_EBUSY;
+	hal_irq_config_spi(intid, edge, 0);
+	hal_irq_enable(intid, true);
+	return 0;
+}
+
 void irq_release(struct domain *d)
 {
 	spin_lock(&routes_lock);
@@ -65,6 +82,19 @@ void irq_release(struct domain *d)
 			routes[i].d = NULL;
 		}
 	spin_unlock(&routes_lock);
+}
+
+/* An SPI a hypervisor driver keeps: true once its handler ran. */
+static bool own(uint32_t intid)
+{
+	if (intid < HAL_IRQ_NR_PRIV || intid >= VGIC_MAX_INTID)
+		return false;
+	spin_lock(&routes_lock);
+	void (*fn)(uint32_t) = routes[intid].own;
+	spin_unlock(&routes_lock);
+	if (fn)
+		fn(intid); /* outside the lock: a driver may take its own and print */
+	return fn != NULL;
 }
 
 /* A forwarded SPI: true if it went to its domain's vGIC, which now owns its deactivation. */
@@ -101,6 +131,8 @@ void irq_handle(struct vcpu *running)
 			/* A kick only asks for a look at the run queue and the vGIC, which the run loop
 			 * does; the maintenance causes (only armed while LRs are in use) are read by the
 			 * vgic_sync that follows every such exit. */
+		} else if (own(intid)) {
+			/* Its handler cleared the cause: a level that stays up is signalled again. */
 		} else if (forward(intid)) {
 			continue; /* HW-linked: the guest's deactivation ends it */
 		} else {

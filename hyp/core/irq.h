@@ -15,6 +15,12 @@ void irq_cpu_init(void);
  * 0, -XEN_EINVAL (not an SPI, the hypervisor's own), -XEN_EBUSY (already forwarded) or the vGIC's. */
 int irq_assign(uint32_t pintid, struct domain *d, uint32_t vintid);
 
+/* Keeps physical SPI @intid for a driver of the hypervisor's (the SMMU's event queue): configured
+ * @edge or level, routed to pCPU 0 and enabled; @fn runs on the pCPU that takes it, after the EOI
+ * and before the deactivation. 0, -XEN_EINVAL (not an SPI, the console UART's, no @fn) or
+ * -XEN_EBUSY (forwarded to a domain or kept already). Never forwarded, never released. */
+int irq_own(uint32_t intid, bool edge, void (*fn)(uint32_t intid));
+
 /* Disables and forgets every SPI forwarded to @d. */
 void irq_release(struct domain *d);
 

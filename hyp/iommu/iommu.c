@@ -3,6 +3,7 @@
 #include <libfdt.h>
 
 #include "core/console.h"
+#include "core/irq.h"
 #include "core/spinlock.h"
 #include "core/swtimer.h"
 #include "hal/mmu.h"
@@ -19,15 +20,15 @@ static struct {
 	bool failed; /* an SMMU is there but did not come up: its devices must not be given out */
 	int node;    /* its host tree node, as dt_sids name it */
 	uint32_t evtq_intid, gerror_intid;
+	bool wired; /* faults arrive on the event queue's SPI; else they are polled */
 	domid_t owner[HAL_SMMU_MAX_SIDS];
 	uint64_t faults[DOMAIN_MAX];
 	uint64_t faults_unowned;
 	unsigned live; /* streams attached */
 } s = { .node = -1 };
 
-/* Faults are read by polling: hyp/core's interrupt path forwards or drops SPIs it does not own,
- * so the event queue's SPI stays disabled until it calls iommu_irq. Armed only while a stream is
- * attached, so an idle machine with no DMA masters stays idle. */
+/* Without a usable event-queue SPI (none in the tree, or taken) faults are read by polling,
+ * armed only while a stream is attached, so an idle machine with no DMA masters stays idle. */
 static struct swtimer poll_timer;
 
 static void poll_tick(void *data)
@@ -45,6 +46,7 @@ void iommu_reset(void)
 	s.present = s.failed = false;
 	s.node = -1;
 	s.evtq_intid = s.gerror_intid = 0;
+	s.wired = false;
 	for (unsigned i = 0; i < HAL_SMMU_MAX_SIDS; i++)
 		s.owner[i] = NO_OWNER;
 	for (unsigned i = 0; i < DOMAIN_MAX; i++)
@@ -56,16 +58,20 @@ void iommu_reset(void)
 
 bool iommu_present(void) { return s.present; }
 
-/* The INTID interrupt-names calls @name, if it is a GIC SPI (3 cells: type 0, number, flags). */
-static uint32_t named_spi(const void *fdt, int node, const char *name)
+/* The INTID interrupt-names calls @name, if it is a GIC SPI (3 cells: type 0, number, flags with
+ * 1 for a rising edge), and whether it is edge-triggered. */
+static uint32_t named_spi(const void *fdt, int node, const char *name, bool *edge)
 {
 	int idx = fdt_stringlist_search(fdt, node, "interrupt-names", name), len;
 	const fdt32_t *p = fdt_getprop(fdt, node, "interrupts", &len);
 
 	if (idx < 0 || !p || len < (idx + 1) * 12 || fdt32_ld(&p[idx * 3]) != 0)
 		return 0;
+	*edge = (fdt32_ld(&p[idx * 3 + 2]) & 0xf) == 1;
 	return fdt32_ld(&p[idx * 3 + 1]) + 32;
 }
+
+static void evtq_irq(uint32_t intid) { iommu_irq(intid); }
 
 static void print_id(paddr_t base)
 {
@@ -86,6 +92,7 @@ int iommu_init(const void *fdt, const struct dt_devices *devs)
 {
 	const struct dt_dev *dev = NULL;
 	paddr_t mem;
+	bool evtq_edge = false, gerror_edge = false;
 
 	iommu_reset();
 	for (unsigned i = 0; fdt && i < devs->count && !dev; i++)
@@ -99,8 +106,8 @@ int iommu_init(const void *fdt, const struct dt_devices *devs)
 	struct hal_smmu_desc desc = {
 		.base = dev->reg[0].base,
 		.size = dev->reg[0].size,
-		.evtq_intid = named_spi(fdt, dev->node, "eventq"),
-		.gerror_intid = named_spi(fdt, dev->node, "gerror"),
+		.evtq_intid = named_spi(fdt, dev->node, "eventq", &evtq_edge),
+		.gerror_intid = named_spi(fdt, dev->node, "gerror", &gerror_edge),
 	};
 	int rc = frame_alloc(DOMID_XEN, HAL_SMMU_MEM_ORDER, &mem);
 	if (rc) {
@@ -125,6 +132,14 @@ int iommu_init(const void *fdt, const struct dt_devices *devs)
 	s.gerror_intid = desc.gerror_intid;
 	s.failed = false;
 	s.present = true;
+	/* Faults reported as they are recorded. The gerror SPI stays off: the driver meets command
+	 * errors as it issues commands, and an aborted event queue write would hold its level up. */
+	int irq_rc = desc.evtq_intid ? irq_own(desc.evtq_intid, evtq_edge, evtq_irq) : -XEN_ENODEV;
+	s.wired = irq_rc == 0;
+	if (s.wired)
+		con_printf("smmu: faults reported on SPI %u (%s)\n", desc.evtq_intid, evtq_edge ? "edge" : "level");
+	else
+		con_printf("smmu: no event-queue SPI (%d): faults polled every %u ms\n", irq_rc, 1000 / POLL_HZ);
 	return 0;
 }
 
@@ -208,7 +223,7 @@ int iommu_domain_attach(struct domain *d, const void *fdt, const struct dt_devic
 	if (rc)
 		release(d);
 	spin_unlock(&lock);
-	if (!rc && n && !swtimer_armed(&poll_timer))
+	if (!rc && n && !s.wired && !swtimer_armed(&poll_timer))
 		swtimer_set(&poll_timer, hal_counter_now() + hal_counter_freq() / POLL_HZ);
 	if (!rc && n)
 		con_printf("d%u: %u SMMU stream(s) attached to its stage 2 (VMID %u)\n", d->id, n, d->p2m.vmid);

@@ -63,11 +63,15 @@ void hal_irq_enable(uint32_t intid, bool on)
 	else
 		disables++;
 }
+static uint32_t cfg_intid;
+static bool cfg_edge;
+static unsigned cfg_cpu, cfgs;
 void hal_irq_config_spi(uint32_t intid, bool edge, unsigned cpu)
 {
-	(void)intid;
-	(void)edge;
-	(void)cpu;
+	cfg_intid = intid;
+	cfg_edge = edge;
+	cfg_cpu = cpu;
+	cfgs++;
 }
 void swtimer_expire(void)
 {
@@ -99,6 +103,13 @@ int vgic_link_hw(struct domain *d, uint32_t vintid, uint32_t pintid)
 
 static void raise(uint32_t intid) { pending[npending++] = intid; }
 
+static unsigned driver_calls;
+static void driver(uint32_t intid)
+{
+	driver_calls++;
+	note('H', intid);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -111,6 +122,7 @@ static int setup(void **state)
 	irq_init(&p);
 	irq_release(&dom);
 	npending = eois = deacts = expiries = virt_irqs = injections = enables = disables = 0;
+	cfgs = driver_calls = 0;
 	link_rc = 0;
 	log_len = 0;
 	log_[0] = 0;
@@ -221,6 +233,40 @@ static void test_irq_storm_is_bounded(void **state)
 	assert_int_equal(deacts, 16);
 }
 
+/* Each test keeps its own SPI: a kept SPI is never given back. */
+static void test_irq_owned_spi_runs_its_driver_between_eoi_and_deactivation(void **state)
+{
+	(void)state;
+	assert_int_equal(irq_own(106, true, driver), 0);
+	assert_int_equal(cfg_intid, 106);
+	assert_true(cfg_edge);
+	assert_int_equal(cfg_cpu, 0);
+	assert_int_equal(enables, 1);
+	raise(106);
+	irq_handle(&vc);
+	assert_int_equal(driver_calls, 1);
+	assert_int_equal(injections, 0);
+	assert_int_equal(disables, 0);
+	assert_string_equal(log_, "A106 E106 H106 D106 ");
+}
+
+static void test_irq_own_refuses_private_uart_forwarded_and_kept_interrupts(void **state)
+{
+	(void)state;
+	assert_int_equal(irq_own(27, false, driver), -XEN_EINVAL);
+	assert_int_equal(irq_own(UART_SPI, false, driver), -XEN_EINVAL);
+	assert_int_equal(irq_own(107, false, NULL), -XEN_EINVAL);
+	assert_int_equal(irq_assign(108, &dom, 40), 0);
+	assert_int_equal(irq_own(108, false, driver), -XEN_EBUSY);
+	assert_int_equal(irq_own(109, false, driver), 0);
+	assert_int_equal(irq_own(109, false, driver), -XEN_EBUSY);
+	assert_int_equal(irq_assign(109, &dom, 41), -XEN_EBUSY); /* a domain never gets it */
+	irq_release(&dom);
+	raise(109);
+	irq_handle(&vc); /* still the driver's after a domain's release */
+	assert_int_equal(driver_calls, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +279,8 @@ int main(void)
 		cmocka_unit_test_setup(test_irq_released_spi_is_no_longer_forwarded, setup),
 		cmocka_unit_test_setup(test_irq_unexpected_interrupt_is_disabled_and_deactivated, setup),
 		cmocka_unit_test_setup(test_irq_storm_is_bounded, setup),
+		cmocka_unit_test_setup(test_irq_owned_spi_runs_its_driver_between_eoi_and_deactivation, setup),
+		cmocka_unit_test_setup(test_irq_own_refuses_private_uart_forwarded_and_kept_interrupts, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

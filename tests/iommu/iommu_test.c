@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <libfdt.h>
 
+#include "core/irq.h"
 #include "core/swtimer.h"
 #include "dt/dt.h"
 #include "hal/timer.h"
@@ -44,7 +45,24 @@ static struct {
 	uint8_t mem[4096 << HAL_SMMU_MEM_ORDER];
 	int frame_rc;
 	unsigned frames_out;
+	int own_rc;
+	unsigned owns;
+	uint32_t own_intid;
+	bool own_edge;
+	void (*own_fn)(uint32_t);
 } h;
+
+/* hyp/core's irq_own: what the SMMU's event-queue SPI was kept with. */
+int irq_own(uint32_t intid, bool edge, void (*fn)(uint32_t intid))
+{
+	h.owns++;
+	if (h.own_rc)
+		return h.own_rc;
+	h.own_intid = intid;
+	h.own_edge = edge;
+	h.own_fn = fn;
+	return 0;
+}
 
 int hal_smmu_probe(const struct hal_smmu_desc *d, paddr_t mem, void *mem_va)
 {
@@ -405,11 +423,34 @@ static void test_iommu_detach_reports_pending_faults_and_their_total_then_starts
 	assert_int_equal(iommu_fault_count(1), 0);
 }
 
-static void test_iommu_polls_faults_every_10ms_only_while_streams_are_attached(void **state)
+static void test_iommu_faults_are_reported_from_the_event_queue_spi_without_polling(void **state)
 {
 	(void)state;
 	add_dev(DT_OWN_DOMU, 1, 40, 1);
 	assert_int_equal(iommu_init(fdt, &devs), 0);
+	assert_int_equal(h.owns, 1);
+	assert_int_equal(h.own_intid, SPI(74));
+	assert_true(h.own_edge); /* the tree's flags 1: rising edge */
+	assert_non_null(h.own_fn);
+	assert_non_null(strstr(fake_console, "smmu: faults reported on SPI 106 (edge)"));
+	h.timer = UINT64_MAX;
+	assert_int_equal(iommu_domain_attach(&domu1, fdt, &devs), 0);
+	assert_int_equal(h.timer, UINT64_MAX); /* no poll timer: the SPI says when */
+	h.faults[0] = (struct hal_smmu_fault){ .sid = 40, .type = 0x10, .write = true, .addr = 0x2000 };
+	h.nfaults = 1;
+	h.own_fn(SPI(74));
+	assert_int_equal(h.nfaults, 0);
+	assert_int_equal(iommu_fault_count(1), 1);
+	assert_non_null(strstr(fake_console, "smmu: d1 stream 40: DMA write at 0x2000 blocked"));
+}
+
+static void test_iommu_polls_faults_every_10ms_only_while_streams_are_attached(void **state)
+{
+	(void)state;
+	add_dev(DT_OWN_DOMU, 1, 40, 1);
+	h.own_rc = -XEN_EBUSY; /* the event-queue SPI cannot be had */
+	assert_int_equal(iommu_init(fdt, &devs), 0);
+	assert_non_null(strstr(fake_console, "smmu: no event-queue SPI (-16): faults polled every 10 ms"));
 	h.timer = UINT64_MAX;
 	h.now = 1000;
 	assert_int_equal(iommu_domain_attach(&domu1, fdt, &devs), 0);
@@ -477,6 +518,7 @@ int main(void)
 		T(test_iommu_fault_is_printed_and_counted_against_the_streams_owner),
 		T(test_iommu_irq_claims_only_the_smmus_interrupts),
 		T(test_iommu_detach_reports_pending_faults_and_their_total_then_starts_the_id_clean),
+		T(test_iommu_faults_are_reported_from_the_event_queue_spi_without_polling),
 		T(test_iommu_polls_faults_every_10ms_only_while_streams_are_attached),
 		T(test_iommu_on_qemus_smmuv3_tree_probes_it_and_attaches_dom0s_pci_streams),
 	};
