@@ -15,11 +15,13 @@
 #define SI_MASK       560u
 #define SI_SEL        8u
 #define DEFAULT_PPI   31u
+#define UPCALL_PRIO   0xa0u
 #define WORDS         (EVTCHN_2L_NR_CHANNELS / 64)
 
 struct evtchn_state {
 	uint64_t si;  /* shared_info's guest address: read through guest accesses only */
-	uint32_t ppi; /* the upcall's INTID, for whoever takes it through a GIC */
+	uint32_t ppi; /* the upcall's INTID */
+	bool gic;     /* the PPI is enabled: waits sleep in WFI (else they yield) */
 	void *arg;
 	uint64_t arg_gva;
 	struct {
@@ -65,6 +67,14 @@ int gl_evtchn_init(const void *fdt)
 	if (rc) {
 		gl_printf("evtchn: shared_info not mapped at %#llx: %ld\n", (unsigned long long)s->si, rc);
 		return (int)rc;
+	}
+	/* The GIC as the program left it if it set one up, else set up here; only the PPI is added. */
+	int gic = *gl_domain_local(GL_LOCAL_GIC) ? 3 : gl_gic_init(fdt);
+	if (gic > 0) {
+		gl_gic_enable(ppi, UPCALL_PRIO);
+		s->gic = true;
+	} else {
+		gl_printf("evtchn: no GIC (%d): waits yield instead of sleeping\n", gic);
 	}
 	*gl_domain_local(GL_LOCAL_EVTCHN) = s;
 	return 0;
@@ -189,13 +199,30 @@ bool gl_evtchn_take(evtchn_port_t port)
 	return was;
 }
 
+/* Sleeps until an interrupt is pending (IRQs stay masked, so none is taken), then acknowledges
+ * and ends whatever the GIC holds: the upcall, and anything the program left enabled. */
+static void sleep(struct evtchn_state *s)
+{
+	if (!s || !s->gic) {
+		gl_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
+		return;
+	}
+	gl_wfi();
+	for (unsigned i = 0; i < 64; i++) {
+		uint32_t id = gl_gic_ack();
+		if (id >= 1020)
+			break;
+		gl_gic_eoi(id);
+	}
+}
+
 unsigned gl_evtchn_wait(unsigned max_sleeps)
 {
 	for (unsigned i = 0; !max_sleeps || i < max_sleeps; i++) {
 		unsigned n = gl_evtchn_poll();
 		if (n)
 			return n;
-		gl_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
+		sleep(st());
 	}
-	return 0;
+	return gl_evtchn_poll();
 }

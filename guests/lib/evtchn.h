@@ -18,10 +18,10 @@ typedef void (*evtchn_cb)(evtchn_port_t port, void *arg);
 /* The ports a domain may hand callbacks (Dom0's daemon holds one per domain). */
 #define EVTCHN_MAX_HANDLED 128u
 
-/* Maps this domain's shared_info over a page of its own RAM (add_to_physmap), finds the upcall PPI
- * in the /hypervisor node (else 31) and enables it at the GIC (gl_gic_init is called if nobody has).
- * Idempotent: every module calls it; the state is the domain's (several domains share the sim's
- * process). Returns 0 or -errno. */
+/* Maps this domain's shared_info at the top of the lower half of the /hypervisor node's region
+ * (add_to_physmap), finds the upcall PPI in that node (else 31) and enables it at the GIC
+ * (gl_gic_init is called unless the program already did). Idempotent: every module calls it; the
+ * state is the domain's (several domains share the sim's process). Returns 0 or -errno. */
 int gl_evtchn_init(const void *fdt);
 
 /* The EVTCHNOP calls; each returns 0 or Xen's -errno, the new local port in *@port. */
@@ -44,6 +44,8 @@ unsigned gl_evtchn_poll(void);
  * polls first. For simple loops that wait on one port without a callback. */
 bool gl_evtchn_take(evtchn_port_t port);
 
-/* Blocks until at least one event is taken (gl_evtchn_poll returns non-zero) or @max_sleeps waits
- * for an interrupt (WFI / yield) have passed; 0 means no limit. Returns the events taken. */
+/* Blocks until at least one event is taken (gl_evtchn_poll returns non-zero) or @max_sleeps sleeps
+ * have passed (0: no limit). A sleep is a WFI with IRQs masked until an interrupt is pending, which
+ * is then acknowledged and ended at the GIC (so a program that takes interrupts itself should not
+ * call this with IRQs unmasked); without a GIC, a yield. Returns the events taken. */
 unsigned gl_evtchn_wait(unsigned max_sleeps);

@@ -41,13 +41,34 @@
 /* Bounded waits on RWP/ChildrenAsleep: a GIC that never clears them must not hang the test. */
 #define POLL_LIMIT 1000000u
 
-static int version;
-static uint64_t dist, cpuif;        /* v2: GICC */
-static uint64_t redist, redist_end; /* v3: the first redistributor region */
-static unsigned nr_lines;
-static uint64_t rd_base[GL_MAX_VCPUS];
-/* v2: the source CPU of the SGI each vCPU last acknowledged, which its EOI must name again. */
-static uint32_t sgi_src[GL_MAX_VCPUS][16];
+/* The driver's state is the domain's (gl_domain_local): in the sim every domain's program shares
+ * this file's statics, and Dom0's GIC is not where a DomU's is. */
+struct gic_state {
+	int version;
+	uint64_t dist, cpuif;        /* v2: GICC */
+	uint64_t redist, redist_end; /* v3: the first redistributor region */
+	unsigned nr_lines;
+	uint64_t rd_base[GL_MAX_VCPUS];
+	/* v2: the source CPU of the SGI each vCPU last acknowledged, which its EOI must name again. */
+	uint32_t sgi_src[GL_MAX_VCPUS][16];
+};
+
+/* Before gl_gic_init (or when it failed): a state that names no GIC, written by nobody. */
+static struct gic_state *gic(void)
+{
+	static struct gic_state none;
+	struct gic_state *g = *gl_domain_local(GL_LOCAL_GIC);
+	return g ? g : &none;
+}
+
+#define version    (gic()->version)
+#define dist       (gic()->dist)
+#define cpuif      (gic()->cpuif)
+#define redist     (gic()->redist)
+#define redist_end (gic()->redist_end)
+#define nr_lines   (gic()->nr_lines)
+#define rd_base    (gic()->rd_base)
+#define sgi_src    (gic()->sgi_src)
 
 static void poll_clear(uint64_t reg, uint32_t bits)
 {
@@ -151,6 +172,10 @@ int gl_gic_init(const void *fdt)
 	uint64_t size;
 	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
 
+	if (!*gl_domain_local(GL_LOCAL_GIC)) {
+		uint64_t gva;
+		*gl_domain_local(GL_LOCAL_GIC) = gl_alloc(sizeof(struct gic_state), &gva);
+	}
 	version = 0;
 	if (node >= 0) {
 		if (!reg_of(fdt, node, 0, &dist, &size) || !reg_of(fdt, node, 1, &redist, &size))

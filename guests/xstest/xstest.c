@@ -188,6 +188,19 @@ static void counter(struct t *t)
 	check(t, seen == want, "the counter holds both domains' increments, none lost", seen);
 }
 
+/* "xstest.bench=N": N reads of its domid node, timed with the virtual counter (figures only). */
+static void bench(struct t *t, unsigned n)
+{
+	char buf[16];
+	uint64_t freq = gl_sysreg_read(GL_CNTFRQ_EL0), t0 = gl_sysreg_read(GL_CNTVCT_EL0);
+	unsigned ok = 0;
+	for (unsigned i = 0; i < n; i++)
+		ok += xs_read(t->c, XS_TX_NONE, "domid", buf, sizeof(buf)) > 0;
+	uint64_t ticks = gl_sysreg_read(GL_CNTVCT_EL0) - t0, ns = freq ? ticks * 1000000000ull / freq : 0;
+	gl_printf("xstest: bench: %u of %u reads in %llu us, %llu ns each\n", ok, n, (unsigned long long)(ns / 1000),
+		  (unsigned long long)(n ? ns / n : 0));
+}
+
 /* The store page through guest accesses, as a guest scribbling on it would. */
 static void hostile(struct t *t)
 {
@@ -225,6 +238,9 @@ void guest_main(const void *fdt)
 			peer(&t);
 			counter(&t);
 		}
+		unsigned n = (unsigned)gl_bootarg_u64(fdt, "xstest.bench=", 0);
+		if (n)
+			bench(&t, n);
 	}
 	gl_printf("xstest: %s\n", t.failures ? "FAILED" : "all passed");
 	gl_shutdown(t.failures ? SHUTDOWN_crash : SHUTDOWN_poweroff);

@@ -182,20 +182,12 @@ bool xs_next_event(struct xs_client *c, char *path, size_t plen, char *token, si
 {
 	if (!c)
 		return false;
-	for (unsigned idle = 0; c->evq_len == 0; idle++) {
-		while (c->evq_len == 0 && !c->broken) {
-			bool ev = false;
-			if (xs_client_pump(c, &ev)) {
-				c->broken = true; /* a reply nobody asked for */
-				break;
-			}
-			if (!ev)
-				break;
-		}
+	for (;;) {
+		if (xs_client_pump(c, NULL))
+			c->broken = true; /* a reply nobody asked for */
 		if (c->evq_len || !wait || c->broken)
 			break;
 		xs_client_idle(c);
-		(void)idle;
 	}
 	if (c->evq_len == 0)
 		return false;

@@ -42,5 +42,6 @@ int xs_request(struct xs_client *c, uint32_t type, xs_tx_t tx, const void *const
 static inline const char *xs_reply(const struct xs_client *c) { return c->msg + sizeof(struct xsd_sockmsg); }
 /* Waits for something to read once: the daemon served (local) or an event or a yield (ring). */
 void xs_client_idle(struct xs_client *c);
-/* Reads and files one incoming message if a whole one is there: true if it was a reply. */
+/* Reads every whole incoming message there is, filing watch events, until a reply: true with the
+ * reply in c->msg, false when none has come (yet). */
 bool xs_client_pump(struct xs_client *c, bool *got_event);

@@ -58,38 +58,51 @@ static void queue_event(struct xs_client *c, const char *body, uint32_t len)
 	c->evq_len += len + 2;
 }
 
-bool xs_client_pump(struct xs_client *c, bool *got_event)
+/* One whole message into c->msg if the transport has it: 1, 0 when not yet, -1 when broken. */
+static int take_message(struct xs_client *c, struct xsd_sockmsg *h)
 {
-	struct xsd_sockmsg h;
-	size_t hs = sizeof(h);
+	size_t hs = sizeof(*h);
 
 	for (;;) {
 		size_t want = hs;
 		if (c->have >= hs) {
-			__builtin_memcpy(&h, c->msg, hs);
-			if (h.len > XENSTORE_PAYLOAD_MAX) {
-				c->broken = true; /* a daemon that breaks the protocol: nothing more is read */
-				return false;
-			}
-			want += h.len;
+			__builtin_memcpy(h, c->msg, hs);
+			if (h->len > XENSTORE_PAYLOAD_MAX)
+				return -1; /* a daemon that breaks the protocol: nothing more is read */
+			want += h->len;
 		}
 		if (c->have == want && c->have >= hs)
 			break;
 		int n = get(c, c->msg + c->have, want - c->have);
 		if (n < 0)
-			c->broken = true;
-		if (n <= 0)
-			return false;
+			return -1;
+		if (n == 0)
+			return 0;
 		c->have += (uint32_t)n;
 	}
 	c->have = 0;
-	c->msg[hs + h.len] = '\0';
-	if (h.type != XS_WATCH_EVENT)
-		return true;
-	queue_event(c, c->msg + hs, h.len);
-	if (got_event)
-		*got_event = true;
-	return false;
+	c->msg[hs + h->len] = '\0';
+	return 1;
+}
+
+/* Every whole message there is: events queued, up to the first reply. Reading on after an event
+ * matters: the event's notification may have woken us for the reply behind it too. */
+bool xs_client_pump(struct xs_client *c, bool *got_event)
+{
+	struct xsd_sockmsg h;
+
+	for (;;) {
+		int rc = c->broken ? -1 : take_message(c, &h);
+		if (rc < 0)
+			c->broken = true;
+		if (rc <= 0)
+			return false;
+		if (h.type != XS_WATCH_EVENT)
+			return true;
+		queue_event(c, c->msg + sizeof(h), h.len);
+		if (got_event)
+			*got_event = true;
+	}
 }
 
 int xs_request(struct xs_client *c, uint32_t type, xs_tx_t tx, const void *const *parts, const size_t *lens,

@@ -145,10 +145,13 @@ static size_t local_output(void *buf, size_t max)
 	return n;
 }
 
+/* Dom0's own client waits: the other domains are served meanwhile, and Dom0 sleeps until one of
+ * them (or VIRQ_DOM_EXC) sends an event. */
 static void local_serve(void)
 {
-	xsd_poll();
-	gl_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
+	/* Not while Dom0's own queue holds something (a @releaseDomain the poll just fired). */
+	if (!xsd_poll() && !k.dom0->out_len)
+		gl_evtchn_wait(1);
 }
 
 static const struct xs_local local = { local_input, local_output, local_serve };
