@@ -13,7 +13,7 @@
 #define DOMAIN_MAX         16 /* live domains; VMID = domid + 1 keeps within 8-bit VMIDs */
 #define DOMAIN_MAX_VCPUS   8
 #define DOMAIN_NAME_MAX    32
-#define DOMAIN_CONSOLE_MAX 160 /* one line of guest console output */
+#define DOMAIN_CONSOLE_MAX 240 /* a guest console line; with "(dN) " it fits con_printf's 256 bytes */
 #define SHARED_UNMAPPED    UINT64_MAX
 #define DOMAIN_EVTCHN_PPI  31 /* INTID of the event-channel upcall */
 #define DOMAIN_MMIO_MAX    8  /* emulated MMIO regions */

@@ -13,6 +13,25 @@ static void flush_line(struct domain *d)
 	d->con_len = 0;
 }
 
+/* A line longer than the buffer is printed in pieces: cut after its last space in the buffer's second
+ * half, so no word is split where one can be kept whole. */
+static void flush_full(struct domain *d)
+{
+	size_t cut = d->con_len;
+
+	while (cut > d->con_len / 2 && d->con_buf[cut - 1] != ' ')
+		cut--;
+	if (cut <= d->con_len / 2) {
+		flush_line(d);
+		return;
+	}
+	size_t rest = d->con_len - cut;
+	d->con_len = cut - 1;
+	flush_line(d);
+	__builtin_memmove(d->con_buf, d->con_buf + cut, rest);
+	d->con_len = rest;
+}
+
 /* Control characters become '.', so a guest cannot drive the operator's terminal. */
 static void put(struct domain *d, char c)
 {
@@ -25,7 +44,7 @@ static void put(struct domain *d, char c)
 	if ((unsigned char)c < 0x20 && c != '\t')
 		c = '.';
 	if (d->con_len == sizeof(d->con_buf))
-		flush_line(d);
+		flush_full(d);
 	d->con_buf[d->con_len++] = c;
 }
 

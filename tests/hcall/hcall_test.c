@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -29,6 +30,9 @@ struct domain *domain_by_id(domid_t id)
 		return &dom;
 	return id == other.id ? &other : NULL;
 }
+/* No teardown here to wait for: a reference is the domain itself. */
+struct domain *domain_get(domid_t id) { return domain_by_id(id); }
+void domain_put(struct domain *d) { (void)d; }
 static unsigned shutdowns, last_reason;
 
 int copy_from_guest(struct hal_vcpu_ctx *v, struct p2m *p2m, void *dst, uint64_t gva, size_t len)
@@ -478,6 +482,91 @@ static void test_hcall_random_arguments_get_results_or_xen_errnos(void **state)
 	}
 }
 
+/* Linux's "Linux version ..." banner is about 190 characters: one console line, as under Xen. */
+static void test_console_io_line_of_200_characters_is_printed_whole(void **state)
+{
+	(void)state;
+	char want[256] = "(d3) ";
+	memset(guest_mem, 'a', 200);
+	guest_mem[200] = '\n';
+	assert_int_equal(call(__HYPERVISOR_console_io, CONSOLEIO_write, 201, 0x1000), 0);
+	memset(want + 5, 'a', 200);
+	strcpy(want + 205, "\n");
+	assert_string_equal(fake_console, want);
+}
+
+static void test_console_io_overlong_line_is_cut_after_a_whole_word(void **state)
+{
+	(void)state;
+	char line[301], want[400];
+	for (unsigned i = 0; i < 300; i++)
+		line[i] = i % 9 == 8 ? ' ' : (char)('a' + i % 9);
+	line[300] = '\0';
+	memcpy(guest_mem, line, 300);
+	guest_mem[300] = '\n';
+	assert_int_equal(call(__HYPERVISOR_console_io, CONSOLEIO_write, 301, 0x1000), 0);
+	/* 240 fit: the last space among them is at 233 (26 words); the 27th word goes on whole. */
+	snprintf(want, sizeof(want), "(d3) %.233s\n(d3) %s\n", line, line + 234);
+	assert_string_equal(fake_console, want);
+}
+
+static void test_console_io_overlong_line_without_spaces_is_cut_at_the_buffer(void **state)
+{
+	(void)state;
+	char want[400];
+	memset(guest_mem, 'z', 300);
+	guest_mem[300] = '\n';
+	assert_int_equal(call(__HYPERVISOR_console_io, CONSOLEIO_write, 301, 0x1000), 0);
+	snprintf(want, sizeof(want), "(d3) %.240s\n(d3) %.60s\n", (const char *)guest_mem, (const char *)guest_mem);
+	assert_string_equal(fake_console, want);
+}
+
+/* Xen 4.17's answers on QEMU (measured): 0x26805 for its arm64 Dom0; DomUs not direct-mapped. */
+static void test_xen_version_features_are_xen_417s_exactly(void **state)
+{
+	(void)state;
+	struct xen_feature_info fi = { 0, 0 };
+	memcpy(guest_mem, &fi, sizeof(fi));
+	assert_int_equal(call(__HYPERVISOR_xen_version, XENVER_get_features, 0x1000, 0), 0);
+	memcpy(&fi, guest_mem, sizeof(fi));
+	assert_int_equal(fi.submap, 0x16005);
+	dom.privileged = true;
+	fi = (struct xen_feature_info){ 0, 0 };
+	memcpy(guest_mem, &fi, sizeof(fi));
+	assert_int_equal(call(__HYPERVISOR_xen_version, XENVER_get_features, 0x1000, 0), 0);
+	memcpy(&fi, guest_mem, sizeof(fi));
+	assert_int_equal(fi.submap, 0x26805);
+}
+
+static void test_xen_version_build_id_checks_arguments_as_xen_does(void **state)
+{
+	(void)state;
+	uint32_t len = 0;
+	dom.privileged = true;
+	memcpy(guest_mem, &len, sizeof(len));
+	assert_int_equal(call(__HYPERVISOR_xen_version, XENVER_build_id, 0x1000, 0), -XEN_EINVAL);
+	assert_int_equal(call(__HYPERVISOR_xen_version, XENVER_build_id, 0x2ffe, 0), -XEN_EFAULT);
+	len = 64;
+	memcpy(guest_mem, &len, sizeof(len));
+	memset(guest_mem + 4, 'X', 64);
+	/* No build ID note in the image: Xen's answer without one, for the size query too. */
+	assert_int_equal(call(__HYPERVISOR_xen_version, XENVER_build_id, 0x1000, 0), -XEN_ENODATA);
+	assert_int_equal(call(__HYPERVISOR_xen_version, XENVER_build_id, 0, 0), -XEN_ENODATA);
+	assert_int_equal(guest_mem[4], 'X');
+	dom.privileged = false;
+	assert_int_equal(call(__HYPERVISOR_xen_version, XENVER_build_id, 0, 0), -XEN_EPERM);
+}
+
+static void test_xen_version_platform_parameters_has_no_hole(void **state)
+{
+	(void)state;
+	memset(guest_mem, 0xff, 16);
+	assert_int_equal(call(__HYPERVISOR_xen_version, XENVER_platform_parameters, 0x1000, 0), 0);
+	assert_int_equal(*(uint64_t *)(void *)guest_mem, 0);
+	assert_int_equal(guest_mem[8], 0xff);
+	assert_int_equal(call(__HYPERVISOR_xen_version, XENVER_platform_parameters, 0x2ffc, 0), -XEN_EFAULT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -496,6 +585,12 @@ int main(void)
 		cmocka_unit_test_setup(test_xen_version_features_for_domu_and_dom0, setup),
 		cmocka_unit_test_setup(test_xen_version_hostile_arguments_get_xen_errnos, setup),
 		cmocka_unit_test_setup(test_xen_version_commandline_for_dom0, setup),
+		cmocka_unit_test_setup(test_console_io_line_of_200_characters_is_printed_whole, setup),
+		cmocka_unit_test_setup(test_console_io_overlong_line_is_cut_after_a_whole_word, setup),
+		cmocka_unit_test_setup(test_console_io_overlong_line_without_spaces_is_cut_at_the_buffer, setup),
+		cmocka_unit_test_setup(test_xen_version_features_are_xen_417s_exactly, setup),
+		cmocka_unit_test_setup(test_xen_version_build_id_checks_arguments_as_xen_does, setup),
+		cmocka_unit_test_setup(test_xen_version_platform_parameters_has_no_hole, setup),
 		cmocka_unit_test_setup(test_hvm_op_domain_reads_but_cannot_set_its_callback_irq, setup),
 		cmocka_unit_test_setup(test_hvm_op_domu_cannot_set_store_or_touch_others, setup),
 		cmocka_unit_test_setup(test_hvm_op_dom0_sets_a_domus_store_pfn_which_it_then_reads, setup),
