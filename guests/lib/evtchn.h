@@ -20,7 +20,8 @@ typedef void (*evtchn_cb)(evtchn_port_t port, void *arg);
 
 /* Maps this domain's shared_info at the top of the lower half of the /hypervisor node's region
  * (add_to_physmap), finds the upcall PPI in that node (else 31) and enables it at the GIC
- * (gl_gic_init is called unless the program already did). Idempotent: every module calls it; the
+ * (gl_gic_init is called unless the program already did: a program that sets the GIC up itself
+ * does it first, since gl_gic_init disables every PPI). Idempotent: every module calls it; the
  * state is the domain's (several domains share the sim's process). Returns 0 or -errno. */
 int gl_evtchn_init(const void *fdt);
 
