@@ -5,6 +5,9 @@
 # alike. Prints every time, then medians and ratios per GIC version; never passes or fails on time.
 # Usage: run.sh [ROUNDS (default 5)] [--gic 2|3] (default both); bazel run //bench/linux:run -- ...
 # Needs tests/linux/fetch.sh (and tests/xen/fetch_xen.sh for Xen); a mode without its image is left out.
+# HYP_IMAGE_BEFORE=FILE adds a fourth mode, "before": Halcyon from that image (an earlier build), in
+# the same rounds, so a change is measured against what it replaces under the same load.
+# BENCH_LOG_DIR=DIR keeps every boot's console there as MODE-vGIC-ROUND.log.
 set -uo pipefail
 
 self=$(readlink -f "${BASH_SOURCE[0]}")
@@ -30,8 +33,14 @@ echo "Linux $(cat "$top/.cache/linux-arm64/version" 2>/dev/null || echo '(not fe
 for gic in "${gics[@]}"; do
 	for r in $(seq "$rounds"); do
 		line="GICv$gic round $r:"
-		for mode in native xen halcyon; do
-			out=$("$boot" "$mode" --gic "$gic" --quiet --timeout 180 2>&1)
+		for mode in native xen halcyon ${HYP_IMAGE_BEFORE:+before}; do
+			keep=()
+			[ -z "${BENCH_LOG_DIR:-}" ] || keep=(--log "$BENCH_LOG_DIR/$mode-v$gic-$r.log")
+			if [ "$mode" = before ]; then
+				out=$(HYP_IMAGE=$HYP_IMAGE_BEFORE "$boot" halcyon --gic "$gic" --quiet --timeout 180 "${keep[@]}" 2>&1)
+			else
+				out=$("$boot" "$mode" --gic "$gic" --quiet --timeout 180 "${keep[@]}" 2>&1)
+			fi
 			rc=$?
 			ms=$(sed -n 's/^linuxinit-ms: //p' <<<"$out")
 			if [ "$rc" = 77 ]; then
@@ -45,9 +54,16 @@ for gic in "${gics[@]}"; do
 	done
 done
 echo
-printf '%-6s %10s %10s %10s %12s %12s %14s\n' GIC native xen halcyon xen/native halcyon/native halcyon/xen
+printf '%-6s %10s %10s %10s %12s %12s %14s' GIC native xen halcyon xen/native halcyon/native halcyon/xen
+[ -z "${HYP_IMAGE_BEFORE:-}" ] || printf ' %10s %12s' before before/native
+echo
 for gic in "${gics[@]}"; do
 	n=$(median <"$tmp/native-$gic" 2>/dev/null) x=$(median <"$tmp/xen-$gic" 2>/dev/null) h=$(median <"$tmp/halcyon-$gic" 2>/dev/null)
 	ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }' || echo -; }
-	printf '%-6s %10s %10s %10s %12s %12s %14s\n' "v$gic" "${n:--}" "${x:--}" "${h:--}" "$(ratio "$x" "$n")" "$(ratio "$h" "$n")" "$(ratio "$h" "$x")"
+	printf '%-6s %10s %10s %10s %12s %12s %14s' "v$gic" "${n:--}" "${x:--}" "${h:--}" "$(ratio "$x" "$n")" "$(ratio "$h" "$n")" "$(ratio "$h" "$x")"
+	if [ -n "${HYP_IMAGE_BEFORE:-}" ]; then
+		b=$(median <"$tmp/before-$gic" 2>/dev/null)
+		printf ' %10s %12s' "${b:--}" "$(ratio "$b" "$n")"
+	fi
+	echo
 done
