@@ -167,7 +167,8 @@ static void reap(struct domain *d)
 static void gone(struct domain *d)
 {
 	spin_lock(&domains_lock);
-	bool keep = d->toolstack && !d->dying && domains[0] && !domains[0]->reaped;
+	/* A dying domain is its destroyer's to reap (destroydomain asks until it is done). */
+	bool keep = (d->toolstack || d->dying) && domains[0] && !domains[0]->reaped;
 	bool take = !keep && claim_reap(d);
 	spin_unlock(&domains_lock);
 	if (!d->dying && d->shutdown_reason != SHUTDOWN_poweroff)
@@ -176,25 +177,22 @@ static void gone(struct domain *d)
 		reap(d);
 }
 
-void domain_kill(struct domain *d)
+bool domain_kill(struct domain *d)
 {
 	spin_lock(&domains_lock);
-	if (d->dying) {
-		spin_unlock(&domains_lock);
-		return;
-	}
+	bool first = !d->dying;
 	d->dying = true;
 	bool running = d->state == DOMAIN_RUNNING;
 	d->state = DOMAIN_SHUTDOWN;
 	bool take = d->vcpus_live == 0 && claim_reap(d);
+	bool done = d->reaped;
 	spin_unlock(&domains_lock);
-	if (take) {
+	if (take)
 		reap(d);
-		return;
-	}
-	/* Its live vCPUs retire as their pCPUs next look at them; the last one tears it down. */
-	for (unsigned i = 0; running && i < d->nr_vcpus; i++)
+	/* Its live vCPUs retire as their pCPUs next look at them. */
+	for (unsigned i = 0; first && running && !done && i < d->nr_vcpus; i++)
 		vcpu_kick(d->vcpu[i]);
+	return done;
 }
 
 void domain_shutdown(struct domain *d, unsigned reason)

@@ -115,9 +115,11 @@ void domain_put(struct domain *d);
 /* The first live domain with an id >= @id (XEN_DOMCTL_getdomaininfo's walk), referenced; NULL if none. */
 struct domain *domain_get_next(domid_t id);
 
-/* XEN_DOMCTL_destroydomain: marks @d dying and stops it; it is torn down now if no vCPU of it
- * runs, else when the last one retires. Its id stays taken until then. A second call does nothing. */
-void domain_kill(struct domain *d);
+/* XEN_DOMCTL_destroydomain: marks @d dying and stops it. True once its teardown is done (or left
+ * to the last domain_get holder); false while vCPUs of it still run: the caller asks again (Xen's
+ * continuation), so a destroy that returns has given back the memory, and meanwhile the domain
+ * stays visible as dying. Only with no control domain left does the last vCPU tear it down. */
+bool domain_kill(struct domain *d);
 
 /* Stops the domain with a SHUTDOWN_* reason; its vCPUs retire as their pCPUs next look at them. */
 void domain_shutdown(struct domain *d, unsigned reason);

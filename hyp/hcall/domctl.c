@@ -37,7 +37,6 @@ long hcall_domctl(struct vcpu *v, const uint64_t *a, bool *yield)
 	struct domain *d = NULL;
 	bool copyback = false;
 
-	(void)yield;
 	if (copy_from_guest(&v->ctx, &v->dom->p2m, &op, a[0], sizeof(op)))
 		return -XEN_EFAULT;
 	if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
@@ -55,6 +54,12 @@ long hcall_domctl(struct vcpu *v, const uint64_t *a, bool *yield)
 	/* After the lock: a destroyed domain's teardown may be this last reference's. */
 	if (d)
 		domain_put(d);
+	if (rc == DOMCTL_AGAIN) {
+		/* The HVC again, with x0 (the struct's address) as it was; other vCPUs run meanwhile. */
+		v->ctx.pc -= 4;
+		*yield = true;
+		return (long)a[0];
+	}
 	if (!rc && copyback && copy_to_guest(&v->ctx, &v->dom->p2m, a[0], &op, sizeof(op)))
 		rc = -XEN_EFAULT;
 	return rc;

@@ -5,7 +5,10 @@
 #include "hcall/hcall.h"
 #include "public/domctl.h"
 
-/* Each returns 0 or a negative Xen errno; *copyback when @op goes back to the caller. */
+/* Each returns 0 or a negative Xen errno; *copyback when @op goes back to the caller.
+ * DOMCTL_AGAIN: not finished (destroydomain waiting for the domain's vCPUs to leave their pCPUs);
+ * the caller's vCPU issues the same call again, as after Xen's hypercall continuation. */
+#define DOMCTL_AGAIN 1
 long domctl_lifecycle(struct vcpu *v, struct domain *d, struct xen_domctl *op, bool *copyback);
 long domctl_iomem(struct vcpu *v, struct domain *d, const struct xen_domctl *op);
 long domctl_vcpucontext(struct vcpu *v, struct domain *d, const struct xen_domctl_vcpucontext *c);

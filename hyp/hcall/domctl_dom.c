@@ -41,8 +41,7 @@ long domctl_lifecycle(struct vcpu *v, struct domain *d, struct xen_domctl *op, b
 	case XEN_DOMCTL_destroydomain:
 		if (d == v->dom)
 			return -XEN_EINVAL;
-		domain_kill(d);
-		return 0;
+		return domain_kill(d) ? 0 : DOMCTL_AGAIN;
 	case XEN_DOMCTL_getdomaininfo:
 		*copyback = true;
 		return getdomaininfo(d, op);

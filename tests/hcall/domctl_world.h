@@ -60,6 +60,10 @@ int world_teardown_test(void **state);
 /* Dom0's domctls that must succeed: a created domain's id, getdomaininfo of exactly @dom. */
 domid_t world_create(unsigned vcpus);
 struct xen_domctl_getdomaininfo world_info(domid_t dom);
+/* world_domctl's result when the hypervisor continued the call (the HVC to be issued again: a
+ * destroy waiting for the domain's vCPUs to leave their pCPUs); the vCPU's pc is put back. */
+#define WORLD_AGAIN 1
+
 /* A domctl with only a header: its result. */
 long world_simple(struct domain *caller, uint32_t cmd, domid_t dom);
 
