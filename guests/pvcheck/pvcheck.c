@@ -5,7 +5,8 @@
  * map_grant_ref, answers the message and binds the store port; as a toolstack would, it also maps the
  * DomU's pages by GFN (memory_op gmfn_foreign) and reads the machine's pages (sysctl physinfo); it
  * maps all that into pages of its own RAM it gave back (its 1:1 balloon), as Linux does, and takes
- * them again at the end. No static state (several domains run it). */
+ * them again at the end. A DomU also balloons: never beyond its memory, a page given back can be had
+ * elsewhere. No static state (several domains run it). */
 #include <string.h>
 
 #include "lib/guest.h"
@@ -79,7 +80,33 @@ static bool page_is_zero(uint64_t gfn)
 	return true;
 }
 
-static void domu(struct t *t)
+/* One page at @gfn given back (@out) or asked for; the extents done. */
+static long reserve1(struct t *t, bool out, uint64_t gfn)
+{
+	uint64_t gva;
+	uint64_t *list = gl_alloc(8, &gva);
+	*list = gfn;
+	struct xen_memory_reservation r = { .extent_start = gva, .nr_extents = 1, .domid = DOMID_SELF };
+	return hc(t, __HYPERVISOR_memory_op, out ? XENMEM_decrease_reservation : XENMEM_populate_physmap, &r, sizeof(r),
+		  0);
+}
+
+/* A DomU's balloon: it may grow back to what it was built with, never beyond (max_pages). */
+static void domu_balloon(struct t *t, const void *fdt)
+{
+	uint64_t base, size, hole = 0x80000; /* a GFN above its 16 MiB */
+
+	if (!gl_ram_bank(fdt, &base, &size))
+		return;
+	long beyond = reserve1(t, false, hole);
+	long out = reserve1(t, true, (base + size) / 4096 - 1);
+	long in = reserve1(t, false, hole);
+	gl_write64(hole << 12, 0xba11);
+	check(t, beyond == 0 && out == 1 && in == 1 && gl_read64(hole << 12) == 0xba11,
+	      "no page beyond its memory; one given back can be had elsewhere", beyond);
+}
+
+static void domu(struct t *t, const void *fdt)
 {
 	uint64_t con = param(t, DOMID_SELF, HVM_PARAM_CONSOLE_PFN), store = param(t, DOMID_SELF, HVM_PARAM_STORE_PFN);
 	evtchn_port_t con_port = (evtchn_port_t)param(t, DOMID_SELF, HVM_PARAM_CONSOLE_EVTCHN);
@@ -104,6 +131,7 @@ static void domu(struct t *t)
 	while ((s = status(t, store_port)).status != EVTCHNSTAT_interdomain && ++n < WAIT_MAX)
 		yield();
 	check(t, s.status == EVTCHNSTAT_interdomain && s.u.interdomain.dom == 0, "Dom0 bound the store port", s.status);
+	domu_balloon(t, fdt);
 }
 
 static struct gnttab_map_grant_ref map(struct t *t, domid_t dom, grant_ref_t ref)
@@ -265,7 +293,7 @@ void guest_main(const void *fdt)
 			serve(&t, (domid_t)d);
 		dom0_end(&t, peers);
 	} else if (!peers) {
-		domu(&t);
+		domu(&t, fdt);
 	}
 	gl_printf("pvcheck: %s\n", t.failures ? "FAILED" : "all passed");
 	gl_shutdown(t.failures ? SHUTDOWN_crash : SHUTDOWN_poweroff);

@@ -349,6 +349,10 @@ int dom_build(const struct boot_domain *bd, domid_t id, const struct dom_host *h
 		domain_destroy(d);
 		return rc;
 	}
+	/* A DomU may balloon within what it was built with, never beyond (Xen's dom0less max_pages). A
+	 * 1:1 Dom0 can only take back frames it holds. */
+	if (!bd->dom0)
+		d->max_pages = domain_tot_pages(d);
 	vcpu_reset(d->vcpu[0], entry, dtb);
 	con_printf("Domain d%u (%s): %llu MiB in %u bank%s from %#llx%s, %u vCPU%s, entry %#llx, tree %#llx\n", d->id,
 		   d->name, (unsigned long long)(ram >> 20), g.banks, g.banks > 1 ? "s" : "",

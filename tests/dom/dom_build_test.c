@@ -132,6 +132,9 @@ static void test_dom_build_domu_gets_pv_channels_for_dom0_and_dom0_none(void **s
 	assert_int_equal(dom_build(&bd, 1, &h, &d), 0);
 	assert_int_equal(pv_setups, 1);
 	assert_int_equal(pv_backend, 0);
+	/* It may balloon within what it was given, never beyond. */
+	assert_int_equal(d->max_pages, next_frame);
+	assert_true(d->max_pages >= 1024);
 	bd = boot_dom(true, 1);
 	assert_int_equal(dom_build(&bd, 0, &h, &d), 0);
 	assert_int_equal(pv_setups, 1);
