@@ -9,18 +9,8 @@ out=${TEST_TMPDIR:-/tmp}/pv_console
 fail() { echo "FAIL: $*"; [ -f "$out.clean" ] && tail -40 "$out.clean"; exit 1; }
 
 . "$(dirname "$0")/console_check.sh"
+. "$(dirname "$0")/sim_seeds.sh"
+check_console_1_2() { check_console "$1" 1 2; }
 
-"$hypsim" "$dts" --seed 7 >"$out.1" 2>"$out.err1"
-rc=$?
-tr -d '\r' <"$out.1" >"$out.clean"
-[ $rc -eq 0 ] || fail "hypsim exit status $rc"
-check_console "$out.clean" 1 2
-"$hypsim" "$dts" --seed 7 >"$out.2" 2>"$out.err2"
-cmp -s "$out.1" "$out.2" || fail "same seed, different console"
-cmp -s "$out.err1" "$out.err2" || fail "same seed, different summary"
-for seed in 1 2 3; do
-	"$hypsim" "$dts" --seed $seed >"$out.s" 2>/dev/null || fail "seed $seed: exit status $?"
-	tr -d '\r' <"$out.s" >"$out.clean"
-	check_console "$out.clean" 1 2
-done
+sim_seeds "$hypsim" "$dts" check_console_1_2
 echo "PASS: PV console: 206 lines from d1 in order (waited for room), d2's broken ring cut off, 4 seeds, deterministic"

@@ -8,6 +8,8 @@ hypsim=$1 dts=$2
 out=${TEST_TMPDIR:-/tmp}/pv_xenbus
 fail() { echo "FAIL: $*"; [ -f "$out.clean" ] && grep -v 'vconsfront: line' "$out.clean"; exit 1; }
 
+. "$(dirname "$0")/sim_seeds.sh"
+
 check() {
 	local f=$1
 	for line in "xenstored started, Dom0's client connected" "wrote the device's frontend and backend directories" \
@@ -34,17 +36,5 @@ check() {
 	! grep -q 'FAIL' "$f" || fail "a guest check failed"
 }
 
-"$hypsim" "$dts" --seed 7 >"$out.1" 2>"$out.err1"
-rc=$?
-tr -d '\r' <"$out.1" >"$out.clean"
-[ $rc -eq 0 ] || fail "hypsim exit status $rc"
-check "$out.clean"
-"$hypsim" "$dts" --seed 7 >"$out.2" 2>"$out.err2"
-cmp -s "$out.1" "$out.2" || fail "same seed, different console"
-cmp -s "$out.err1" "$out.err2" || fail "same seed, different summary"
-for seed in 1 2 3; do
-	"$hypsim" "$dts" --seed $seed >"$out.s" 2>/dev/null || fail "seed $seed: exit status $?"
-	tr -d '\r' <"$out.s" >"$out.clean"
-	check "$out.clean"
-done
+sim_seeds "$hypsim" "$dts" check
 echo "PASS: xenbus console: handshake over xenstored, 61 lines through a DomU-granted page, grant ended after unmap, 4 seeds, deterministic"
