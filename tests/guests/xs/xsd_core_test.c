@@ -16,6 +16,17 @@
 static struct xsd d;
 static struct xsd_conn *c0, *c1, *c2;
 static domid_t released;
+static struct {
+	domid_t id;
+	uint64_t gfn;
+	uint32_t port;
+} introduced;
+
+static int fake_introduce(struct xsd *x, domid_t id, uint64_t gfn, uint32_t port)
+{
+	introduced.id = id, introduced.gfn = gfn, introduced.port = port;
+	return xsd_conn_new(x, id, false) ? 0 : -XEN_EEXIST;
+}
 
 static int fake_release(struct xsd *x, domid_t id)
 {
@@ -29,6 +40,7 @@ static int setup(void **state)
 	(void)state;
 	xsd_core_init(&d);
 	d.hooks.release = fake_release;
+	d.hooks.introduce = fake_introduce;
 	c0 = xsd_conn_new(&d, 0, true);
 	c1 = xsd_conn_new(&d, 1, false);
 	c2 = xsd_conn_new(&d, 2, false);
@@ -120,8 +132,10 @@ static void test_errors_are_xen_names(void **state)
 	EXPECT(c2, XS_ERROR, "EACCES");
 	send(c1, XS_INTRODUCE, 0, "5\0" "100\0" "3", 8);
 	EXPECT(c1, XS_ERROR, "EACCES");
-	send(c0, XS_INTRODUCE, 0, "5\0" "100\0" "3", 8);
-	EXPECT(c0, XS_ERROR, "ENOSYS"); /* no transport hook in this test */
+	send(c0, XS_INTRODUCE, 0, "5\0" "abc\0" "3", 8);
+	EXPECT(c0, XS_ERROR, "EINVAL");
+	send(c0, XS_INTRODUCE, 0, "99999\0" "1\0" "3", 10);
+	EXPECT(c0, XS_ERROR, "EINVAL"); /* not a domid */
 }
 
 static void test_malformed_messages_get_einval(void **state)
@@ -247,6 +261,22 @@ static void test_special_watches_go_to_the_privileged(void **state)
 	xsd_watch_fire(&d, "@releaseDomain", false); /* what the daemon's release does */
 	EXPECT(c0, XS_WATCH_EVENT, "@releaseDomain\0r");
 	EXPECT_NOTHING(c1);
+}
+
+static void test_introduce_parses_its_numbers_and_the_domain_is_known(void **state)
+{
+	(void)state;
+	send(c2, XS_IS_DOMAIN_INTRODUCED, 0, "7", 2);
+	EXPECT(c2, XS_IS_DOMAIN_INTRODUCED, "F");
+	send(c0, XS_INTRODUCE, 0, "7\0" "233473\0" "4", 11);
+	EXPECT(c0, XS_INTRODUCE, "OK");
+	assert_int_equal(introduced.id, 7);
+	assert_int_equal(introduced.gfn, 233473);
+	assert_int_equal(introduced.port, 4);
+	send(c2, XS_IS_DOMAIN_INTRODUCED, 0, "7", 2);
+	EXPECT(c2, XS_IS_DOMAIN_INTRODUCED, "T");
+	send(c0, XS_INTRODUCE, 0, "7\0" "233473\0" "4", 11);
+	EXPECT(c0, XS_ERROR, "EEXIST");
 }
 
 static void test_watch_limits(void **state)
@@ -385,6 +415,7 @@ int main(void)
 		cmocka_unit_test_setup(test_removal_fires_watches_inside_the_subtree, setup),
 		cmocka_unit_test_setup(test_special_watches_go_to_the_privileged, setup),
 		cmocka_unit_test_setup(test_watch_limits, setup),
+		cmocka_unit_test_setup(test_introduce_parses_its_numbers_and_the_domain_is_known, setup),
 		cmocka_unit_test_setup(test_transaction_over_the_wire_and_conflict, setup),
 		cmocka_unit_test_setup(test_get_perms_in_xen_format, setup),
 		cmocka_unit_test_setup(test_guests_cannot_take_every_transaction_slot, setup),
