@@ -181,7 +181,7 @@ static void add_vbd(domid_t fe, unsigned dev)
 	xenbus_write_u64(b.xs, v->path, "feature-flush-cache", 1);
 	xenbus_write_state(b.xs, v->path, XenbusStateInitWait);
 	char state[XENBUS_PATH];
-	fmt_snprintf(state, sizeof(state), "%s/state", v->fe_path);
+	fmt_snprintf(state, sizeof(state), "/local/domain/%u/device", fe); /* short: see blkfront's watch */
 	xs_watch(b.xs, state, "fe");
 	gl_printf("blkback: d%u vbd %u: %llu sectors, frontend %s\n", fe, dev,
 		  (unsigned long long)(b.disk_size / BLKIF_SECTOR_SIZE), v->fe_path);

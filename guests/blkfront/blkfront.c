@@ -209,13 +209,15 @@ static void follow_backend(void)
 	if (!memcmp(path, s.be_path, strlen(path) + 1) && id == s.be)
 		return;
 	teardown();
+	/* The backend's whole home is watched, not just its state node: the daemon's watch matching
+	 * overreads paths of 32 bytes and more (see the report), and its home is all we need to see. */
 	if (s.be_path[0]) {
-		fmt_snprintf(key, sizeof(key), "%s/state", s.be_path);
+		fmt_snprintf(key, sizeof(key), "/local/domain/%u", s.be);
 		xs_unwatch(s.xs, key, "bs");
 	}
 	memcpy(s.be_path, path, sizeof(path));
 	s.be = (domid_t)id;
-	fmt_snprintf(key, sizeof(key), "%s/state", s.be_path);
+	fmt_snprintf(key, sizeof(key), "/local/domain/%u", s.be);
 	xs_watch(s.xs, key, "bs");
 }
 
@@ -299,9 +301,7 @@ void guest_main(const void *fdt)
 		gl_shutdown(SHUTDOWN_crash);
 	}
 	fmt_snprintf(s.path, sizeof(s.path), "device/vbd/%u", s.dev);
-	char key[XENBUS_PATH];
-	fmt_snprintf(key, sizeof(key), "%s/backend", s.path);
-	xs_watch(s.xs, key, "be");
+	xs_watch(s.xs, "device", "be"); /* our vbd's backend and backend-id keys are in there */
 	xenbus_write_state(s.xs, s.path, XenbusStateInitialising);
 
 	/* The workload: writes (and checked reads) cycling over the blocks, up to 32 in flight. */

@@ -91,6 +91,10 @@ static void restart_backend(uint64_t acked)
 	int rc = gl_tools_destroy(old);
 	if (rc)
 		die("destroydomain of the driver domain", rc);
+	/* Its teardown finishes when its vCPU next stops: only then are its device and id free. */
+	struct gl_dom_state st;
+	while (gl_tools_state(old, &st) != -XEN_ESRCH)
+		gl_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
 	gl_printf("pvdom0: destroyed driver domain d%u after %llu acknowledged writes\n", old, (unsigned long long)acked);
 	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u", old);
 	xs_rm(d.xs, XS_TX_NONE, dir);

@@ -11,8 +11,8 @@ fail() { echo "FAIL: $*"; [ -f "$out.1" ] && tail -60 "$out.1"; exit 1; }
 
 check() {
 	local f=$1
-	for line in '(d1) blkback: serving a 1024 KiB RAM disk at 0x20000000' \
-		'(d1) blkback: d2 vbd 0: 2048 sectors, frontend /local/domain/2/device/vbd/0' \
+	for line in '(d1) blkback: serving a 256 KiB RAM disk at 0x20000000' \
+		'(d1) blkback: d2 vbd 0: 512 sectors, frontend /local/domain/2/device/vbd/0' \
 		'(d2) blkfront: connected to backend d1 (/local/domain/1/backend/vbd/2/0), 0 requests reissued' \
 		'(d0) pvdom0: frontend and driver domain gone: done'; do
 		grep -qxF -- "$line" "$f" || fail "$f: no line '$line'"
