@@ -128,6 +128,22 @@ static void test_grant_of_a_full_table_is_enospc(void **state)
 	assert_int_equal(gnttab_grant(1, 1, false), 300);
 }
 
+/* The search starts after the last ref handed out and wraps: an ended low entry is found again
+ * only after the ones above it. */
+static void test_grant_continues_after_the_last_ref_and_wraps(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(gnttab_grant(1, 100 + i, false), (int)(GNTTAB_FIRST_FREE + i));
+	assert_int_equal(gnttab_end(GNTTAB_FIRST_FREE + 1), 0);
+	assert_int_equal(gnttab_grant(1, 200, false), GNTTAB_FIRST_FREE + 4);
+	for (unsigned i = GNTTAB_FIRST_FREE + 5; i < PAGE / 8; i++)
+		assert_int_equal(gnttab_grant(1, i, false), (int)i);
+	assert_int_equal(gnttab_grant(1, 300, false), GNTTAB_FIRST_FREE + 1); /* wrapped to the freed one */
+	assert_int_equal(entry(GNTTAB_FIRST_FREE + 1).frame, 300);
+	assert_int_equal(gnttab_grant(1, 301, false), -XEN_ENOSPC);
+}
+
 static void test_end_refuses_while_the_grantee_reads_or_writes(void **state)
 {
 	(void)state;
@@ -135,8 +151,12 @@ static void test_end_refuses_while_the_grantee_reads_or_writes(void **state)
 	set_flags((grant_ref_t)ref, GTF_permit_access | GTF_reading | GTF_writing);
 	assert_int_equal(gnttab_end((grant_ref_t)ref), -XEN_EBUSY);
 	assert_int_equal(entry((grant_ref_t)ref).flags, GTF_permit_access | GTF_reading | GTF_writing);
-	/* An entry still mapped after a failed end is never handed out again. */
-	assert_int_equal(gnttab_grant(2, 0x43, false), ref + 1);
+	/* An entry still mapped after a failed end is never handed out again, not even when the search
+	 * comes round to it with the table full. */
+	int r;
+	while ((r = gnttab_grant(2, 0x43, false)) >= 0)
+		assert_int_not_equal(r, ref);
+	assert_int_equal(r, -XEN_ENOSPC);
 	set_flags((grant_ref_t)ref, GTF_permit_access | GTF_reading);
 	assert_int_equal(gnttab_end((grant_ref_t)ref), -XEN_EBUSY);
 	set_flags((grant_ref_t)ref, GTF_permit_access);
@@ -252,6 +272,7 @@ int main(void)
 		T(test_init_maps_table_frame_at_the_hypervisor_region),
 		T(test_grant_skips_reserved_refs_and_writes_the_entry),
 		T(test_grant_of_a_full_table_is_enospc),
+		T(test_grant_continues_after_the_last_ref_and_wraps),
 		T(test_end_refuses_while_the_grantee_reads_or_writes),
 		T(test_map_uses_free_slots_and_unmap_returns_them),
 		T(test_map_failure_status_is_an_errno_and_keeps_the_slot),
