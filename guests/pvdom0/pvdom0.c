@@ -1,4 +1,5 @@
-/* Dom0 of the PV scenarios: runs the xenstore daemon, lists a vbd for a frontend DomU and its
+/* Dom0 of the PV scenarios: runs the xenstore daemon and the PV console backend of the DomUs it
+ * looks after (their lines printed as "[dN] line"), lists a vbd for a frontend DomU and its
  * block driver domain in the xenstore as libxl does, and (with a restart threshold) destroys the
  * driver domain in the middle of the frontend's I/O and builds a new one with the toolstack
  * library, the RAM disk handed over through iomem. Shuts down once the domains it looks after are
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "core/format.h"
+#include "lib/cons.h"
 #include "lib/evtchn.h"
 #include "lib/guest.h"
 #include "lib/tools.h"
@@ -22,7 +24,28 @@ static struct {
 	unsigned dev;
 	uint64_t restart_at, disk, disk_kib, disk_gpa;
 	bool restarted, fe_gone, be_gone;
+	struct cons_back cons[3]; /* the frontend's, the driver domain's, the bystander's */
+	const void *fdt;
 } d;
+
+enum { CONS_FE, CONS_BE, CONS_EXTRA };
+
+/* The DomU's PV console, if it has one: a DomU printing through the hypervisor does not need it. */
+static void cons_attach(unsigned i, domid_t dom)
+{
+	d.cons[i] = (struct cons_back){ 0 };
+	if (dom && cons_back_attach(&d.cons[i], d.fdt, dom))
+		gl_printf("pvdom0: d%u has no PV console\n", dom);
+}
+
+/* Prints what the DomUs wrote on their consoles; true if anything came. */
+static bool cons_poll(void)
+{
+	bool any = false;
+	for (unsigned i = 0; i < 3; i++)
+		any |= d.cons[i].connected && cons_back_poll(&d.cons[i]) > 0;
+	return any;
+}
 
 static void die(const char *what, long rc)
 {
@@ -88,13 +111,15 @@ static void restart_backend(uint64_t acked)
 	domid_t old = d.be, nb;
 	struct gl_dom_pv pv;
 
+	cons_back_detach(&d.cons[CONS_BE]);
 	int rc = gl_tools_destroy(old);
 	if (rc)
 		die("destroydomain of the driver domain", rc);
 	/* Its teardown finishes when its vCPU next stops: only then are its device and id free. */
 	struct gl_dom_state st;
 	while (gl_tools_state(old, &st) != -XEN_ESRCH)
-		gl_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
+		if (!cons_poll())
+			gl_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
 	gl_printf("pvdom0: destroyed driver domain d%u after %llu acknowledged writes\n", old, (unsigned long long)acked);
 	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u", old);
 	xs_rm(d.xs, XS_TX_NONE, dir);
@@ -115,6 +140,7 @@ static void restart_backend(uint64_t acked)
 	if (rc)
 		die("cannot build the new driver domain", rc);
 	d.be = nb;
+	cons_attach(CONS_BE, nb);
 	list_vbd(nb);
 	rc = gl_tools_unpause(nb);
 	if (rc)
@@ -141,6 +167,7 @@ static bool gone(domid_t dom)
 void guest_main(const void *fdt)
 {
 	memset(&d, 0, sizeof(d));
+	d.fdt = fdt;
 	d.fe = (domid_t)gl_bootarg_u64(fdt, "pvdom0.fe=", 0);
 	d.be = (domid_t)gl_bootarg_u64(fdt, "pvdom0.be=", 0);
 	d.dev = (unsigned)gl_bootarg_u64(fdt, "pvdom0.dev=", 0);
@@ -162,6 +189,9 @@ void guest_main(const void *fdt)
 	gl_printf("pvdom0: xenstored running\n");
 	xs_watch(d.xs, "@releaseDomain", "rel");
 	give_data_dir();
+	cons_attach(CONS_FE, d.fe);
+	cons_attach(CONS_BE, d.be);
+	cons_attach(CONS_EXTRA, d.extra);
 	list_vbd(d.be);
 
 	char data[XENBUS_PATH];
@@ -169,7 +199,7 @@ void guest_main(const void *fdt)
 	while (!(d.fe_gone && d.be_gone)) {
 		char path[XENBUS_PATH], token[8];
 		xsd_poll();
-		bool any = false;
+		bool any = cons_poll();
 		while (xs_next_event(d.xs, path, sizeof(path), token, sizeof(token), false)) {
 			uint64_t acked;
 			any = true;
@@ -182,6 +212,8 @@ void guest_main(const void *fdt)
 		if (!any && !xsd_poll())
 			gl_evtchn_wait(0);
 	}
+	for (unsigned i = 0; i < 3; i++)
+		cons_back_detach(&d.cons[i]);
 	if (d.extra) {
 		rc = gl_tools_destroy(d.extra);
 		gl_printf("pvdom0: bystander d%u destroyed (%d)\n", d.extra, rc);
