@@ -9,30 +9,18 @@ hypsim=$1 dts=$2
 out=${TEST_TMPDIR:-/tmp}/pv_block
 fail() { echo "FAIL: $*"; [ -f "$out.1" ] && tail -60 "$out.1"; exit 1; }
 
-check() {
-	local f=$1
-	for line in '(d1) blkback: serving a 256 KiB RAM disk at 0x20000000' \
-		'(d1) blkback: d2 vbd 0: 512 sectors, frontend /local/domain/2/device/vbd/0' \
-		'(d2) blkfront: connected to backend d1 (/local/domain/1/backend/vbd/2/0), 0 requests reissued' \
-		'(d0) pvdom0: frontend and driver domain gone: done'; do
-		grep -qxF -- "$line" "$f" || fail "$f: no line '$line'"
-	done
-	grep -qE '^\(d2\) blkfront: PASS: 64 blocks read back equal the log of 256 acknowledged writes \([0-9]+ reads checked on the way, 1 connections, 0 requests reissued\)$' "$f" ||
-		fail "$f: the frontend did not pass"
-	grep -qE '^\(d1\) blkback: every frontend closed, [0-9]+ requests served: done$' "$f" || fail "$f: backend did not finish"
-	! grep -q 'FAIL' "$f" || fail "$f: a guest check failed"
-}
+. "$(dirname "$0")/block_check.sh"
 
 "$hypsim" "$dts" --seed 5 >"$out.1" 2>"$out.err1"
 rc=$?
 [ $rc -eq 0 ] || fail "hypsim exit status $rc"
 tr -d '\r' <"$out.1" >"$out.clean"
-check "$out.clean"
+check_block "$out.clean"
 "$hypsim" "$dts" --seed 5 >"$out.2" 2>"$out.err2"
 cmp -s "$out.1" "$out.2" || fail "same seed, different console"
 for seed in 1 2 3; do
 	"$hypsim" "$dts" --seed $seed >"$out.s" 2>/dev/null || fail "seed $seed: exit status $?"
 	tr -d '\r' <"$out.s" >"$out.sc"
-	check "$out.sc"
+	check_block "$out.sc"
 done
 echo "PASS: $(grep -oE '[0-9]+ requests served' "$out.clean") by the driver domain, reads equal the log, deterministic, 4 seeds"
