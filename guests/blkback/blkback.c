@@ -104,9 +104,9 @@ static void disconnect(struct vbd *v)
 	gl_evtchn_close(v->port);
 	gnttab_unmap(&v->ring_map);
 	v->connected = false;
-	gl_printf("blkback: d%u vbd %u disconnected after %llu reads, %llu writes, %llu bad requests\n", v->fe, v->dev,
-		  (unsigned long long)v->st.reads, (unsigned long long)v->st.writes,
-		  (unsigned long long)v->st.bad_requests);
+	gl_printf("blkback: d%u vbd %u disconnected after %llu reads, %llu writes, %llu bad requests, %llu failed\n",
+		  v->fe, v->dev, (unsigned long long)v->st.reads, (unsigned long long)v->st.writes,
+		  (unsigned long long)v->st.bad_requests, (unsigned long long)v->st.io_errors);
 }
 
 /* The frontend is Initialised: map its ring, bind its port, say Connected. */

@@ -4,7 +4,9 @@
  * write. When the backend goes away (its state node vanishes, or the toolstack names a new one) it
  * disconnects, reconnects to the new backend and reissues what was not acknowledged. At the end it
  * reads the whole area back: the disk must hold exactly the log's contents.
- * Bootargs: blkfront.dev=<vbd> (0), blkfront.writes=<n> (256), blkfront.blocks=<4 KiB blocks> (64). */
+ * Bootargs: blkfront.dev=<vbd> (0), blkfront.writes=<n> (256), blkfront.blocks=<4 KiB blocks> (64),
+ * blkfront.hostile=1: first puts malformed requests straight on the ring, each of which the backend
+ * must answer with an error status without touching the disk. */
 #include <string.h>
 
 #include "core/format.h"
@@ -273,6 +275,66 @@ static void turn(void)
 		gl_evtchn_wait(0);
 }
 
+/* Malformed requests, put on the ring behind blkfront's back (their ids lie outside its id space,
+ * so blkfront drops their responses as bogus): each must come back BLKIF_RSP_ERROR or EOPNOTSUPP,
+ * and the disk must not change (blocks 62 and 63 read back as zeros afterwards). */
+#define HOSTILE_ID (1ull << 40)
+
+static void hostile(uint64_t spare)
+{
+	struct blkif_request r[8];
+	const int16_t want[8] = { BLKIF_RSP_ERROR, BLKIF_RSP_ERROR, BLKIF_RSP_ERROR, BLKIF_RSP_ERROR,
+				  BLKIF_RSP_ERROR, BLKIF_RSP_ERROR, BLKIF_RSP_ERROR, BLKIF_RSP_EOPNOTSUPP };
+	int good = gnttab_grant(s.be, spare >> 12, true), ro = gnttab_grant(s.be, (spare >> 12) + 1, true);
+	uint64_t sectors = (uint64_t)s.blocks * 8;
+
+	fill(spare, 63, 0xeeeeee);
+	for (unsigned i = 0; i < 8; i++)
+		r[i] = (struct blkif_request){ .operation = BLKIF_OP_WRITE, .nr_segments = 1, .id = HOSTILE_ID + i,
+					       .sector_number = 63 * 8,
+					       .seg[0] = { .gref = (grant_ref_t)good, .first_sect = 0, .last_sect = 7 } };
+	r[0].nr_segments = 0;                                  /* no segment */
+	r[1].nr_segments = 12;                                 /* more than 11 */
+	r[2].seg[0].first_sect = 5, r[2].seg[0].last_sect = 4; /* first after last */
+	r[3].seg[0].last_sect = 8;                             /* past the page */
+	r[4].sector_number = sectors - 4;                      /* runs off the disk's end */
+	r[5].nr_segments = 2, r[5].sector_number = 62 * 8; /* its second page is no grant: nothing written */
+	r[5].seg[1] = (struct blkif_request_segment){ .gref = 7, .last_sect = 7 };
+	r[6].operation = BLKIF_OP_READ, r[6].seg[0].gref = (grant_ref_t)ro; /* a read into a read-only grant */
+	r[7].operation = 200;                                  /* no such operation */
+	for (unsigned i = 0; i < 8; i++)
+		ring_front_put(&s.ring, &r[i], sizeof(r[i]));
+	push();
+	unsigned got = 0, right = 0;
+	while (got < 8) {
+		struct blkif_response rsp;
+		int rc = ring_front_take(&s.ring, &rsp, sizeof(rsp));
+		if (rc < 0)
+			break;
+		if (rc == 0) {
+			if (!ring_front_final_check(&s.ring))
+				gl_evtchn_wait(0);
+			continue;
+		}
+		unsigned i = (unsigned)(rsp.id - HOSTILE_ID);
+		got++;
+		right += i < 8 && rsp.status == want[i];
+	}
+	gnttab_end((grant_ref_t)good);
+	gnttab_end((grant_ref_t)ro);
+	if (right != 8)
+		fail("malformed requests not all refused", 0, right);
+	else
+		gl_printf("blkfront: PASS: the backend refused all 8 malformed requests\n");
+	/* Blocks 62 and 63 were their targets: still as never written. */
+	for (unsigned b = 62; b < 64; b++) {
+		while (!submit_next(true, b))
+			turn();
+		while (s.in_flight[b] && !s.failures)
+			turn();
+	}
+}
+
 void guest_main(const void *fdt)
 {
 	uint64_t ram, ram_size;
@@ -304,6 +366,11 @@ void guest_main(const void *fdt)
 	xs_watch(s.xs, "device", "be"); /* our vbd's backend and backend-id keys are in there */
 	xenbus_write_state(s.xs, s.path, XenbusStateInitialising);
 
+	if (gl_bootarg_u64(fdt, "blkfront.hostile=", 0)) {
+		while (!s.connected && !s.failures)
+			turn();
+		hostile(ram + (1u << 20) + (BLKFRONT_MAX_INFLIGHT + RING_PAGES) * PAGE);
+	}
 	/* The workload: writes (and checked reads) cycling over the blocks, up to 32 in flight. */
 	unsigned next = 0;
 	while (s.acked < s.writes && !s.failures) {
