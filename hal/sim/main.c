@@ -11,6 +11,7 @@
 #include "hal/boot.h"
 #include "loader.h"
 #include "machine.h"
+#include "nic.h"
 #include "ramdisk.h"
 #include "guests/sim/programs.h"
 #include "mm/frame.h"
@@ -142,6 +143,9 @@ static const char *resolve(const char *path, char *buf, size_t len)
 	return buf;
 }
 
+/* The sim NIC's wire log: its lines among the consoles', in the order things happened. */
+static void nic_line(const char *line) { printf("%s\n", line); }
+
 static void to_stdout(void *opaque, uint8_t c)
 {
 	(void)opaque;
@@ -225,7 +229,7 @@ int main(int argc, char **argv)
 		.nprograms = sim_guest_program_count,
 	};
 	if (sim_machine_create(&plat, &cfg, err, sizeof(err)) || sim_smmu_create(s.dtb, err, sizeof(err)) ||
-	    sim_ramdisk_create(s.dtb, err, sizeof(err)) ||
+	    sim_ramdisk_create(s.dtb, err, sizeof(err)) || sim_nic_create(s.dtb, nic_line, err, sizeof(err)) ||
 	    sim_load_programs(s.dtb, s.len, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hypsim: %s: %s\n", path, err);
 		sim_machine_destroy();
