@@ -4,7 +4,8 @@
  * driver domain in the middle of the frontend's I/O and builds a new one with the toolstack
  * library, the RAM disk handed over through iomem. Shuts down once the domains it looks after are
  * gone. Bootargs: pvdom0.fe=<domid> pvdom0.be=<domid> [pvdom0.dev=<vbd>]
- * [pvdom0.restart=<acknowledged writes> pvdom0.disk=<host address> pvdom0.disk_kib=<size>
+ * [pvdom0.restart=<acknowledged writes> [pvdom0.restarts=<how many, each after as many more writes>]
+ *  pvdom0.disk=<host address> pvdom0.disk_kib=<size>
  *  pvdom0.disk_gpa=<guest address>] [pvdom0.extra=<domid>: a bystander destroyed at the end]. */
 #include <string.h>
 
@@ -22,8 +23,8 @@ static struct {
 	struct xs_client *xs;
 	domid_t fe, be, extra;
 	unsigned dev;
-	uint64_t restart_at, disk, disk_kib, disk_gpa;
-	bool restarted, fe_gone, be_gone;
+	uint64_t restart_at, restarts, restarted, disk, disk_kib, disk_gpa;
+	bool fe_gone, be_gone;
 	struct cons_back cons[3]; /* the frontend's, the driver domain's, the bystander's */
 	const void *fdt;
 } d;
@@ -146,7 +147,7 @@ static void restart_backend(uint64_t acked)
 	if (rc)
 		die("unpause of the new driver domain", rc);
 	gl_printf("pvdom0: new driver domain d%u started\n", nb);
-	d.restarted = true;
+	d.restarted++;
 }
 
 /* A domain is gone once it no longer exists; one that shut down is destroyed (reaped) first. */
@@ -173,6 +174,7 @@ void guest_main(const void *fdt)
 	d.dev = (unsigned)gl_bootarg_u64(fdt, "pvdom0.dev=", 0);
 	d.extra = (domid_t)gl_bootarg_u64(fdt, "pvdom0.extra=", 0);
 	d.restart_at = gl_bootarg_u64(fdt, "pvdom0.restart=", 0);
+	d.restarts = gl_bootarg_u64(fdt, "pvdom0.restarts=", 1);
 	d.disk = gl_bootarg_u64(fdt, "pvdom0.disk=", 0);
 	d.disk_kib = gl_bootarg_u64(fdt, "pvdom0.disk_kib=", 0);
 	d.disk_gpa = gl_bootarg_u64(fdt, "pvdom0.disk_gpa=", 0);
@@ -203,8 +205,8 @@ void guest_main(const void *fdt)
 		while (xs_next_event(d.xs, path, sizeof(path), token, sizeof(token), false)) {
 			uint64_t acked;
 			any = true;
-			if (d.restart_at && !d.restarted && token[0] == 'a' /* "acked", not "rel" */ &&
-			    !xenbus_read_u64(d.xs, data, "acked", &acked) && acked >= d.restart_at)
+			if (d.restart_at && d.restarted < d.restarts && token[0] == 'a' /* "acked", not "rel" */ &&
+			    !xenbus_read_u64(d.xs, data, "acked", &acked) && acked >= d.restart_at * (d.restarted + 1))
 				restart_backend(acked);
 		}
 		d.fe_gone = d.fe_gone || gone(d.fe);
