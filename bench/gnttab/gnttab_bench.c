@@ -132,7 +132,7 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-	unsigned batch = 0, iters = 0;
+	unsigned batch = 0, iters = 0, neighbour = 0;
 	struct platform plat = { .mem = { { pa_init(RAM_BASE), RAM_SIZE } }, .mem_count = 1 };
 
 	for (int i = 1; i < argc; i++) {
@@ -140,7 +140,12 @@ int main(int argc, char **argv)
 			batch = (unsigned)strtoul(argv[i] + 8, NULL, 0);
 		else if (!strncmp(argv[i], "--iters=", 8))
 			iters = (unsigned)strtoul(argv[i] + 8, NULL, 0);
+		else if (!strncmp(argv[i], "--neighbour=", 12))
+			neighbour = (unsigned)strtoul(argv[i] + 12, NULL, 0);
 	}
+	/* Entry of the neighbour in the grants' last-level table: 0 (first, the default) or past them. */
+	if (neighbour > 511 || (neighbour && neighbour <= BATCH))
+		return 1;
 	ram = aligned_alloc(4096, RAM_SIZE);
 	if (!ram || frame_init(&plat, NULL, 0))
 		return 1;
@@ -156,10 +161,11 @@ int main(int argc, char **argv)
 		e[i] = (struct grant_entry_v1){ GTF_permit_access, B.id, (uint32_t)(RAM_GFN + i) };
 	/* A neighbour first in the same last-level table, as a ballooned page's neighbours in RAM
 	 * would be: else every lone pair would allocate, zero and free a p2m table, and the p2m's
-	 * empty-table check after each unmap would scan up to the next mapping. */
+	 * empty-table check after each unmap would scan up to the next mapping (--neighbour=K puts it
+	 * K entries on, to show that check's cost when it scans; with the p2m's counts it does not). */
 	e[100] = (struct grant_entry_v1){ GTF_permit_access, B.id, (uint32_t)RAM_GFN };
 	struct gnttab_map_grant_ref *m = (void *)args;
-	*m = (struct gnttab_map_grant_ref){ MAP_GFN << 12, GNTMAP_host_map, 100, A.id, 0, 0, 0 };
+	*m = (struct gnttab_map_grant_ref){ (MAP_GFN + neighbour) << 12, GNTMAP_host_map, 100, A.id, 0, 0, 0 };
 	if (call(GNTTABOP_map_grant_ref, 1) || m->status)
 		return 1;
 	if (batch) { /* callgrind's run: exactly what was asked */

@@ -4,15 +4,16 @@
 # tests/xen/fetch_xen.sh has fetched it), GICv3, QEMU -icount shift=0,sleep=off -smp 1 (1 ns per
 # instruction, CNTVCT = 16 instructions per tick). Prints instructions per pair (the guest's own
 # share included, the same under both) and Halcyon/Xen. Figures only, never pass/fail.
-# Usage: bazel run //bench/gnttab:qemu_pairs [-- PAIRS]   (default 100000)
+# Usage: bazel run //bench/gnttab:qemu_pairs [-- PAIRS [GIC]]   (default 100000, GIC 3; 2 for GICv2)
 set -euo pipefail
 
 pairs=${1:-100000}
+gic=${2:-3}
 self=$(readlink -f "${BASH_SOURCE[0]}")
 top=${BUILD_WORKSPACE_DIRECTORY:-$(cd "$(dirname "$self")/../.." && pwd)}
 runfiles=.
 [ -f "$runfiles/hyp_arm64.bin" ] || runfiles="${RUNFILES_DIR:-$0.runfiles}/halcyon"
-hyp=$runfiles/hyp_arm64.bin guest=$runfiles/guests/gnttest/gnttest_arm64.bin
+hyp=${HYP_IMAGE:-$runfiles/hyp_arm64.bin} guest=$runfiles/guests/gnttest/gnttest_arm64.bin
 xen=${XEN_IMAGE:-$top/.cache/xen-arm64/boot/xen-4.17-arm64}
 for f in "$hyp" "$guest"; do
 	[ -f "$f" ] || { echo "qemu_pairs: $f not found (run through bazel run)" >&2; exit 1; }
@@ -21,7 +22,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 size=$(printf %x "$(stat -Lc %s "$guest")")
 qemu=(qemu-system-aarch64 -cpu cortex-a57 -smp 1 -m 1G -nographic -nic none -icount "shift=0,sleep=off")
-machine="virt,virtualization=on,gic-version=3"
+machine="virt,virtualization=on,gic-version=$gic"
 
 # run HV: one boot, its console in $tmp/HV.log.
 run() {
@@ -53,7 +54,7 @@ for hv in "${hvs[@]}"; do run "$hv" & done
 wait
 h=$(per_pair halcyon) x=-
 [ -f "$xen" ] && x=$(per_pair xen)
-echo "Grant map+unmap pair as Dom0 sees it (QEMU -icount, GICv3, $pairs pairs, guest work included):"
+echo "Grant map+unmap pair as Dom0 sees it (QEMU -icount, GICv$gic, $pairs pairs, guest work included):"
 printf '| %-14s | %-16s | %11s |\n' "Halcyon Dom0" "Xen 4.17 Dom0" "Halcyon/Xen"
 printf '|%s|%s|%s|\n' ----------------: ------------------: ------------:
 printf '| %14s | %16s | %11s |\n' "$h" "$x" "$(awk -v h="$h" -v x="$x" 'BEGIN { if (x + 0 > 0 && h + 0 > 0) printf "%.2f", h / x; else print "-" }')"

@@ -310,3 +310,10 @@ int frame_release(domid_t owner, paddr_t pa)
 			return orphan ? 0 : -XEN_EINVAL;
 	}
 }
+
+/* The free-list back link: only free blocks' heads use it, and list_push sets it anew. */
+uint32_t *frame_owner_word(paddr_t pa)
+{
+	struct frame *f = frame_of(pa);
+	return f ? &f->prev : NULL;
+}

@@ -58,3 +58,8 @@ uint64_t frame_free_count(void);
  * passes it to DOMID_XEN for the frame_put that drops its last reference to free: a page given back
  * while another domain maps it, as Xen frees it. -XEN_EINVAL if it is not @owner's. */
 int frame_release(domid_t owner, paddr_t pa);
+
+/* A word of bookkeeping the owner of an allocated frame keeps in its frame-table record (p2m: how
+ * many entries of a table frame are in use), so it needs no side table. Meaningless once the frame
+ * is freed; NULL for a PA that is not managed RAM. Only the owner touches it, under its own lock. */
+uint32_t *frame_owner_word(paddr_t pa);

@@ -17,8 +17,10 @@ uint64_t *p2m_table_va(uint64_t pa)
 int p2m_table_alloc(struct p2m *p2m, paddr_t *pa)
 {
 	int rc = frame_alloc(DOMID_XEN, 0, pa);
-	if (!rc)
+	if (!rc) {
 		p2m->table_frames++;
+		*p2m_table_count(*pa) = 0; /* frame_alloc zeroed it */
+	}
 	return rc;
 }
 

@@ -2,6 +2,7 @@
  * the state of one edit (flushes and table frees it still owes). Not for other modules. */
 #pragma once
 
+#include "mm/frame.h"
 #include "mm/p2m.h"
 
 #define PTE_VALID       UINT64_C(1)
@@ -46,6 +47,13 @@ static inline uint64_t pte_leaf(unsigned level, uint64_t pa, enum p2m_type type)
 	return pa | bits[type] | (uint64_t)type << PTE_TYPE_SHIFT | PTE_AF | PTE_VALID | (level == 3 ? PTE_TABLE : 0);
 }
 
+/* How many entries of the (non-root) table at @table are non-zero, kept by every edit so that
+ * telling an emptied table from a used one, or a foldable one from a partial one, takes no scan.
+ * Kept in the frame table's record of the table frame, the hypervisor's own bookkeeping: the
+ * descriptor's software bits [58:55] are too few for 0..512, and its other ignored bits are being
+ * claimed by the architecture (FEAT_HAFT's table AF at bit 10, LPA2's address bits [9:8]). */
+static inline uint32_t *p2m_table_count(paddr_t table) { return frame_owner_word(table); }
+
 /* Single-copy atomic: a concurrent table walk sees the old descriptor or the new one. */
 static inline void pte_write(uint64_t *e, uint64_t d) { __atomic_store_n(e, d, __ATOMIC_RELAXED); }
 
@@ -61,6 +69,7 @@ struct p2m_edit {
 	 * unlinked from the tree owe it before their frames may be reused: both wait for one flush. */
 	unsigned nflush, nfree;
 	unsigned deferred; /* leaves of the table being edited that are broken, waiting to be made */
+	uint32_t *count;   /* its entries in use (p2m_table_count); NULL for the root, never freed */
 	bool flush_all;
 	uint64_t flush[P2M_FLUSH_BATCH];
 	paddr_t free[P2M_FREE_BATCH];

@@ -32,13 +32,21 @@ static void flush_later(struct p2m_edit *ed, uint64_t ipa)
 		ed->flush_all = true; /* one VMID-wide flush beats many by-IPA broadcasts */
 }
 
+/* Every write to an entry of the table being edited comes here, so its count stays exact. */
+static void entry_write(struct p2m_edit *ed, uint64_t *e, uint64_t d)
+{
+	if (ed->count)
+		*ed->count = *ed->count + (d != 0) - (*e != 0);
+	pte_write(e, d);
+}
+
 /* Break: invalidate the entry for [eb, eb + size of @level) and wait until no TLB or walk cache
  * holds anything it led to. A table's leaves may be cached at any IPA under it: flush the VMID. */
 static void break_entry(struct p2m_edit *ed, uint64_t *e, unsigned level, uint64_t eb)
 {
 	uint64_t old = *e;
 
-	pte_write(e, 0);
+	entry_write(ed, e, 0);
 	if (pte_is_table(old, level)) {
 		hal_s2_flush_vmid(ed->p2m->vmid);
 		p2m_free_tree(ed->p2m, pa_init(pte_oa(old)), level + 1);
@@ -53,7 +61,7 @@ static void set_entry(struct p2m_edit *ed, uint64_t *e, unsigned level, uint64_t
 		return;
 	if (pte_valid(*e))
 		break_entry(ed, e, level, eb);
-	pte_write(e, d);
+	entry_write(ed, e, d);
 }
 
 /* The table under @e, made if need be: empty over a hole, a copy of a block's translation (split)
@@ -72,6 +80,7 @@ static uint64_t *descend(struct p2m_edit *ed, uint64_t *e, unsigned level, uint6
 		uint64_t first = *e | (level + 1 == 3 ? PTE_TABLE : 0), step = size_of(level + 1);
 		for (unsigned i = 0; i < P2M_PTES; i++)
 			t[i] = first + i * step;
+		*p2m_table_count(pa) = P2M_PTES;
 	}
 	hal_s2_publish(); /* the new table's contents before the entry that links it */
 	set_entry(ed, e, level, eb, pa_addr(pa) | PTE_TABLE | PTE_VALID);
@@ -79,12 +88,13 @@ static uint64_t *descend(struct p2m_edit *ed, uint64_t *e, unsigned level, uint6
 }
 
 /* The block one table's entries amount to, if they are 512 leaves with the same attributes and
- * consecutive output addresses from a block-aligned start: 0 otherwise. */
-static uint64_t as_block(const uint64_t *t, unsigned level)
+ * consecutive output addresses from a block-aligned start: 0 otherwise. A table with a hole
+ * (@used < 512, the usual case for grants and ballooned pages) is told at once. */
+static uint64_t as_block(const uint64_t *t, unsigned level, uint32_t used)
 {
 	uint64_t first = t[0], step = size_of(level + 1);
 
-	if (!pte_is_leaf(first, level + 1) || (pte_oa(first) & (size_of(level) - 1)))
+	if (used != P2M_PTES || !pte_is_leaf(first, level + 1) || (pte_oa(first) & (size_of(level) - 1)))
 		return 0;
 	for (unsigned i = 1; i < P2M_PTES; i++)
 		if (t[i] != first + i * step)
@@ -92,31 +102,23 @@ static uint64_t as_block(const uint64_t *t, unsigned level)
 	return first & ~PTE_TABLE;
 }
 
-static bool is_empty(const uint64_t *t)
-{
-	for (unsigned i = 0; i < P2M_PTES; i++)
-		if (t[i])
-			return false;
-	return true;
-}
-
-/* After editing the table under @e: free it if empty, fold it into a block if it became one.
+/* After editing the table under @e, @used of whose entries are in use: free it if empty, fold it into a block if it became one.
  * This keeps the tree canonical: no empty table, no table a block could replace. */
-static void settle(struct p2m_edit *ed, uint64_t *e, unsigned level, uint64_t eb)
+static void settle(struct p2m_edit *ed, uint64_t *e, unsigned level, uint64_t eb, uint32_t used)
 {
 	uint64_t table = pte_oa(*e), *t = p2m_table_va(table), block;
 
-	if (is_empty(t)) {
+	if (!used) {
 		/* No leaf below is cached (each was flushed or is owed a flush); walk caches may
 		 * still hold the table entry itself, which the owed by-IPA flush also removes. */
-		pte_write(e, 0);
+		entry_write(ed, e, 0);
 		if (ed->nfree == P2M_FREE_BATCH)
 			settle_flushes(ed);
 		flush_later(ed, eb);
 		ed->free[ed->nfree++] = pa_init(table);
 		return;
 	}
-	if (level >= 1 && (block = as_block(t, level)))
+	if (level >= 1 && (block = as_block(t, level, used)))
 		set_entry(ed, e, level, eb, block);
 }
 
@@ -145,12 +147,13 @@ static void replace_leaf(struct p2m_edit *ed, uint64_t *e, unsigned level, uint6
 {
 	if (made(ed, *e, level, eb) == *e)
 		return;
-	pte_write(e, *e & ~PTE_VALID);
+	entry_write(ed, e, *e & ~PTE_VALID);
 	flush_later(ed, eb);
 	ed->deferred++;
 }
 
-static void edit_table(struct p2m_edit *ed, uint64_t *t, unsigned level, uint64_t ipa, uint64_t end, uint64_t mask);
+static void edit_table(struct p2m_edit *ed, uint64_t *t, uint32_t *count, unsigned level, uint64_t ipa, uint64_t end,
+		       uint64_t mask);
 
 static void edit_entry(struct p2m_edit *ed, uint64_t *e, unsigned level, uint64_t ipa, uint64_t end)
 {
@@ -181,7 +184,7 @@ static void edit_entry(struct p2m_edit *ed, uint64_t *e, unsigned level, uint64_
 			if (pte_is_table(d, level)) {
 				break_entry(ed, e, level, eb);
 			} else {
-				pte_write(e, 0);
+				entry_write(ed, e, 0);
 				flush_later(ed, eb);
 			}
 			return;
@@ -198,24 +201,29 @@ static void edit_entry(struct p2m_edit *ed, uint64_t *e, unsigned level, uint64_
 	uint64_t *t = descend(ed, e, level, eb);
 	if (!t)
 		return;
-	edit_table(ed, t, level + 1, ipa, end, P2M_PTES - 1);
-	settle(ed, e, level, eb);
+	uint32_t *used = p2m_table_count(pa_init(pte_oa(*e)));
+	edit_table(ed, t, used, level + 1, ipa, end, P2M_PTES - 1);
+	settle(ed, e, level, eb, *used);
 }
 
-/* Edits [ipa, end) within table @t (entry index: the IPA's bits at @level, masked by @mask). */
-static void edit_table(struct p2m_edit *ed, uint64_t *t, unsigned level, uint64_t ipa, uint64_t end, uint64_t mask)
+/* Edits [ipa, end) within table @t (entry index: the IPA's bits at @level, masked by @mask), whose
+ * entries in use are *@count (NULL: the root). */
+static void edit_table(struct p2m_edit *ed, uint64_t *t, uint32_t *count, unsigned level, uint64_t ipa, uint64_t end,
+		       uint64_t mask)
 {
 	uint64_t size = size_of(level);
 	unsigned outer = ed->deferred;
+	uint32_t *outer_count = ed->count;
 
 	ed->deferred = 0;
+	ed->count = count;
 	if (ed->kind == P2M_EDIT_MAP && level == 3) {
 		/* The bulk of mapping with pages: no tables below, no alignment to weigh. */
 		uint64_t d = pte_leaf(3, ed->pa0 + (ipa - ed->ipa0), ed->type);
 		for (uint64_t a = ipa; a < end; a += PAGE_SIZE, d += PAGE_SIZE) {
 			uint64_t *e = &t[(a >> PAGE_SHIFT) & mask];
 			if (!*e)
-				pte_write(e, d);
+				entry_write(ed, e, d);
 			else if (*e != d)
 				replace_leaf(ed, e, level, a);
 		}
@@ -232,17 +240,18 @@ static void edit_table(struct p2m_edit *ed, uint64_t *t, unsigned level, uint64_
 		for (uint64_t a = ipa & ~(size - 1); a < end; a += size) {
 			uint64_t *e = &t[(a >> p2m_shift(level)) & mask];
 			if (*e && !pte_valid(*e))
-				pte_write(e, made(ed, *e, level, a));
+				entry_write(ed, e, made(ed, *e, level, a));
 		}
 	}
 	ed->deferred = outer;
+	ed->count = outer_count;
 }
 
 void p2m_edit_range(struct p2m_edit *ed, uint64_t ipa, uint64_t end)
 {
 	struct p2m *p2m = ed->p2m;
 
-	edit_table(ed, p2m_table_va(pa_addr(p2m->root)), p2m->geo.start_level, ipa, end,
+	edit_table(ed, p2m_table_va(pa_addr(p2m->root)), NULL, p2m->geo.start_level, ipa, end,
 		   (uint64_t)P2M_PTES * p2m->geo.root_pages - 1);
 	settle_flushes(ed);
 	hal_s2_publish();

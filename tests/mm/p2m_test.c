@@ -21,23 +21,6 @@
 
 static struct p2m p2m;
 
-static int setup(void **state)
-{
-	(void)state;
-	fake_frames(64 * MIB);
-	assert_int_equal(p2m_init(&p2m, 1, 5), 0);
-	fake_mmu_stage2(p2m_vttbr(&p2m), p2m.geo.vtcr);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	p2m_destroy(&p2m);
-	assert_int_equal(frame_count(DOMID_XEN), 0);
-	return 0;
-}
-
 /* The census, failing the test on any malformed or non-canonical table; table frames add up. */
 static struct s2_census census(void)
 {
@@ -463,7 +446,7 @@ static void test_p2m_start_level_0_geometry_puts_blocks_below_the_root(void **st
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_prestate_setup_teardown(f, s2_setup, s2_teardown, &p2m)
 	const struct CMUnitTest tests[] = {
 		T(test_p2m_init_gives_a_concatenated_root_owned_by_xen),
 		T(test_p2m_map_1gib_aligned_range_uses_one_block),

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "fake_hal.h"
+#include "mm/frame.h"
 
 #define D_VALID   1ull
 #define D_TABLE   2ull
@@ -64,6 +65,23 @@ static bool leaf_ok(struct walk *w, uint64_t d, unsigned level, uint64_t ipa)
 
 static bool walk_table(struct walk *w, uint64_t table, unsigned level, uint64_t ipa, unsigned entries);
 
+/* The p2m's own count of a table's entries in use (kept in the frame table) against the entries. */
+static bool count_ok(struct walk *w, uint64_t table, uint64_t ipa)
+{
+	const uint64_t *t = fake_ram(table);
+	const uint32_t *kept = frame_owner_word(pa_init(table));
+	unsigned used = 0;
+
+	for (unsigned i = 0; i < 512; i++)
+		used += t[i] != 0;
+	if (!kept || *kept != used) {
+		snprintf(w->why, w->len, "table at IPA 0x%llx: %u entries in use, the p2m counts %d",
+			 (unsigned long long)ipa, used, kept ? (int)*kept : -1);
+		return false;
+	}
+	return true;
+}
+
 static bool entry_ok(struct walk *w, uint64_t d, unsigned level, uint64_t ipa)
 {
 	if (!(d & D_VALID)) {
@@ -74,7 +92,7 @@ static bool entry_ok(struct walk *w, uint64_t d, unsigned level, uint64_t ipa)
 	if (level < 3 && (d & D_TABLE)) {
 		if (d & ~(D_OA | D_VALID | D_TABLE))
 			return bad(w, "table descriptor with attribute bits", ipa, d);
-		return walk_table(w, d & D_OA, level + 1, ipa, 512);
+		return walk_table(w, d & D_OA, level + 1, ipa, 512) && count_ok(w, d & D_OA, ipa);
 	}
 	return leaf_ok(w, d, level, ipa);
 }
@@ -116,4 +134,20 @@ bool s2_probe(unsigned cpu, uint64_t ipa, unsigned type, struct mmu_result *res)
 {
 	struct mmu_access acc = { .va = ipa, .type = (uint8_t)type, .el = 1, .size = 8 };
 	return mmu_translate(&fake_mmu[cpu], &acc, res);
+}
+
+int s2_setup(void **state)
+{
+	struct p2m *p2m = *state;
+	fake_frames(64 << 20);
+	if (p2m_init(p2m, 1, 5))
+		return -1;
+	fake_mmu_stage2(p2m_vttbr(p2m), p2m->geo.vtcr);
+	return 0;
+}
+
+int s2_teardown(void **state)
+{
+	p2m_destroy(*state);
+	return frame_count(DOMID_XEN) ? -1 : 0;
 }
