@@ -150,6 +150,20 @@ void fake_world_end(void)
 	}
 }
 
+int fake_setup(void **state)
+{
+	(void)state;
+	fake_world();
+	return 0;
+}
+
+int fake_teardown(void **state)
+{
+	(void)state;
+	fake_world_end();
+	return 0;
+}
+
 void fake_register_vinfo(unsigned i) { fake_vcpu[i][1].vcpu_info = pa_init((uintptr_t)&fake_vinfo[i]); }
 
 bool fake_pending(unsigned i, evtchn_port_t port)

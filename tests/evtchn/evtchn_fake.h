@@ -34,6 +34,9 @@ extern uint8_t fake_guest[FAKE_GLEN];
 /* Builds the domains (each with an event-channel table, vCPU 1 without vcpu_info) and resets counters. */
 void fake_world(void);
 void fake_world_end(void);
+/* The same as a cmocka setup and teardown. */
+int fake_setup(void **state);
+int fake_teardown(void **state);
 /* Gives domain @i's vCPU 1 its own vcpu_info (as VCPUOP_register_vcpu_info would). */
 void fake_register_vinfo(unsigned i);
 

@@ -7,20 +7,6 @@
 
 #include "hcall/hcall.h"
 
-static int setup(void **state)
-{
-	(void)state;
-	fake_world();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	fake_world_end();
-	return 0;
-}
-
 static long op(unsigned dom, uint64_t cmd, uint64_t gva)
 {
 	uint64_t a[5] = { cmd, gva };
@@ -189,7 +175,7 @@ static void test_evtchn_hcall_random_hostile_calls_keep_links_consistent(void **
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, fake_setup, fake_teardown)
 		T(test_evtchn_hcall_alloc_unbound_writes_the_port_back),
 		T(test_evtchn_hcall_bad_pointer_returns_efault),
 		T(test_evtchn_hcall_result_unwritable_returns_efault_after_the_op),

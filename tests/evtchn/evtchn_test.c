@@ -6,20 +6,6 @@
 #define D1 (&fake_dom[1])
 #define D2 (&fake_dom[2])
 
-static int setup(void **state)
-{
-	(void)state;
-	fake_world();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	fake_world_end();
-	return 0;
-}
-
 static evtchn_port_t unbound(struct domain *caller, domid_t dom, domid_t remote)
 {
 	struct evtchn_alloc_unbound a = { .dom = dom, .remote_dom = remote };
@@ -575,7 +561,7 @@ static void test_evtchn_domain_init_without_memory_returns_enomem(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, fake_setup, fake_teardown)
 		T(test_evtchn_port_zero_is_reserved),
 		T(test_evtchn_alloc_unbound_names_remote_domain),
 		T(test_evtchn_alloc_unbound_remote_self_names_the_caller_not_the_owner),

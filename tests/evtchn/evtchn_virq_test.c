@@ -5,20 +5,6 @@
 #define D0 (&fake_dom[0]) /* the control domain */
 #define D1 (&fake_dom[1])
 
-static int setup(void **state)
-{
-	(void)state;
-	fake_world();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	fake_world_end();
-	return 0;
-}
-
 static evtchn_port_t bind_virq(struct domain *d, unsigned virq)
 {
 	struct evtchn_bind_virq b = { .virq = virq, .vcpu = 0 };
@@ -102,7 +88,7 @@ static void test_evtchn_send_virq_global_ignores_per_vcpu_and_unknown_virqs(void
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, fake_setup, fake_teardown)
 		T(test_evtchn_send_virq_global_reaches_the_control_domain_that_bound_it),
 		T(test_evtchn_send_virq_global_follows_the_port_to_its_vcpu),
 		T(test_evtchn_send_virq_global_never_reaches_an_unprivileged_binder),
