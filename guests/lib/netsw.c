@@ -75,6 +75,8 @@ int netsw_port_up(struct netsw *s, unsigned port, const uint8_t *mac)
 			return -XEN_ENOSPC;
 	}
 	s->up |= 1u << port;
+	if (!mac)
+		s->open |= 1u << port;
 	return 0;
 }
 
@@ -83,6 +85,7 @@ void netsw_port_down(struct netsw *s, unsigned port)
 	if (port >= NETSW_PORTS)
 		return;
 	s->up &= ~(1u << port);
+	s->open &= ~(1u << port);
 	for (unsigned i = 0; i < NETSW_ENTRIES; i++)
 		if (s->e[i].used && s->e[i].port == port)
 			s->e[i] = (struct netsw_entry){ 0 };
@@ -97,12 +100,28 @@ uint32_t netsw_route(struct netsw *s, unsigned in_port, const uint8_t hdr[ETH_HL
 	s->clock++;
 	if (!netsw_multicast(src))
 		learn(s, in_port, src, false);
-	if (!netsw_multicast(dst)) {
-		struct netsw_entry *e = find(s, dst);
-		if (e) {
-			e->seen = s->clock;
-			return e->port == in_port ? 0 : 1u << e->port;
-		}
+	if (netsw_multicast(dst))
+		return s->up & ~(1u << in_port);
+	struct netsw_entry *e = find(s, dst);
+	if (!e)
+		return s->up & s->open & ~(1u << in_port);
+	e->seen = s->clock;
+	return e->port == in_port ? 0 : 1u << e->port;
+}
+
+static unsigned hex(char c)
+{
+	return c >= '0' && c <= '9' ? (unsigned)(c - '0') : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) :
+	       c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16u;
+}
+
+bool netsw_mac_parse(const char *str, uint8_t mac[ETH_ALEN])
+{
+	for (unsigned i = 0; i < ETH_ALEN; i++, str += 3) {
+		unsigned hi = hex(str[0]), lo = hi < 16 ? hex(str[1]) : 16u;
+		if (lo > 15 || str[2] != (i == ETH_ALEN - 1 ? '\0' : ':'))
+			return false;
+		mac[i] = (uint8_t)(hi << 4 | lo);
 	}
-	return s->up & ~(1u << in_port);
+	return true;
 }

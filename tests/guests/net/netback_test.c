@@ -71,13 +71,13 @@ static void test_netback_outside_address_is_learned_from_the_wire(void **state)
 	struct netif_rx_response r;
 	for (unsigned i = 0; i < NFE; i++)
 		nbf_post_rx(&fe[i], 2);
-	/* Unknown to the switch: flooded to the wire and the other frontends. */
+	/* Unknown to the switch: to the wire only, never to another frontend. */
 	nbf_frame(&fe[0], 0, 0, 64, outside_mac, NULL, 1, 1);
 	nbf_push(&fe[0]);
 	netback_poll(&nb);
 	assert_int_equal(wire_frames, 1);
-	assert_int_equal(nbf_rx(&fe[1], &r), 1);
-	assert_int_equal(nbf_rx(&fe[2], &r), 1);
+	assert_int_equal(nbf_rx(&fe[1], &r), 0);
+	assert_int_equal(nbf_rx(&fe[2], &r), 0);
 	/* The answer from outside goes to fe[0] only, and teaches the switch where outside is. */
 	nbf_wire_in(fe[0].mac, 200, 0x5a);
 	assert_int_equal(nbf_rx(&fe[0], &r), 1);

@@ -49,10 +49,10 @@ static void test_netsw_broadcast_and_multicast_flood_every_other_port(void **sta
 	assert_int_equal(route(0, mcast, outside), (1u << 1) | (1u << 2) | (1u << 3));
 }
 
-static void test_netsw_unknown_destination_floods_until_learned(void **state)
+static void test_netsw_unknown_destination_goes_only_to_the_uplink_until_learned(void **state)
 {
 	(void)state;
-	assert_int_equal(route(1, outside, mac1), (1u << 0) | (1u << 2) | (1u << 3));
+	assert_int_equal(route(1, outside, mac1), 1u << 0);
 	assert_int_equal(netsw_lookup(&sw, outside), -XEN_ENOENT);
 	assert_int_equal(route(0, mac1, outside), 1u << 1);
 	assert_int_equal(netsw_lookup(&sw, outside), 0);
@@ -93,7 +93,7 @@ static void test_netsw_port_down_forgets_its_addresses_and_gets_nothing(void **s
 	route(0, mac1, outside);
 	netsw_port_down(&sw, 0);
 	assert_int_equal(netsw_lookup(&sw, outside), -XEN_ENOENT);
-	assert_int_equal(route(1, outside, mac1), (1u << 2) | (1u << 3));
+	assert_int_equal(route(1, outside, mac1), 0); /* no uplink: an unknown address is nowhere */
 	netsw_port_down(&sw, 2);
 	assert_int_equal(netsw_lookup(&sw, mac2), -XEN_ENOENT);
 	assert_int_equal(route(1, bcast, mac1), 1u << 3);
@@ -127,18 +127,32 @@ static void test_netsw_bad_ports_and_addresses_are_refused(void **state)
 	assert_int_equal(route(1, mac2, mac1), 1u << 2);
 }
 
+static void test_netsw_mac_parse_takes_only_the_xenstore_form(void **state)
+{
+	(void)state;
+	uint8_t m[6];
+	assert_true(netsw_mac_parse("00:16:3E:0a:ff:01", m));
+	assert_memory_equal(m, ((uint8_t[6]){ 0x00, 0x16, 0x3e, 0x0a, 0xff, 0x01 }), 6);
+	assert_false(netsw_mac_parse("00:16:3e:00:00:1", m));
+	assert_false(netsw_mac_parse("00:16:3e:00:00:011", m));
+	assert_false(netsw_mac_parse("00-16-3e-00-00-01", m));
+	assert_false(netsw_mac_parse("0g:16:3e:00:00:01", m));
+	assert_false(netsw_mac_parse("", m));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_netsw_known_destination_goes_only_to_its_port, setup),
 		cmocka_unit_test_setup(test_netsw_broadcast_and_multicast_flood_every_other_port, setup),
-		cmocka_unit_test_setup(test_netsw_unknown_destination_floods_until_learned, setup),
+		cmocka_unit_test_setup(test_netsw_unknown_destination_goes_only_to_the_uplink_until_learned, setup),
 		cmocka_unit_test_setup(test_netsw_frame_to_its_own_port_goes_nowhere, setup),
 		cmocka_unit_test_setup(test_netsw_pinned_address_is_not_learned_on_another_port, setup),
 		cmocka_unit_test_setup(test_netsw_owner_coming_up_takes_its_address_back, setup),
 		cmocka_unit_test_setup(test_netsw_port_down_forgets_its_addresses_and_gets_nothing, setup),
 		cmocka_unit_test_setup(test_netsw_full_table_replaces_the_stalest_learned_entry, setup),
 		cmocka_unit_test_setup(test_netsw_bad_ports_and_addresses_are_refused, setup),
+		cmocka_unit_test(test_netsw_mac_parse_takes_only_the_xenstore_form),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
