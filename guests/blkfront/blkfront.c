@@ -53,6 +53,7 @@ static struct {
 	uint32_t next_gen[MAX_BLOCKS];
 	bool in_flight[MAX_BLOCKS];
 	unsigned submitted, writes_submitted, acked, reads_checked, failures;
+	unsigned report; /* progress to report once the next requests are on their way */
 } s;
 
 static uint64_t pattern(unsigned block, uint32_t gen, unsigned word)
@@ -99,10 +100,8 @@ static void done(void *arg, int16_t status)
 		fail(o->write ? "write not done" : "read not done", o->block, status);
 	else if (o->write) {
 		s.acked_gen[o->block] = o->gen;
-		if (++s.acked % REPORT_EVERY == 0) {
-			gl_printf("blkfront: %u writes acknowledged\n", s.acked);
-			xenbus_write_u64(s.xs, "data", "acked", s.acked);
-		}
+		if (++s.acked % REPORT_EVERY == 0)
+			s.report = s.acked;
 	} else if (!holds(o->page, o->block, s.acked_gen[o->block]))
 		fail("a read differs from the log of acknowledged writes", o->block, s.acked_gen[o->block]);
 	else
@@ -228,7 +227,10 @@ static void step(void)
 	follow_backend();
 	enum xenbus_state bs = s.be_path[0] ? xenbus_read_state(s.xs, s.be_path) : XenbusStateUnknown;
 
-	if (s.ring_up && bs != XenbusStateInitWait && bs != XenbusStateConnected)
+	/* A backend that is not Connected while we are has lost our ring, whether it closed or is a
+	 * new driver domain at the same path starting over (InitWait); before we connect, only one
+	 * that leaves has. */
+	if (s.connected ? bs != XenbusStateConnected : s.ring_up && bs != XenbusStateInitWait && bs != XenbusStateConnected)
 		teardown();
 	if (!s.ring_up && bs == XenbusStateInitWait) {
 		int rc = setup_ring();
@@ -377,6 +379,13 @@ void guest_main(const void *fdt)
 		while (s.writes_submitted < s.writes && submit_next(false, next % s.blocks)) {
 			s.submitted++;
 			next++;
+		}
+		/* Reported with requests in flight: a toolstack that acts on it acts in the middle of I/O. */
+		if (s.report) {
+			push();
+			gl_printf("blkfront: %u writes acknowledged\n", s.report);
+			xenbus_write_u64(s.xs, "data", "acked", s.report);
+			s.report = 0;
 		}
 		turn();
 	}

@@ -92,6 +92,58 @@ static void list_vbd(domid_t be)
 	gl_printf("pvdom0: vbd %u of d%u listed with backend d%u\n", d.dev, d.fe, be);
 }
 
+/* PV network (H11): with pvdom0.netbe=<domid> pvdom0.vifs=<fe>[,<fe>], a vif 0 for each frontend
+ * whose backend is that network driver domain, listed as libxl does, its address 00:16:3e:00:00:<fe>
+ * in the backend's directory (where the driver domain takes it from) and then the frontend's. */
+static struct {
+	domid_t be, fe[2];
+	unsigned nfe;
+	bool gone;
+} net;
+
+static void list_vif(domid_t fe)
+{
+	char dir[XENBUS_PATH], mac[24];
+	struct xenbus_dev dev = { 0 };
+	static const char *const dirs[] = { "/local/domain/%u/device", "/local/domain/%u/device/vif",
+					    "/local/domain/%u/backend", "/local/domain/%u/backend/vif" };
+	int rc = 0;
+
+	for (unsigned i = 0; i < 4 && !rc; i++) {
+		domid_t owner = i < 2 ? fe : net.be;
+		fmt_snprintf(dir, sizeof(dir), dirs[i], owner);
+		rc = own_dir(dir, owner, owner);
+	}
+	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/backend/vif/%u", net.be, fe);
+	rc = rc ?: own_dir(dir, net.be, fe);
+	if (!rc)
+		rc = xenbus_dev_init(&dev, d.xs, "vif", fe, net.be, 0) ? xenbus_create(&dev) : -XEN_E2BIG;
+	fmt_snprintf(mac, sizeof(mac), "00:16:3e:00:00:%02x", fe);
+	fmt_snprintf(dir, sizeof(dir), "%s/mac", dev.back);
+	rc = rc ?: xs_write(d.xs, XS_TX_NONE, dir, mac);
+	fmt_snprintf(dir, sizeof(dir), "%s/mac", dev.front);
+	rc = rc ?: xs_write(d.xs, XS_TX_NONE, dir, mac);
+	if (rc)
+		die("cannot list the vif", rc);
+	gl_printf("pvdom0: vif 0 of d%u (%s) listed with backend d%u\n", fe, mac, net.be);
+}
+
+static void net_start(const void *fdt)
+{
+	const char *v = gl_bootarg(fdt, "pvdom0.vifs=");
+
+	net.be = (domid_t)gl_bootarg_u64(fdt, "pvdom0.netbe=", 0);
+	for (net.nfe = 0; net.be && v && net.nfe < 2 && *v >= '0' && *v <= '9'; net.nfe++) {
+		unsigned x = 0;
+		while (*v >= '0' && *v <= '9')
+			x = x * 10 + (unsigned)(*v++ - '0');
+		net.fe[net.nfe] = (domid_t)x;
+		v += *v == ',';
+	}
+	for (unsigned i = 0; i < net.nfe; i++)
+		list_vif(net.fe[i]);
+}
+
 /* The frontend's own corner of the store, where it reports progress; Dom0 watches it. */
 static void give_data_dir(void)
 {
@@ -136,6 +188,12 @@ static void restart_backend(uint64_t acked)
 		.paused = true,
 	};
 	rc = gl_tools_create(&cfg, &nb);
+	/* The machine's free frames with the old driver domain gone and the new one built, paused: the
+	 * same at every restart unless one leaks. */
+	uint64_t free_pages = 0, total_pages = 0;
+	gl_tools_physinfo(&free_pages, &total_pages);
+	gl_printf("pvdom0: restart %llu: %llu of %llu frames free\n", (unsigned long long)d.restarted + 1,
+		  (unsigned long long)free_pages, (unsigned long long)total_pages);
 	rc = rc ?: gl_tools_pv(nb, &pv);
 	rc = rc ?: xs_introduce(d.xs, nb, pv.store_gfn, pv.store_port);
 	if (rc)
@@ -195,10 +253,11 @@ void guest_main(const void *fdt)
 	cons_attach(CONS_BE, d.be);
 	cons_attach(CONS_EXTRA, d.extra);
 	list_vbd(d.be);
+	net_start(fdt);
 
 	char data[XENBUS_PATH];
 	fmt_snprintf(data, sizeof(data), "/local/domain/%u/data", d.fe);
-	while (!(d.fe_gone && d.be_gone)) {
+	while (!(d.fe_gone && d.be_gone && (net.gone || !net.be))) {
 		char path[XENBUS_PATH], token[8];
 		xsd_poll();
 		bool any = cons_poll();
@@ -211,6 +270,7 @@ void guest_main(const void *fdt)
 		}
 		d.fe_gone = d.fe_gone || gone(d.fe);
 		d.be_gone = d.be_gone || gone(d.be);
+		net.gone = net.gone || (net.be && gone(net.be) && (!net.nfe || gone(net.fe[0])) && (net.nfe < 2 || gone(net.fe[1])));
 		if (!any && !xsd_poll())
 			gl_evtchn_wait(0);
 	}
