@@ -19,7 +19,7 @@ int p2m_table_alloc(struct p2m *p2m, paddr_t *pa)
 	int rc = frame_alloc(DOMID_XEN, 0, pa);
 	if (!rc) {
 		p2m->table_frames++;
-		*p2m_table_count(*pa) = 0; /* frame_alloc zeroed it */
+		*frame_owner_word(*pa) = 0; /* frame_alloc zeroed it */
 	}
 	return rc;
 }

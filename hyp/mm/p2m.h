@@ -29,6 +29,13 @@ struct p2m {
 	paddr_t root;
 	struct hal_s2_geometry geo;
 	uint64_t table_frames; /* frames used for tables (owned by DOMID_XEN, accounted here) */
+	/* The last table edited at each level and where its count of entries in use is kept (a
+	 * function of the table's PA alone, so never stale): a page's edit would otherwise spend more
+	 * finding the counts in the frame table than editing. */
+	struct {
+		uint64_t table;
+		uint32_t *count;
+	} hot[4];
 };
 
 /* An empty p2m for domain @owner: a root in the HAL's geometry (hal_s2_geometry), owned by

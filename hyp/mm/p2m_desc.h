@@ -47,12 +47,18 @@ static inline uint64_t pte_leaf(unsigned level, uint64_t pa, enum p2m_type type)
 	return pa | bits[type] | (uint64_t)type << PTE_TYPE_SHIFT | PTE_AF | PTE_VALID | (level == 3 ? PTE_TABLE : 0);
 }
 
-/* How many entries of the (non-root) table at @table are non-zero, kept by every edit so that
+/* How many entries of the (non-root) table at @table, holding level-@level entries, are non-zero, kept by every edit so that
  * telling an emptied table from a used one, or a foldable one from a partial one, takes no scan.
  * Kept in the frame table's record of the table frame, the hypervisor's own bookkeeping: the
  * descriptor's software bits [58:55] are too few for 0..512, and its other ignored bits are being
  * claimed by the architecture (FEAT_HAFT's table AF at bit 10, LPA2's address bits [9:8]). */
-static inline uint32_t *p2m_table_count(paddr_t table) { return frame_owner_word(table); }
+static inline uint32_t *p2m_table_count(struct p2m *p2m, uint64_t table, unsigned level)
+{
+	if (p2m->hot[level].count && p2m->hot[level].table == table)
+		return p2m->hot[level].count;
+	p2m->hot[level].table = table;
+	return p2m->hot[level].count = frame_owner_word(pa_init(table));
+}
 
 /* Single-copy atomic: a concurrent table walk sees the old descriptor or the new one. */
 static inline void pte_write(uint64_t *e, uint64_t d) { __atomic_store_n(e, d, __ATOMIC_RELAXED); }

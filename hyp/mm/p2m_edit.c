@@ -80,7 +80,7 @@ static uint64_t *descend(struct p2m_edit *ed, uint64_t *e, unsigned level, uint6
 		uint64_t first = *e | (level + 1 == 3 ? PTE_TABLE : 0), step = size_of(level + 1);
 		for (unsigned i = 0; i < P2M_PTES; i++)
 			t[i] = first + i * step;
-		*p2m_table_count(pa) = P2M_PTES;
+		*p2m_table_count(ed->p2m, pa_addr(pa), level + 1) = P2M_PTES;
 	}
 	hal_s2_publish(); /* the new table's contents before the entry that links it */
 	set_entry(ed, e, level, eb, pa_addr(pa) | PTE_TABLE | PTE_VALID);
@@ -201,7 +201,7 @@ static void edit_entry(struct p2m_edit *ed, uint64_t *e, unsigned level, uint64_
 	uint64_t *t = descend(ed, e, level, eb);
 	if (!t)
 		return;
-	uint32_t *used = p2m_table_count(pa_init(pte_oa(*e)));
+	uint32_t *used = p2m_table_count(ed->p2m, pte_oa(*e), level + 1);
 	edit_table(ed, t, used, level + 1, ipa, end, P2M_PTES - 1);
 	settle(ed, e, level, eb, *used);
 }
