@@ -29,6 +29,7 @@ void cycler_main(const void *fdt);
 void xsdom0_main(const void *fdt);
 void xstest_main(const void *fdt);
 void xstest_b_main(const void *fdt);
+void evtping_main(const void *fdt);
 
 static void blkback(uint64_t image, uint64_t x0) { gl_sim_start(blkback_main, image, x0); }
 static void blkfront(uint64_t image, uint64_t x0) { gl_sim_start(blkfront_main, image, x0); }
@@ -57,6 +58,7 @@ static void cycler(uint64_t image, uint64_t x0) { gl_sim_start(cycler_main, imag
 static void xsdom0(uint64_t image, uint64_t x0) { gl_sim_start(xsdom0_main, image, x0); }
 static void xstest(uint64_t image, uint64_t x0) { gl_sim_start(xstest_main, image, x0); }
 static void xstest_b(uint64_t image, uint64_t x0) { gl_sim_start(xstest_b_main, image, x0); }
+static void evtping(uint64_t image, uint64_t x0) { gl_sim_start(evtping_main, image, x0); }
 
 const struct sim_program sim_guest_programs[] = {
 	{ "blkback", blkback },
@@ -86,6 +88,7 @@ const struct sim_program sim_guest_programs[] = {
 	{ "xsdom0", xsdom0 },
 	{ "xstest", xstest },
 	{ "xstest-b", xstest_b },
+	{ "evtping", evtping },
 	/* Not a program of its own: where gl_cpu_on's secondary vCPUs start, whatever the program. */
 	{ GL_SIM_SECONDARY_PROGRAM, gl_sim_secondary },
 };

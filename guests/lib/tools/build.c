@@ -110,6 +110,25 @@ static int wire_pv(struct tools_state *s, domid_t dom)
 	return rc;
 }
 
+/* Xen's memory_mapping maps at most 64 frames a call (-E2BIG beyond), so larger ranges go in
+ * pieces, as libxc's xc_domain_memory_mapping sends them. */
+#define IOMEM_BATCH 64u
+
+static int map_iomem(struct tools_state *s, domid_t dom, uint64_t gfn, uint64_t mfn, uint64_t pages)
+{
+	int rc = 0;
+
+	for (uint64_t done = 0; done < pages && !rc; done += IOMEM_BATCH) {
+		struct xen_domctl *d = tools_domctl_init(s, XEN_DOMCTL_memory_mapping, dom);
+		d->u.memory_mapping.first_gfn = gfn + done;
+		d->u.memory_mapping.first_mfn = mfn + done;
+		d->u.memory_mapping.nr_mfns = pages - done < IOMEM_BATCH ? pages - done : IOMEM_BATCH;
+		d->u.memory_mapping.add_mapping = DPCI_ADD_MAPPING;
+		rc = (int)tools_domctl(s);
+	}
+	return rc;
+}
+
 static int give_iomem(struct tools_state *s, const struct gl_dom_cfg *cfg, domid_t dom)
 {
 	int rc = 0;
@@ -121,14 +140,8 @@ static int give_iomem(struct tools_state *s, const struct gl_dom_cfg *cfg, domid
 		d->u.iomem_permission.nr_mfns = m->pages;
 		d->u.iomem_permission.allow_access = 1;
 		rc = (int)tools_domctl(s);
-		if (rc)
-			break;
-		d = tools_domctl_init(s, XEN_DOMCTL_memory_mapping, dom);
-		d->u.memory_mapping.first_gfn = m->gfn;
-		d->u.memory_mapping.first_mfn = m->base >> TOOLS_PAGE_SHIFT;
-		d->u.memory_mapping.nr_mfns = m->pages;
-		d->u.memory_mapping.add_mapping = DPCI_ADD_MAPPING;
-		rc = (int)tools_domctl(s);
+		if (!rc)
+			rc = map_iomem(s, dom, m->gfn, m->base >> TOOLS_PAGE_SHIFT, m->pages);
 	}
 	return rc;
 }

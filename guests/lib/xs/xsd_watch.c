@@ -22,7 +22,8 @@ static bool under(const char *child, const char *parent)
 	size_t n = strlen(parent);
 	if (parent[0] == '/' && !parent[1])
 		return child[0] == '/';
-	return !memcmp(child, parent, n) && (child[n] == '\0' || child[n] == '/');
+	/* strncmp stops at the child's end: a shorter child is never read past its NUL. */
+	return !strncmp(child, parent, n) && (child[n] == '\0' || child[n] == '/');
 }
 
 static void send(struct xsd_watch *w, const char *abs_path)

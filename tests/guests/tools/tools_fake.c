@@ -158,6 +158,9 @@ static long domctl(struct xen_domctl *op)
 	case XEN_DOMCTL_memory_mapping:
 		if (record("memory_mapping d%u", op->domain))
 			return fake.fail_rc;
+		if (op->u.memory_mapping.nr_mfns > 64)
+			return -XEN_E2BIG; /* Xen's limit per call */
+		assert_true(d->nr_map < FAKE_IOMEM);
 		d->map[d->nr_map++] = op->u.memory_mapping;
 		return 0;
 	default: fail_msg("unexpected domctl %u", op->cmd); return -XEN_ENOSYS;

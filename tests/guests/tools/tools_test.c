@@ -299,6 +299,26 @@ static void test_tools_create_gives_iomem_and_describes_the_device(void **state)
 	assert_int_equal(fdt64_ld(&reg[1]), 16 * 4096);
 }
 
+/* Xen maps at most 64 frames per memory_mapping: a 150-page device goes in three calls. */
+static void test_tools_create_maps_a_large_device_64_frames_a_call(void **state)
+{
+	(void)state;
+	struct gl_dom_cfg cfg = tiny();
+	cfg.nr_iomem = 1;
+	cfg.iomem[0] = (struct gl_dom_iomem){ .base = 0x10000000, .pages = 150, .gfn = 0x23000, .compatible = "halcyon,ramdisk" };
+	domid_t dom = create(&cfg);
+	struct fake_dom *d = &fake.dom[dom];
+
+	assert_int_equal(d->nr_perm, 1);
+	assert_int_equal(d->perm[0].nr_mfns, 150);
+	assert_int_equal(d->nr_map, 3);
+	for (unsigned i = 0; i < 3; i++) {
+		assert_int_equal(d->map[i].first_gfn, 0x23000 + 64 * i);
+		assert_int_equal(d->map[i].first_mfn, 0x10000 + 64 * i);
+		assert_int_equal(d->map[i].nr_mfns, i < 2 ? 64 : 22);
+	}
+}
+
 static void test_tools_create_loads_an_arm64_image_at_its_text_offset(void **state)
 {
 	(void)state;
@@ -435,6 +455,7 @@ int main(void)
 		T(test_tools_create_refused_by_the_hypervisor_returns_its_error),
 		T(test_tools_create_rejects_configs_no_domain_could_boot),
 		T(test_tools_create_gives_iomem_and_describes_the_device),
+		T(test_tools_create_maps_a_large_device_64_frames_a_call),
 		T(test_tools_create_loads_an_arm64_image_at_its_text_offset),
 		T(test_tools_destroy_asks_again_while_the_hypervisor_says_eagain),
 		T(test_tools_state_of_a_missing_domain_is_esrch),
