@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # PV block throughput on the sim: 4 KiB requests from the frontend DomU through the driver domain's
-# ring to the RAM disk and back (tests/pv/block.dts), as MB/s of host wall time, against the host's
-# memcpy of the same bytes. Two runs differing only in the number of writes; the difference in
-# requests served over the difference in time is the rate (boot, connection and the final read-back
-# cancel out). Figures only, never pass/fail.
+# ring to the RAM disk and back (hal/sim/scenarios/pvblock.dts), as MB/s of host wall time, against
+# the host's memcpy of the same bytes. Two runs differing only in the number of writes; the
+# difference in requests served over the difference in time is the rate (boot, connection and the
+# final read-back cancel out). Figures only, never pass/fail.
 # Usage: bazel run --config=nosan //bench/pvblock:run [-- WRITES]
 set -euo pipefail
 hypsim=${HYPSIM:-hal/sim/hypsim}
-dts=${BLOCK_DTS:-tests/pv/block.dts}
+dts=${BLOCK_DTS:-hal/sim/scenarios/pvblock.dts}
 ref=${MEMCPY_BENCH:-bench/pvblock/memcpy_bench}
 n=${1:-2048}
 base=64

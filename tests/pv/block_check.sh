@@ -1,9 +1,9 @@
-# check_block FILE: the PV block scenario's verdicts (tests/pv/block.dts on the sim, block_qemu.sh
-# on QEMU): the driver domain d1 found its 256 KiB RAM disk and the frontend d2's vbd, they
-# connected once, the backend refused the frontend's 8 malformed requests (6 rejected by its checks,
-# 2 by the hypervisor's grant copy: no grant, a read-only one written) without touching the disk,
-# all 256 writes were acknowledged, every read on the way and the final read-back of the 64 blocks
-# equal the log of acknowledged writes, and every domain ended cleanly.
+# check_block FILE: the PV block scenario's verdicts (hal/sim/scenarios/pvblock.dts on the sim,
+# block_qemu.sh on QEMU): the driver domain d1 found its 256 KiB RAM disk and the frontend d2's vbd,
+# they connected once, the backend refused the frontend's 8 malformed requests (6 rejected by its
+# checks, 2 by the hypervisor's grant copy: no grant, a read-only one written) without touching the
+# disk, all 256 writes were acknowledged, every read on the way and the final read-back of the 64
+# blocks equal the log of acknowledged writes, and every domain ended cleanly.
 # Sourced by scripts that define fail().
 check_block() {
 	local f=$1
