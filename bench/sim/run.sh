@@ -12,16 +12,12 @@ ncg=$((n / 10))
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-sanitised=no
-if nm "$hypsim" 2>/dev/null | grep -q __asan_init; then sanitised=yes; fi
+. "${SIM_BENCH_LIB:-bench/sim/lib.sh}"
+sanitised=$(sim_sanitised "$hypsim")
 tree() { sed "s/CALLS/$1/; s/MODE/$2/" "$dts" >"$work/t-$1.dts"; echo "$work/t-$1.dts"; }
 run() { "$hypsim" "$(tree "$1" "$2")" --pcpus 1 --until 1000s >"$work/out-$1" 2>&1; }
-seconds() { local t0 t1; t0=$(date +%s.%N); run "$1" "$2"; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
-ir() {
-  valgrind --tool=callgrind --callgrind-out-file="$work/cg" "$hypsim" "$(tree "$1" "$2")" --pcpus 1 --until 1000s \
-    >/dev/null 2>&1
-  sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$work/cg"
-}
+seconds() { sim_seconds run "$1" "$2"; }
+ir() { sim_ir "$work/cg" "$hypsim" "$(tree "$1" "$2")" --pcpus 1 --until 1000s; }
 
 # measure LABEL MODE WHAT: best-of-3 wall time and callgrind instructions per event.
 measure() {
