@@ -53,8 +53,9 @@ struct map {
 static struct map maps[MAX_MAPS];
 static int trace = -1; /* GE_TRACE=1: each call and its result on stderr, for triage */
 static unsigned nmaps;
-/* Entries whose pin bits the granter wrote itself (or rewrote while mapped): not checked until the
- * last unmap clears them. */
+/* Entries whose pin bits the granter wrote itself, or rewrote while mapped: the hypervisor clears
+ * only the bits of its own pins, so they are unknown until the guest writes the entry again with
+ * no pin bits and no mapping of it left. */
 static bool scribbled[WORLD_DOMS][REFS];
 
 static domid_t peer_id(uint8_t p)
@@ -107,9 +108,13 @@ static long call(unsigned d, unsigned vcpu, uint64_t op, uint64_t x0, uint64_t x
 	return rc;
 }
 
+/* gnttab()'s answer when the call itself failed (its arguments unreadable...): no status. */
+#define CALL_FAILED 1
+
 /* One grant-table op structure through the caller's argument page; its status, whose offset in
- * the structure is @status (the core must have written it when the call succeeded). */
-static int16_t gnttab(unsigned d, unsigned vcpu, unsigned cmd, void *op, size_t len, size_t status)
+ * the structure is @status (the core must have written it when the call succeeded), or
+ * CALL_FAILED. */
+static int gnttab(unsigned d, unsigned vcpu, unsigned cmd, void *op, size_t len, size_t status)
 {
 	const int16_t unset = 0x7fff;
 	memcpy((uint8_t *)op + status, &unset, 2);
@@ -119,7 +124,7 @@ static int16_t gnttab(unsigned d, unsigned vcpu, unsigned cmd, void *op, size_t 
 	int16_t st;
 	memcpy(&st, (uint8_t *)op + status, 2);
 	if (rc < 0)
-		return GNTST_general_error;
+		return CALL_FAILED;
 	if (trace)
 		fprintf(stderr, "  status %d\n", st);
 	CHECK(st <= 0 && st >= GNTST_no_space);
@@ -162,24 +167,20 @@ static void unmap(unsigned d, unsigned vcpu, const struct step *s)
 		if (!(s->flags & 2))
 			op.host_addr = maps[known].gfn << 12;
 	}
-	int16_t st = gnttab(d, vcpu, GNTTABOP_unmap_grant_ref, &op, sizeof(op), offsetof(struct gnttab_unmap_grant_ref, status));
+	int st = gnttab(d, vcpu, GNTTABOP_unmap_grant_ref, &op, sizeof(op), offsetof(struct gnttab_unmap_grant_ref, status));
 	/* Which of the model's mappings went: only one the caller holds under that handle and address. */
 	unsigned gone = MAX_MAPS;
 	for (unsigned i = 0; i < nmaps; i++)
 		if (maps[i].mapper == d && maps[i].handle == op.handle)
 			gone = i;
 	if (st != GNTST_okay) {
-		/* A guest naming its own live mapping correctly gets it unmapped. */
-		CHECK(!(gone < MAX_MAPS && maps[gone].gfn << 12 == op.host_addr));
+		/* A guest naming its own live mapping correctly (in arguments the hypervisor could
+		 * read) gets it unmapped. */
+		CHECK(st == CALL_FAILED || !(gone < MAX_MAPS && maps[gone].gfn << 12 == op.host_addr));
 		return;
 	}
 	CHECK(gone < MAX_MAPS && maps[gone].gfn << 12 == op.host_addr);
-	unsigned g = index_of(maps[gone].granter);
-	grant_ref_t ref = maps[gone].ref;
 	maps[gone] = maps[--nmaps];
-	/* The last unpin clears the entry's pin bits, whatever the guest wrote there. */
-	if (g < WORLD_DOMS && ref < REFS && !mapped(g, ref))
-		scribbled[g][ref] = false;
 }
 
 static void copy(unsigned d, unsigned vcpu, const struct step *s)
@@ -229,6 +230,9 @@ static void run_step(const struct step *s)
 	domid_t peer = peer_id(s->peer);
 	evtchn_port_t port = s->a % PORTS;
 
+	if (trace > 0)
+		fprintf(stderr, "step kind %u d%u v%u peer %#x flags %#x a %u b %u\n", s->kind % 16, d, vcpu, peer,
+			s->flags, s->a, s->b);
 	switch (s->kind % 16) {
 	case 0: write_entry(d, s, true); break;
 	case 1: write_entry(d, s, false); break;
@@ -327,8 +331,11 @@ static void check_maps(void)
 			for (unsigned i = 0; i < nmaps; i++)
 				if (maps[i].granter == world[d].d.id && maps[i].ref == r)
 					rd = true, wr |= !maps[i].ro;
-			if (!scribbled[d][r])
-				CHECK(!!(e->flags & GTF_reading) == rd && !!(e->flags & GTF_writing) == wr);
+			if (!scribbled[d][r] && (!!(e->flags & GTF_reading) != rd || !!(e->flags & GTF_writing) != wr)) {
+				if (trace > 0)
+					fprintf(stderr, "d%u ref %u flags %#x, mapped %d writable %d\n", d, r, e->flags, rd, wr);
+				abort();
+			}
 		}
 	}
 }
