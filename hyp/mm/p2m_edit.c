@@ -89,12 +89,15 @@ static uint64_t *descend(struct p2m_edit *ed, uint64_t *e, unsigned level, uint6
 
 /* The block one table's entries amount to, if they are 512 leaves with the same attributes and
  * consecutive output addresses from a block-aligned start: 0 otherwise. A table with a hole
- * (@used < 512, the usual case for grants and ballooned pages) is told at once. */
-static uint64_t as_block(const uint64_t *t, unsigned level, uint32_t used)
+ * (@used < 512, the usual case for grants and ballooned pages) is told without reading it. */
+static uint64_t as_block(uint64_t table, unsigned level, uint32_t used)
 {
+	if (used != P2M_PTES)
+		return 0;
+	const uint64_t *t = p2m_table_va(table);
 	uint64_t first = t[0], step = size_of(level + 1);
 
-	if (used != P2M_PTES || !pte_is_leaf(first, level + 1) || (pte_oa(first) & (size_of(level) - 1)))
+	if (!pte_is_leaf(first, level + 1) || (pte_oa(first) & (size_of(level) - 1)))
 		return 0;
 	for (unsigned i = 1; i < P2M_PTES; i++)
 		if (t[i] != first + i * step)
@@ -106,7 +109,7 @@ static uint64_t as_block(const uint64_t *t, unsigned level, uint32_t used)
  * This keeps the tree canonical: no empty table, no table a block could replace. */
 static void settle(struct p2m_edit *ed, uint64_t *e, unsigned level, uint64_t eb, uint32_t used)
 {
-	uint64_t table = pte_oa(*e), *t = p2m_table_va(table), block;
+	uint64_t table = pte_oa(*e), block;
 
 	if (!used) {
 		/* No leaf below is cached (each was flushed or is owed a flush); walk caches may
@@ -118,7 +121,7 @@ static void settle(struct p2m_edit *ed, uint64_t *e, unsigned level, uint64_t eb
 		ed->free[ed->nfree++] = pa_init(table);
 		return;
 	}
-	if (level >= 1 && (block = as_block(t, level, used)))
+	if (level >= 1 && (block = as_block(table, level, used)))
 		set_entry(ed, e, level, eb, block);
 }
 
