@@ -37,7 +37,7 @@ reqs=$(( $(served "$n") - $(served $base) ))
 mbs=$(echo "$reqs * 4096 / ($bestn - $best0) / 1000000" | bc -l)
 vmbs=$(echo "$reqs * 4096 / (($(vtime "$n") - $(vtime $base)) / 1000) / 1000000" | bc -l)
 host=$("$ref" $((reqs * 1000)))
-echo "hypsim, block.dts, $reqs extra 4 KiB requests (writes and checked reads), best of 3 minus a $base-write run;"
+echo "hypsim, $(basename "$dts"), $reqs extra 4 KiB requests (writes and checked reads), best of 3 minus a $base-write run;"
 echo "ASan+UBSan build: $sanitised$([ "$sanitised" = yes ] && echo ' (use --config=nosan for the figure)')"
 echo
 echo "| path                                           |       MB/s |"
