@@ -29,7 +29,7 @@
 #define CPU_CHECKIN_TIMEOUT_MS 1000
 
 /* Regions of RAM the frame allocator must leave alone: the HAL's own and the boot modules. */
-#define MAX_RESERVED (8 + 3 * BOOT_MAX_DOMAINS)
+#define MAX_RESERVED (8 + 3 * BOOT_MAX_DOMAINS + BOOT_MAX_RESERVED)
 
 static struct platform plat;
 static struct boot_info boot;
@@ -112,6 +112,8 @@ static void init_memory(const void *fdt)
 		if (boot.dom[i].dtb.size)
 			reserved[n++] = boot.dom[i].dtb;
 	}
+	for (unsigned i = 0; i < boot.nrsv; i++)
+		reserved[n++] = boot.rsv[i];
 	rc = frame_init(&plat, reserved, n);
 	if (rc)
 		panic("frame allocator: %d", rc);

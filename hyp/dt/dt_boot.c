@@ -111,14 +111,43 @@ static int domu(const void *fdt, int node, struct boot_domain *bd, struct dt_err
 	return rc;
 }
 
+/* /reserved-memory's children with a reg, translated through its ranges like any bus's. */
+static int reserved_memory(const void *fdt, struct boot_info *bi, struct dt_error *err)
+{
+	int parent = fdt_path_offset(fdt, "/reserved-memory"), node;
+
+	if (parent < 0)
+		return 0;
+	fdt_for_each_subnode(node, fdt, parent)
+	{
+		int count = dt_enabled(fdt, node) ? dt_reg_count(fdt, node, err) : 0;
+		if (count < 0)
+			return count;
+		for (int i = 0; i < count; i++) {
+			struct plat_region r;
+			int rc = dt_reg(fdt, node, (unsigned)i, &r, err);
+			if (rc)
+				return rc;
+			if (r.size == 0)
+				continue;
+			if (bi->nrsv == BOOT_MAX_RESERVED)
+				return dt_fail(err, fdt, node, -XEN_E2BIG, "more than %d reserved-memory regions",
+					       BOOT_MAX_RESERVED);
+			bi->rsv[bi->nrsv++] = r;
+		}
+	}
+	return 0;
+}
+
 int dt_boot_parse(const void *fdt, struct boot_info *bi, struct dt_error *err)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen"), node, rc;
 	struct boot_domain dom0 = { .name = "dom0", .dom0 = true, .vcpus = 1, .sched_weight = 256 };
 
 	*bi = (struct boot_info){ 0 };
-	if (chosen < 0)
-		return 0;
+	rc = reserved_memory(fdt, bi, err);
+	if (rc || chosen < 0)
+		return rc;
 	/* Dom0's modules sit directly under /chosen. */
 	rc = modules(fdt, chosen, &dom0, err);
 	if (rc)

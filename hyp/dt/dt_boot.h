@@ -6,6 +6,7 @@
 
 #define BOOT_MAX_DOMAINS 8
 #define BOOT_NAME_MAX    32
+#define BOOT_MAX_RESERVED 8
 
 struct boot_domain {
 	char name[BOOT_NAME_MAX];
@@ -29,8 +30,13 @@ struct boot_domain {
 struct boot_info {
 	struct boot_domain dom[BOOT_MAX_DOMAINS];
 	unsigned count;
+	/* Every reg region of the enabled /reserved-memory children: RAM the firmware or a device owns
+	 * (the DT spec's meaning), never the frame allocator's. Dynamic ones (size, no reg) are ignored. */
+	struct plat_region rsv[BOOT_MAX_RESERVED];
+	unsigned nrsv;
 };
 
-/* Fills @bi from /chosen. Returns 0 (also when there is nothing to boot) or a negative Xen errno
- * with @err naming the node. Module regions are RAM the frame allocator must not hand out. */
+/* Fills @bi from /chosen and /reserved-memory. Returns 0 (also when there is nothing to boot) or a
+ * negative Xen errno with @err naming the node. Module and reserved regions are RAM the frame
+ * allocator must not hand out. */
 int dt_boot_parse(const void *fdt, struct boot_info *bi, struct dt_error *err);

@@ -270,19 +270,44 @@ static int scan_node(const void *fdt, int node, const struct platform *plat, boo
 	return rc ?: stream_ids(fdt, dev, err);
 }
 
+/* A /reserved-memory child with a compatible is RAM set aside for a device (a RAM disk, a frame
+ * buffer): assignable like a xen,passthrough device, nobody's until a DomU claims it, and never
+ * Dom0's to map (Dom0's tree keeps the node itself, so Dom0 does not use that RAM either). */
+static int scan_reserved(const void *fdt, int node, const struct platform *plat, struct dt_devices *devs,
+			 struct dt_error *err)
+{
+	unsigned before = devs->count;
+
+	if (!dt_has(fdt, node, "compatible") || !dt_enabled(fdt, node))
+		return 0;
+	int rc = scan_node(fdt, node, plat, false, devs, err);
+	if (rc || devs->count == before)
+		return rc;
+	struct dt_dev *dev = &devs->dev[before];
+	dev->owner = DT_OWN_NONE;
+	dev->passthrough = true;
+	dev->reserved = true;
+	return 0;
+}
+
 int dt_dev_scan(const void *fdt, const struct platform *plat, struct dt_devices *devs, struct dt_error *err)
 {
-	int depth = 0, skip_below = -1, hyp_below = -1;
+	int depth = 0, skip_below = -1, hyp_below = -1, rsv_depth = -1;
 
 	devs->count = 0;
 	for (int node = fdt_next_node(fdt, 0, &depth); node >= 0; node = fdt_next_node(fdt, node, &depth)) {
-		if (skip_below >= 0 && depth > skip_below)
+		if (skip_below >= 0 && depth > skip_below) {
+			int rc = depth == rsv_depth + 1 ? scan_reserved(fdt, node, plat, devs, err) : 0;
+			if (rc)
+				return rc;
 			continue;
+		}
 		skip_below = -1;
 		if (hyp_below >= 0 && depth <= hyp_below)
 			hyp_below = -1;
 		if (skipped_subtree(fdt, node)) {
 			skip_below = depth;
+			rsv_depth = fdt_path_offset(fdt, "/reserved-memory") == node ? depth : -1;
 			continue;
 		}
 		int rc = scan_node(fdt, node, plat, hyp_below >= 0, devs, err);

@@ -27,6 +27,7 @@ struct dt_dev {
 	enum dt_owner owner;
 	unsigned domu;    /* DT_OWN_DOMU: the claiming domain's ID */
 	bool passthrough; /* xen,passthrough: never Dom0's */
+	bool reserved;    /* a /reserved-memory child: RAM for a device, assignable as passthrough */
 	struct plat_region reg[DT_DEV_MAX_REGS];
 	unsigned nreg;
 	uint32_t irq[DT_DEV_MAX_IRQS]; /* GIC INTIDs, each once */

@@ -169,8 +169,10 @@ static int copy_node(struct ctx *c, int node)
 		 * The console UART and the SMMUs are not Dom0's to see. */
 		if (fdt_node_check_compatible(c->host, node, "arm,armv8-timer") != 0)
 			return 0;
-	} else if (dev && (dev->owner == DT_OWN_DOMU || (dev->owner == DT_OWN_NONE && dt_enabled(c->host, node)))) {
-		return 0; /* another domain's, or nobody's (PMU, unclaimed passthrough) */
+	} else if (dev && !dev->reserved &&
+		   (dev->owner == DT_OWN_DOMU || (dev->owner == DT_OWN_NONE && dt_enabled(c->host, node)))) {
+		return 0; /* another domain's, or nobody's (PMU, unclaimed passthrough); reserved RAM stays
+			     described so Dom0 does not take it */
 	}
 	int rc = fdt_begin_node(c->out, fdt_get_name(c->host, node, NULL));
 	rc = rc ?: copy_props(c, node);

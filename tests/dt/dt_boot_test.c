@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -189,6 +190,66 @@ static void test_dt_boot_two_kernels_in_one_domain_returns_einval(void **state)
 	fx_free(fdt);
 }
 
+static bool has_rsv(const struct boot_info *bi, uint64_t base, uint64_t size)
+{
+	for (unsigned i = 0; i < bi->nrsv; i++)
+		if (pa_addr(bi->rsv[i].base) == base && bi->rsv[i].size == size)
+			return true;
+	return false;
+}
+
+/* /reserved-memory children with a reg are kept from the frame allocator whatever they are for;
+ * disabled ones and dynamic ones (size, no reg) place nothing. */
+static void test_dt_boot_reserved_memory_regions_are_recorded(void **state)
+{
+	(void)state;
+	struct boot_info bi;
+	struct dt_error err = { { 0 } };
+	void *fdt = fx_load(FX_QEMU_V3);
+	fx_reserved_ramdisk(fdt);
+	fx_addnode(fdt, "/reserved-memory", "fw@7fe00000");
+	FX_CELLS(fdt, "/reserved-memory/fw@7fe00000", "reg", 0, 0x7fe00000, 0, 0x10000, 0, 0x7fe80000, 0, 0x2000);
+	fx_addnode(fdt, "/reserved-memory", "off@7fd00000");
+	FX_CELLS(fdt, "/reserved-memory/off@7fd00000", "reg", 0, 0x7fd00000, 0, 0x1000);
+	fx_string(fdt, "/reserved-memory/off@7fd00000", "status", "disabled");
+	fx_addnode(fdt, "/reserved-memory", "pool");
+	FX_CELLS(fdt, "/reserved-memory/pool", "size", 0, 0x400000);
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), 0);
+	assert_int_equal(bi.count, 0);
+	assert_int_equal(bi.nrsv, 3);
+	/* libfdt adds a node before its siblings: the order is the tree's, not the test's. */
+	assert_true(has_rsv(&bi, 0x7ff00000, 0x100000));
+	assert_true(has_rsv(&bi, 0x7fe00000, 0x10000));
+	assert_true(has_rsv(&bi, 0x7fe80000, 0x2000));
+	fx_free(fdt);
+}
+
+static void test_dt_boot_reserved_memory_malformed_or_too_many_fails(void **state)
+{
+	(void)state;
+	struct boot_info bi;
+	struct dt_error err = { { 0 } };
+	char name[32], path[64];
+	void *fdt = fx_load(FX_QEMU_V3);
+	fx_reserved_ramdisk(fdt);
+	FX_CELLS(fdt, FX_RAMDISK, "reg", 0, 0x7ff00000, 0);
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), -XEN_EINVAL);
+	assert_true(fx_contains(err.msg, "ramdisk@7ff00000"));
+	FX_CELLS(fdt, FX_RAMDISK, "reg", 0, 0x7ff00000, 0, 0x1000);
+	for (unsigned i = 1; i < BOOT_MAX_RESERVED; i++) {
+		snprintf(name, sizeof(name), "r@%x", 0x7f000000 + 0x1000 * i);
+		snprintf(path, sizeof(path), "/reserved-memory/%s", name);
+		fx_addnode(fdt, "/reserved-memory", name);
+		FX_CELLS(fdt, path, "reg", 0, 0x7f000000 + 0x1000 * i, 0, 0x1000);
+	}
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), 0);
+	assert_int_equal(bi.nrsv, BOOT_MAX_RESERVED);
+	fx_addnode(fdt, "/reserved-memory", "r@7e000000");
+	FX_CELLS(fdt, "/reserved-memory/r@7e000000", "reg", 0, 0x7e000000, 0, 0x1000);
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), -XEN_E2BIG);
+	fx_free(fdt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +261,8 @@ int main(void)
 		cmocka_unit_test(test_dt_boot_bad_memory_or_cpus_returns_einval),
 		cmocka_unit_test(test_dt_boot_module_reg_short_or_wrapping_returns_einval),
 		cmocka_unit_test(test_dt_boot_two_kernels_in_one_domain_returns_einval),
+		cmocka_unit_test(test_dt_boot_reserved_memory_regions_are_recorded),
+		cmocka_unit_test(test_dt_boot_reserved_memory_malformed_or_too_many_fails),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

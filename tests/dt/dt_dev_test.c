@@ -235,6 +235,39 @@ static void test_dt_dev_too_many_devices_returns_e2big(void **state)
 	fx_free(fdt);
 }
 
+/* A /reserved-memory child with a compatible is a device nobody owns until a DomU claims it (no
+ * xen,passthrough needed: reserved RAM is never Dom0's); one without a compatible is no device. */
+static void test_dt_dev_reserved_memory_with_compatible_is_assignable(void **state)
+{
+	(void)state;
+	void *fdt = fx_load(FX_QEMU_V3);
+	fx_reserved_ramdisk(fdt);
+	fx_addnode(fdt, "/reserved-memory", "fw@7fe00000");
+	FX_CELLS(fdt, "/reserved-memory/fw@7fe00000", "reg", 0, 0x7fe00000, 0, 0x10000);
+	assert_int_equal(dt_platform_parse(fdt, &plat, &err), 0);
+	assert_int_equal(dt_dev_scan(fdt, &plat, &devs, &err), 0);
+	const struct dt_dev *d = dev_at(fdt, FX_RAMDISK);
+	assert_int_equal(d->owner, DT_OWN_NONE);
+	assert_true(d->passthrough);
+	assert_true(d->reserved);
+	assert_int_equal(d->nreg, 1);
+	assert_int_equal(pa_addr(d->reg[0].base), 0x7ff00000);
+	assert_int_equal(d->reg[0].size, 0x100000);
+	assert_null(dt_dev_find(&devs, fx_node(fdt, "/reserved-memory/fw@7fe00000")));
+	assert_null(dt_dev_find(&devs, fx_node(fdt, "/reserved-memory")));
+	assert_true(dt_dev_hits_other(&devs, 0x7fffe000, 0x1000, DT_OWN_DOM0, 0));
+	assert_int_equal(dt_dev_claim(fdt, &devs, FX_RAMDISK, 1, &err), 0);
+	assert_int_equal(dt_dev_claim(fdt, &devs, FX_RAMDISK, 2, &err), -XEN_EBUSY);
+	assert_int_equal(d->owner, DT_OWN_DOMU);
+	assert_false(dt_dev_hits_other(&devs, 0x7ff00000, 0x100000, DT_OWN_DOMU, 1));
+	assert_true(dt_dev_hits_other(&devs, 0x7ff00000, 0x1000, DT_OWN_DOMU, 2));
+	/* Disabled: nothing to assign. */
+	fx_string(fdt, FX_RAMDISK, "status", "disabled");
+	assert_int_equal(dt_dev_scan(fdt, &plat, &devs, &err), 0);
+	assert_null(dt_dev_find(&devs, fx_node(fdt, FX_RAMDISK)));
+	fx_free(fdt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_dt_dev_claim_follows_dom0less_passthrough_rules),
 		cmocka_unit_test(test_dt_dev_hits_hyp_covers_every_hypervisor_region),
 		cmocka_unit_test(test_dt_dev_too_many_devices_returns_e2big),
+		cmocka_unit_test(test_dt_dev_reserved_memory_with_compatible_is_assignable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

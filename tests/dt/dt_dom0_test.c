@@ -162,7 +162,8 @@ static void check_partition(const void *host)
 		     (dt_gic_version(host, d->node) && fdt_getprop(host, d->node, "interrupt-controller", NULL)));
 		bool want = d->owner == DT_OWN_DOM0 || described ||
 			    (d->owner == DT_OWN_NONE && !fdt_getprop(host, d->node, "xen,passthrough", NULL) &&
-			     !dt_enabled(host, d->node));
+			     !dt_enabled(host, d->node)) ||
+			    d->reserved; /* reserved RAM stays described, whoever has it */
 		if (in_dom0(host, d->node) != want)
 			fail_msg("%s: owner %d, in Dom0's tree: %d", fdt_get_name(host, d->node, NULL), d->owner,
 				 in_dom0(host, d->node));
@@ -265,6 +266,33 @@ static void test_dt_dom0_small_buffer_returns_enospc(void **state)
 	fx_free(host);
 }
 
+/* Dom0's tree keeps /reserved-memory as the host has it, given to a DomU or not, so Dom0 never
+ * takes that RAM; Dom0 is given none of it to map. */
+static void test_dt_dom0_reserved_memory_stays_in_dom0s_tree(void **state)
+{
+	(void)state;
+	struct dt_error err;
+	void *host = fx_load(FX_QEMU_V3);
+	fx_reserved_ramdisk(host);
+	assert_int_equal(dt_platform_parse(host, &plat, &err), 0);
+	for (unsigned claimed = 0; claimed < 2; claimed++) {
+		assert_int_equal(dt_dev_scan(host, &plat, &devs, &err), 0);
+		if (claimed)
+			assert_int_equal(dt_dev_claim(host, &devs, FX_RAMDISK, 1, &err), 0);
+		build(host);
+		int node = fdt_path_offset(out, FX_RAMDISK), len;
+		assert_true(node >= 0);
+		assert_non_null(fdt_getprop(out, node, "no-map", NULL));
+		const fdt32_t *reg = fdt_getprop(out, node, "reg", &len);
+		assert_int_equal(len, 16);
+		assert_int_equal(fdt32_ld(&reg[1]), 0x7ff00000);
+		assert_non_null(fdt_getprop(out, fdt_path_offset(out, "/reserved-memory"), "ranges", NULL));
+		assert_int_equal(dt_dev_find(&devs, fx_node(host, FX_RAMDISK))->owner, claimed ? DT_OWN_DOMU : DT_OWN_NONE);
+		check_partition(host);
+	}
+	fx_free(host);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_dt_dom0_gic_keeps_phandle_and_shrinks_redistributors),
 		cmocka_unit_test(test_dt_dom0_passthrough_devices_are_not_in_dom0s_tree),
 		cmocka_unit_test(test_dt_dom0_small_buffer_returns_enospc),
+		cmocka_unit_test(test_dt_dom0_reserved_memory_stays_in_dom0s_tree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -78,6 +78,18 @@ int fx_addnode(void *fdt, const char *parent, const char *name)
 	return node;
 }
 
+void fx_reserved_ramdisk(void *fdt)
+{
+	fx_addnode(fdt, "/", "reserved-memory");
+	FX_CELLS(fdt, "/reserved-memory", "#address-cells", 2);
+	FX_CELLS(fdt, "/reserved-memory", "#size-cells", 2);
+	fx_bytes(fdt, "/reserved-memory", "ranges", "", 0);
+	fx_addnode(fdt, "/reserved-memory", "ramdisk@7ff00000");
+	fx_string(fdt, FX_RAMDISK, "compatible", "halcyon,ramdisk");
+	FX_CELLS(fdt, FX_RAMDISK, "reg", 0, 0x7ff00000, 0, 0x100000);
+	fx_bytes(fdt, FX_RAMDISK, "no-map", "", 0);
+}
+
 int fx_contains(const char *msg, const char *part)
 {
 	if (strstr(msg, part))

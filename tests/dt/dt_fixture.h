@@ -34,5 +34,10 @@ void fx_delnode(void *fdt, const char *path);
 /* Adds @name under @parent; returns the new node's offset. */
 int fx_addnode(void *fdt, const char *parent, const char *name);
 
+/* Adds QEMU-style /reserved-memory (2/2 cells, ranges) with ramdisk@7ff00000 { halcyon,ramdisk;
+ * reg: the last MiB of QEMU's 1 GiB; no-map }, the RAM disk tests/pv's QEMU block test carves out. */
+#define FX_RAMDISK "/reserved-memory/ramdisk@7ff00000"
+void fx_reserved_ramdisk(void *fdt);
+
 /* True if @msg contains @part (for asserting that a message names the right node and fault). */
 int fx_contains(const char *msg, const char *part);

@@ -153,6 +153,29 @@ static void test_dt_pt_node_reaches_the_domu_tree_without_xen_properties(void **
 	fx_free(h);
 }
 
+/* A reserved-memory RAM disk is given like a device: 256 KiB of its MiB at the guest's 0x20000000;
+ * xen,reg past its end is refused. */
+static void test_dt_pt_reserved_memory_ramdisk_is_claimed(void **state)
+{
+	(void)state;
+	void *h = fx_load(FX_QEMU_V3), *p = fx_load(FX_PARTIAL);
+	fx_reserved_ramdisk(h);
+	assert_int_equal(dt_platform_parse(h, &plat, &err), 0);
+	assert_int_equal(dt_dev_scan(h, &plat, &devs, &err), 0);
+	fx_string(p, "/passthrough/gpio@22000000", "xen,path", FX_RAMDISK);
+	FX_CELLS(p, "/passthrough/gpio@22000000", "xen,reg", 0, 0x7ff00000, 0, 0x40000, 0, 0x20000000);
+	assert_int_equal(parse(p, h), 0);
+	assert_int_equal(dt_dev_find(&devs, fx_node(h, FX_RAMDISK))->owner, DT_OWN_DOMU);
+	assert_int_equal(pt.nreg, 1);
+	assert_int_equal(pa_addr(pt.reg[0].pa), 0x7ff00000);
+	assert_int_equal(pt.reg[0].size, 0x40000);
+	assert_int_equal(ipa_addr(pt.reg[0].ipa), 0x20000000);
+	FX_CELLS(p, "/passthrough/gpio@22000000", "xen,reg", 0, 0x7ffc0000, 0, 0x80000, 0, 0x20000000);
+	assert_int_equal(parse(p, h), -XEN_EPERM);
+	fx_free(p);
+	fx_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +187,7 @@ int main(void)
 		cmocka_unit_test(test_dt_pt_two_domus_cannot_share_a_device),
 		cmocka_unit_test(test_dt_pt_tree_without_passthrough_node_gives_nothing),
 		cmocka_unit_test(test_dt_pt_node_reaches_the_domu_tree_without_xen_properties),
+		cmocka_unit_test(test_dt_pt_reserved_memory_ramdisk_is_claimed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
