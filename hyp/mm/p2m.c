@@ -32,14 +32,18 @@ void p2m_table_free(struct p2m *p2m, paddr_t pa)
 }
 
 /* Frees the table at @table (entries at @level) and every table under it. The caller has already
- * made sure no walk can reach them any more. */
+ * made sure no walk can reach them any more. The search for tables below ends with the table's
+ * last entry in use. */
 void p2m_free_tree(struct p2m *p2m, paddr_t table, unsigned level)
 {
 	const uint64_t *t = p2m_table_va(pa_addr(table));
+	uint32_t left = level < 3 ? *frame_owner_word(table) : 0;
 
-	for (unsigned i = 0; level < 3 && i < P2M_PTES; i++)
+	for (unsigned i = 0; left && i < P2M_PTES; i++) {
+		left -= t[i] != 0;
 		if (pte_is_table(t[i], level))
 			p2m_free_tree(p2m, pa_init(pte_oa(t[i])), level + 1);
+	}
 	p2m_table_free(p2m, table);
 }
 
@@ -77,14 +81,16 @@ int p2m_init(struct p2m *p2m, domid_t owner, uint16_t vmid)
 
 static bool pte_is_foreign(uint64_t d) { return pte_type(d) == P2M_FOREIGN_RW || pte_type(d) == P2M_FOREIGN_RO; }
 
-/* Puts the frame reference of every foreign page under @table (entries at @level). */
-static void put_foreign(paddr_t table, unsigned level)
+/* Puts the frame reference of every foreign page under @table (entries at @level), of which @used
+ * are in use (P2M_PTES for a root page, which keeps no count). */
+static void put_foreign(paddr_t table, unsigned level, uint32_t used)
 {
 	const uint64_t *t = p2m_table_va(pa_addr(table));
 
-	for (unsigned i = 0; i < P2M_PTES; i++) {
+	for (unsigned i = 0; used && i < P2M_PTES; i++) {
+		used -= t[i] != 0;
 		if (pte_is_table(t[i], level))
-			put_foreign(pa_init(pte_oa(t[i])), level + 1);
+			put_foreign(pa_init(pte_oa(t[i])), level + 1, *frame_owner_word(pa_init(pte_oa(t[i]))));
 		else if (pte_valid(t[i]) && pte_is_foreign(t[i]))
 			frame_put(pa_init(pte_oa(t[i])));
 	}
@@ -99,7 +105,7 @@ void p2m_destroy(struct p2m *p2m)
 	hal_s2_flush_vmid(p2m->vmid);
 	unsigned level = p2m->geo.start_level;
 	for (unsigned page = 0; page < p2m->geo.root_pages; page++)
-		put_foreign(pa_add(p2m->root, page * PAGE_SIZE), level);
+		put_foreign(pa_add(p2m->root, page * PAGE_SIZE), level, P2M_PTES);
 	for (unsigned page = 0; page < p2m->geo.root_pages; page++) {
 		const uint64_t *t = p2m_table_va(pa_addr(p2m->root) + page * PAGE_SIZE);
 		for (unsigned i = 0; i < P2M_PTES; i++)
