@@ -18,6 +18,7 @@ static struct {
 	struct domain *d;
 	uint32_t vintid;
 	void (*own)(uint32_t intid); /* kept by a driver of the hypervisor's */
+	unsigned cpu;                /* the pCPU a forwarded SPI is routed to */
 } routes[VGIC_MAX_INTID];
 
 void irq_init(const struct platform *p)
@@ -48,6 +49,7 @@ int irq_assign(uint32_t pintid, struct domain *d, uint32_t vintid)
 	if (!rc) {
 		routes[pintid].d = d;
 		routes[pintid].vintid = vintid;
+		routes[pintid].cpu = 0;
 	}
 	spin_unlock(&routes_lock);
 	if (!rc) {
@@ -97,7 +99,11 @@ static bool own(uint32_t intid)
 	return fn != NULL;
 }
 
-/* A forwarded SPI: true if it went to its domain's vGIC, which now owns its deactivation. */
+/* A forwarded SPI: true if it went to its domain's vGIC, which now owns its deactivation. Its
+ * physical route then follows the vCPU the guest routes it to, wherever the scheduler placed that
+ * vCPU: the next one is taken on that pCPU, straight into the running vCPU's list registers rather
+ * than through a kick from here. Lazily, so a migration or a guest's retargeting costs nothing
+ * until the interrupt next fires, and an SPI that never fires is never moved. */
 static bool forward(uint32_t intid)
 {
 	if (intid < HAL_IRQ_NR_PRIV || intid >= VGIC_MAX_INTID)
@@ -105,9 +111,18 @@ static bool forward(uint32_t intid)
 	spin_lock(&routes_lock);
 	struct domain *d = routes[intid].d;
 	bool ok = d && vgic_inject(d, NULL, routes[intid].vintid) == 0;
+	struct vcpu *t = ok ? vgic_spi_target(d, routes[intid].vintid) : NULL;
+	unsigned to = t ? __atomic_load_n(&t->pcpu, __ATOMIC_RELAXED) : routes[intid].cpu;
+	if (to != routes[intid].cpu) {
+		routes[intid].cpu = to;
+		hal_irq_config_spi(intid, false, to); /* the same trigger: only the target changes */
+	}
 	spin_unlock(&routes_lock);
 	return ok;
 }
+
+/* The pCPU forwarded SPI @pintid is routed to now (tests, the summary). */
+unsigned irq_route_cpu(uint32_t pintid) { return pintid < VGIC_MAX_INTID ? routes[pintid].cpu : 0; }
 
 void irq_handle(struct vcpu *running)
 {

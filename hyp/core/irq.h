@@ -12,8 +12,13 @@ void irq_init(const struct platform *p);
 void irq_cpu_init(void);
 
 /* Forwards physical SPI @pintid to @d as @vintid, HW-linked (the guest's deactivation ends it).
- * 0, -XEN_EINVAL (not an SPI, the hypervisor's own), -XEN_EBUSY (already forwarded) or the vGIC's. */
+ * 0, -XEN_EINVAL (not an SPI, the hypervisor's own), -XEN_EBUSY (already forwarded) or the vGIC's.
+ * Routed to pCPU 0 at first; each time it fires its route moves to the pCPU of the vCPU the guest
+ * routes it to (vgic_spi_target), so it follows that vCPU's migrations and the guest's retargeting. */
 int irq_assign(uint32_t pintid, struct domain *d, uint32_t vintid);
+
+/* The pCPU forwarded SPI @pintid is routed to now. */
+unsigned irq_route_cpu(uint32_t pintid);
 
 /* Keeps physical SPI @intid for a driver of the hypervisor's (the SMMU's event queue): configured
  * @edge or level, routed to pCPU 0 and enabled; @fn runs on the pCPU that takes it, after the EOI

@@ -123,6 +123,13 @@ void vgic_route(struct domain *d, struct vgic_irq *irq)
 		irq->target = (uint8_t)t->id;
 }
 
+struct vcpu *vgic_spi_target(struct domain *d, uint32_t intid)
+{
+	struct vgic_irq *irq = intid >= VGIC_PRIV_IRQS ? vgic_irq(d, NULL, intid) : NULL;
+	uint8_t t = irq ? __atomic_load_n(&irq->target, __ATOMIC_RELAXED) : VGIC_NO_TARGET;
+	return t < d->nr_vcpus ? d->vcpu[t] : NULL;
+}
+
 static void irq_init(struct vgic_irq *irq, uint32_t intid, uint8_t target)
 {
 	irq->intid = (uint16_t)intid;

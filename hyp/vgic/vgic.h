@@ -41,6 +41,10 @@ int vgic_set_level(struct domain *d, struct vcpu *v, uint32_t intid, bool level)
  * list register, so the guest's deactivation deactivates the physical interrupt. */
 int vgic_link_hw(struct domain *d, uint32_t vintid, uint32_t pintid);
 
+/* The vCPU SPI @intid of @d is routed to now (GICD_ITARGETSR / GICD_IROUTER), NULL if none: for the
+ * physical route of a forwarded SPI, which follows it (hyp/core/irq.c). */
+struct vcpu *vgic_spi_target(struct domain *d, uint32_t intid);
+
 /* Around every guest entry on the vCPU's own pCPU: vgic_flush fills ctx.vgic's list registers
  * from the pending interrupts in priority order (arming the underflow / no-pending maintenance when
  * more wait than fit); vgic_sync reads the list registers back after the exit (EOIed interrupts

@@ -101,6 +101,14 @@ int vgic_link_hw(struct domain *d, uint32_t vintid, uint32_t pintid)
 	return link_rc;
 }
 
+static struct vcpu *spi_target; /* where the fake vGIC's routing sends every SPI */
+struct vcpu *vgic_spi_target(struct domain *d, uint32_t intid)
+{
+	assert_ptr_equal(d, &dom);
+	(void)intid;
+	return spi_target;
+}
+
 static void raise(uint32_t intid) { pending[npending++] = intid; }
 
 static unsigned driver_calls;
@@ -123,6 +131,7 @@ static int setup(void **state)
 	irq_release(&dom);
 	npending = eois = deacts = expiries = virt_irqs = injections = enables = disables = 0;
 	cfgs = driver_calls = 0;
+	spi_target = NULL;
 	link_rc = 0;
 	log_len = 0;
 	log_[0] = 0;
@@ -233,6 +242,43 @@ static void test_irq_storm_is_bounded(void **state)
 	assert_int_equal(deacts, 16);
 }
 
+static void test_irq_forwarded_spi_route_follows_its_target_vcpus_pcpu(void **state)
+{
+	(void)state;
+	struct vcpu a = { .pcpu = 1 }, b = { .pcpu = 3 };
+	assert_int_equal(irq_assign(70, &dom, 40), 0);
+	assert_int_equal(cfg_cpu, 0); /* pCPU 0 until it first fires */
+	assert_int_equal(irq_route_cpu(70), 0);
+	spi_target = &a;
+	raise(70);
+	irq_handle(&vc);
+	assert_int_equal(injections, 1); /* this one is delivered where it arrived, then moved */
+	assert_int_equal(cfg_intid, 70);
+	assert_false(cfg_edge); /* the trigger kept: only the target changes */
+	assert_int_equal(cfg_cpu, 1);
+	assert_int_equal(irq_route_cpu(70), 1);
+	unsigned n = cfgs;
+	raise(70);
+	irq_handle(&vc);
+	assert_int_equal(cfgs, n); /* already there: no GIC write */
+	a.pcpu = 2; /* the scheduler migrated the vCPU */
+	raise(70);
+	irq_handle(&vc);
+	assert_int_equal(cfg_cpu, 2);
+	spi_target = &b; /* the guest retargeted the SPI to another vCPU */
+	raise(70);
+	irq_handle(&vc);
+	assert_int_equal(cfg_cpu, 3);
+	assert_int_equal(irq_route_cpu(70), 3);
+	spi_target = NULL; /* routed to no vCPU: the route stays */
+	n = cfgs;
+	raise(70);
+	irq_handle(&vc);
+	assert_int_equal(cfgs, n);
+	assert_int_equal(irq_route_cpu(70), 3);
+	assert_int_equal(injections, 5);
+}
+
 /* Each test keeps its own SPI: a kept SPI is never given back. */
 static void test_irq_owned_spi_runs_its_driver_between_eoi_and_deactivation(void **state)
 {
@@ -279,6 +325,7 @@ int main(void)
 		cmocka_unit_test_setup(test_irq_released_spi_is_no_longer_forwarded, setup),
 		cmocka_unit_test_setup(test_irq_unexpected_interrupt_is_disabled_and_deactivated, setup),
 		cmocka_unit_test_setup(test_irq_storm_is_bounded, setup),
+		cmocka_unit_test_setup(test_irq_forwarded_spi_route_follows_its_target_vcpus_pcpu, setup),
 		cmocka_unit_test_setup(test_irq_owned_spi_runs_its_driver_between_eoi_and_deactivation, setup),
 		cmocka_unit_test_setup(test_irq_own_refuses_private_uart_forwarded_and_kept_interrupts, setup),
 	};
