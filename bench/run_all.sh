@@ -139,7 +139,7 @@ if want fuzz; then
 		row fuzz "$h, libFuzzer execs/s ($secs s, 1 job; reference: goal)" "$eps" "$goal" "$(ratio "$eps" "$goal")"
 	done
 	if command -v afl-fuzz >/dev/null; then
-		run fuzz_afl_hcall env FUZZ_BIN="$bin/hcall_afl.bin" fuzz/run.sh hcall "$secs"
+		run fuzz_afl_hcall env FUZZ_BIN="$bin/hcall_afl.bin" FUZZ_OUT="$out/afl-hcall" fuzz/run.sh hcall "$secs"
 		eps=$(sed -n 's/^execs_per_sec=\([0-9]*\).*/\1/p' "$out/fuzz_afl_hcall.log")
 		row fuzz "hcall, AFL++ execs/s ($secs s, 1 job; reference: goal)" "$eps" 20000 "$(ratio "$eps" 20000)"
 	fi
