@@ -24,9 +24,10 @@ int iommu_domain_attach(struct domain *d, const void *fdt, const struct dt_devic
  * first. Before @d's p2m is destroyed. A domain with nothing attached is fine. */
 void iommu_domain_detach(struct domain *d);
 
-/* Reports every recorded fault on the console, counting it against the stream's owner; a timer
- * does it every 10 ms while a stream is attached. iommu_irq: the same when @intid is the SMMU's
- * event or error SPI (true), for hyp/core's IRQ path once it hands over SPIs it does not own. */
+/* Reports every recorded fault on the console, counting it against the stream's owner. iommu_init
+ * keeps the event queue's SPI (irq_own), whose handler calls iommu_irq: the same when @intid is the
+ * SMMU's event or error SPI (true). Without that SPI a timer polls every 10 ms while a stream is
+ * attached. */
 bool iommu_irq(uint32_t intid);
 void iommu_poll(void);
 
