@@ -12,7 +12,7 @@
 #include "public/xen.h"
 
 #define NO_PEER    0xffffu
-#define WAIT_MAX   200000u /* yields before a peer that never binds counts as gone */
+#define WAIT_MAX   200000u /* yields or sleeps before a silent peer counts as gone */
 #define PING_PORT  1       /* the ping side's alloc_unbound after a reset gives 1, then 2 */
 #define ANSWER_PORT 2
 
@@ -67,7 +67,8 @@ static int pong(domid_t peer, uint64_t n)
 		return -1;
 	gl_evtchn_notify(out); /* ready */
 	while (s.seen < n)
-		gl_evtchn_wait(0);
+		if (!gl_evtchn_wait(WAIT_MAX))
+			return -1;
 	gl_printf("evtping: pong answered %llu pings\n", (unsigned long long)s.seen);
 	return 0;
 }
@@ -81,13 +82,15 @@ static int ping(domid_t peer, uint64_t n)
 	    in != ANSWER_PORT || gl_evtchn_set_handler(in, count, &s))
 		return -1;
 	while (s.seen == 0) /* the pong side's "ready" */
-		gl_evtchn_wait(0);
+		if (!gl_evtchn_wait(WAIT_MAX))
+			return -1;
 	s.seen = 0;
 	uint64_t t0 = gl_sysreg_read(GL_CNTVCT_EL0);
 	for (uint64_t i = 0; i < n; i++) {
 		gl_evtchn_notify(out);
 		while (s.seen == i)
-			gl_evtchn_wait(0);
+			if (!gl_evtchn_wait(WAIT_MAX))
+				return -1;
 	}
 	uint64_t ticks = gl_sysreg_read(GL_CNTVCT_EL0) - t0, hz = gl_sysreg_read(GL_CNTFRQ_EL0);
 	gl_printf("evtping: %llu round trips in %llu counter ticks at %llu Hz\n", (unsigned long long)n,
