@@ -27,16 +27,17 @@ long hcall_sched_op(struct vcpu *v, const uint64_t *a, bool *yield)
 		} r;
 		if (copy_from_guest(&v->ctx, &v->dom->p2m, &r, a[1], sizeof(r)))
 			return -XEN_EFAULT;
-		struct domain *d = domain_by_id(r.domain_id);
+		/* Referenced: another pCPU may be tearing the target down meanwhile. */
+		struct domain *d = domain_get(r.domain_id);
 		if (!d)
 			return -XEN_ESRCH;
-		if (!v->dom->privileged)
-			return -XEN_EPERM;
-		if (r.reason > SHUTDOWN_soft_reset)
-			return -XEN_EINVAL;
-		domain_shutdown(d, r.reason);
-		*yield = d == v->dom;
-		return 0;
+		long rc = !v->dom->privileged ? -XEN_EPERM : r.reason > SHUTDOWN_soft_reset ? -XEN_EINVAL : 0;
+		if (!rc) {
+			domain_shutdown(d, r.reason);
+			*yield = d == v->dom;
+		}
+		domain_put(d);
+		return rc;
 	}
 	default: return -XEN_ENOSYS;
 	}
