@@ -19,11 +19,13 @@ static const char *watch_abs(const struct xsd_watch *w, char *buf)
 /* @child is @parent or below it. */
 static bool under(const char *child, const char *parent)
 {
-	size_t n = strlen(parent);
 	if (parent[0] == '/' && !parent[1])
 		return child[0] == '/';
-	/* strncmp stops at the child's end: a shorter child is never read past its NUL. */
-	return !strncmp(child, parent, n) && (child[n] == '\0' || child[n] == '/');
+	/* Stops at the child's end: a shorter child is never read past its NUL. */
+	size_t n = 0;
+	while (parent[n] && child[n] == parent[n])
+		n++;
+	return !parent[n] && (child[n] == '\0' || child[n] == '/');
 }
 
 static void send(struct xsd_watch *w, const char *abs_path)
