@@ -112,8 +112,11 @@ static void init_memory(const void *fdt)
 		if (boot.dom[i].dtb.size)
 			reserved[n++] = boot.dom[i].dtb;
 	}
-	for (unsigned i = 0; i < boot.nrsv; i++)
+	for (unsigned i = 0; i < boot.nrsv; i++) {
 		reserved[n++] = boot.rsv[i];
+		con_printf("Reserved memory: %#llx-%#llx\n", (unsigned long long)pa_addr(boot.rsv[i].base),
+			   (unsigned long long)(pa_addr(boot.rsv[i].base) + boot.rsv[i].size - 1));
+	}
 	rc = frame_init(&plat, reserved, n);
 	if (rc)
 		panic("frame allocator: %d", rc);

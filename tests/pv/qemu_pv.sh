@@ -3,8 +3,12 @@
 # ARGS... : Dom0 (1:1, 32 MiB) runs image DOM0 with DOM0_ARGS, one 16 MiB DomU per ARGS runs image
 # DOMU with those bootargs (node domU<i>, module at 0x51000000 + (i - 1) * 16 MiB; runfiles paths).
 # QEMU must exit 0 within 60 s; its console, cleaned, is left in $out.clean.
+# Options, set by the caller before the call: qemu_pv_images (an array, runfiles paths) gives DomU i
+# the image ${qemu_pv_images[i-1]} instead of DOMU where that is non-empty; a function qemu_pv_hook,
+# if defined, is called with the DTB and a scratch directory once the domains are in the tree, to
+# edit it further and append -device loader arguments to the array loaders.
 qemu_pv_run() {
-	local gic=$1 img dom0 front dom0args=$4 i=0 at node args
+	local gic=$1 img dom0 front dom0args=$4 i=0 at node args image
 	img=${TEST_SRCDIR}/${TEST_WORKSPACE}/$2 dom0=${TEST_SRCDIR}/${TEST_WORKSPACE}/$3
 	front=${TEST_SRCDIR}/${TEST_WORKSPACE}/$5
 	shift 5
@@ -25,6 +29,8 @@ qemu_pv_run() {
 	local loaders=(-device "loader,file=$dom0,addr=0x50000000")
 	for args in "$@"; do
 		i=$((i + 1)) node=/chosen/domU$i at=$(printf %x $((0x51000000 + (i - 1) * 0x1000000)))
+		image=$front
+		[ -z "${qemu_pv_images[i - 1]:-}" ] || image=${TEST_SRCDIR}/${TEST_WORKSPACE}/${qemu_pv_images[i - 1]}
 		fdtput -c "$dtb" "$node"
 		fdtput -t s "$dtb" "$node" compatible "xen,domain"
 		fdtput -t u "$dtb" "$node" "#address-cells" 1
@@ -33,10 +39,11 @@ qemu_pv_run() {
 		fdtput -t u "$dtb" "$node" cpus 1
 		fdtput -c "$dtb" "$node/module@$at"
 		fdtput -t s "$dtb" "$node/module@$at" compatible "multiboot,kernel" "multiboot,module"
-		fdtput -t x "$dtb" "$node/module@$at" reg "$at" "$(size "$front")"
+		fdtput -t x "$dtb" "$node/module@$at" reg "$at" "$(size "$image")"
 		fdtput -t s "$dtb" "$node/module@$at" bootargs "$args"
-		loaders+=(-device "loader,file=$front,addr=0x$at")
+		loaders+=(-device "loader,file=$image,addr=0x$at")
 	done
+	! declare -F qemu_pv_hook >/dev/null || qemu_pv_hook "$dtb" "$tmp"
 	set +e
 	timeout 60 "${qemu[@]}" -M "$machine" -kernel "$img" -dtb "$dtb" "${loaders[@]}" </dev/null >"$log" 2>&1
 	local rc=$?
