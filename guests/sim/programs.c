@@ -4,6 +4,9 @@
 
 void blkback_main(const void *fdt);
 void blkfront_main(const void *fdt);
+void netback_main(const void *fdt);
+void netfront_main(const void *fdt);
+void netfront_b_main(const void *fdt);
 void pvdom0_main(const void *fdt);
 void ticker_main(const void *fdt);
 void consback_main(const void *fdt);
@@ -33,6 +36,9 @@ void evtping_main(const void *fdt);
 
 static void blkback(uint64_t image, uint64_t x0) { gl_sim_start(blkback_main, image, x0); }
 static void blkfront(uint64_t image, uint64_t x0) { gl_sim_start(blkfront_main, image, x0); }
+static void netback(uint64_t image, uint64_t x0) { gl_sim_start(netback_main, image, x0); }
+static void netfront(uint64_t image, uint64_t x0) { gl_sim_start(netfront_main, image, x0); }
+static void netfront_b(uint64_t image, uint64_t x0) { gl_sim_start(netfront_b_main, image, x0); }
 static void pvdom0(uint64_t image, uint64_t x0) { gl_sim_start(pvdom0_main, image, x0); }
 static void ticker(uint64_t image, uint64_t x0) { gl_sim_start(ticker_main, image, x0); }
 static void consback(uint64_t image, uint64_t x0) { gl_sim_start(consback_main, image, x0); }
@@ -63,6 +69,9 @@ static void evtping(uint64_t image, uint64_t x0) { gl_sim_start(evtping_main, im
 const struct sim_program sim_guest_programs[] = {
 	{ "blkback", blkback },
 	{ "blkfront", blkfront },
+	{ "netback", netback },
+	{ "netfront", netfront },
+	{ "netfront_b", netfront_b },
 	{ "pvdom0", pvdom0 },
 	{ "ticker", ticker },
 	{ "consback", consback },

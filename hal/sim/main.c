@@ -143,13 +143,36 @@ static const char *resolve(const char *path, char *buf, size_t len)
 	return buf;
 }
 
-/* The sim NIC's wire log: its lines among the consoles', in the order things happened. */
-static void nic_line(const char *line) { printf("%s\n", line); }
+/* The sim NIC's wire log: its lines among the consoles', in the order things happened, but never
+ * inside a console line (held until that line ends). */
+static struct {
+	bool mid_line;
+	char held[8192];
+	size_t len;
+} nic_log;
+
+static void nic_line(const char *line)
+{
+	size_t n = strlen(line);
+
+	if (!nic_log.mid_line) {
+		printf("%s\n", line);
+	} else if (nic_log.len + n + 1 < sizeof(nic_log.held)) {
+		memcpy(nic_log.held + nic_log.len, line, n);
+		nic_log.held[nic_log.len + n] = '\n';
+		nic_log.len += n + 1;
+	}
+}
 
 static void to_stdout(void *opaque, uint8_t c)
 {
 	(void)opaque;
 	putchar(c);
+	nic_log.mid_line = c != '\n';
+	if (!nic_log.mid_line && nic_log.len) {
+		fwrite(nic_log.held, 1, nic_log.len, stdout);
+		nic_log.len = 0;
+	}
 	sim_summary_console(c);
 }
 

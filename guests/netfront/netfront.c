@@ -1,0 +1,230 @@
+/* A PV network DomU: connects its vif (device/vif/0, listed by the toolstack) and exchanges
+ * numbered frames with a peer DomU through the network driver domain, with a window and
+ * piggybacked acknowledgements so no receive page runs out; every frame checked byte for byte.
+ * It also sends frames to the host at the far end of the NIC's wire and checks their echoes, and
+ * counts the numbered broadcasts that host sends. Each frame received must be for our address
+ * or broadcast: anything else is another domain's frame leaking to us.
+ * Bootargs: netfront.peer=<domid> (the peer's address is 00:16:3e:00:00:<domid>),
+ * netfront.frames=<n> (64), netfront.wire=<echoes> (0), netfront.broadcasts=<n to wait for> (0). */
+#include <string.h>
+
+#include "lib/evtchn.h"
+#include "lib/gnttab.h"
+#include "lib/guest.h"
+#include "netfront.h"
+#include "public/errno.h"
+
+#define WINDOW    16u
+#define ETH_DATA  0x88b5u /* local experimental: peers' frames and the wire's broadcasts */
+#define ETH_WIRE  0x88b6u /* our frames to the wire's far end */
+#define ACK_ONLY  0xffffffffu
+
+struct nf nf;
+
+static const uint8_t wire_mac[6] = { 0x02, 0, 0, 0, 0, 0x99 };
+static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static struct {
+	uint8_t peer[6];
+	unsigned frames, wire, broadcasts;
+	unsigned sent, got, acked, ack_sent, wire_sent, wire_got, bcast_got;
+	bool wire_waiting;
+} t;
+
+void nf_fail(const char *what, long v)
+{
+	nf.failures++;
+	gl_printf("netfront: FAIL: %s (%ld)\n", what, v);
+}
+
+static unsigned size_of(unsigned seq) { return seq % 3 == 0 ? 64 : seq % 3 == 1 ? 1514 : 600; }
+static uint8_t byte_of(const uint8_t *src, unsigned seq, unsigned i) { return (uint8_t)(seq * 7 + i + src[5]); }
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (unsigned i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (24 - 8 * i));
+}
+static uint32_t get32(const uint8_t *p) { return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
+
+/* Builds a frame in a free transmit page and sends it. */
+static bool send(const uint8_t *dst, uint16_t type, uint32_t seq, unsigned len)
+{
+	uint8_t f[1514];
+
+	if (!nf.connected || nf.f.tx_inflight >= TX_PAGES - 1)
+		return false;
+	memcpy(f, dst, 6);
+	memcpy(f + 6, nf.mac, 6);
+	f[12] = (uint8_t)(type >> 8), f[13] = (uint8_t)type;
+	put32(f + 14, seq);
+	put32(f + 18, t.got);
+	for (unsigned i = 22; i < len; i++)
+		f[i] = byte_of(nf.mac, seq, i);
+	unsigned slot = 0;
+	while (slot < TX_PAGES && nf.f.tx[slot].busy)
+		slot++;
+	uint64_t page = nf.pages + (uint64_t)(2 * RING_PAGES + RX_PAGES + slot) * PAGE;
+	gl_copy_to(page, f, len);
+	int id = netfront_send(&nf.f, page >> 12, 0, len);
+	if (id < 0) {
+		nf_fail("send", id);
+		return false;
+	}
+	if ((unsigned)id != slot)
+		nf_fail("transmit id and page out of step", id);
+	if (!memcmp(dst, t.peer, 6))
+		t.ack_sent = t.got; /* only the peer learns from it */
+	return true;
+}
+
+static void received(const uint8_t *f, unsigned len)
+{
+	uint16_t type = (uint16_t)(f[12] << 8 | f[13]);
+	uint32_t seq = get32(f + 14);
+
+	if (memcmp(f, nf.mac, 6) && memcmp(f, bcast, 6)) {
+		nf_fail("a frame for another address reached us", f[5]);
+		return;
+	}
+	if (!memcmp(f + 6, wire_mac, 6) && !memcmp(f, bcast, 6)) {
+		/* The far end's numbered broadcast (hal/sim/nic_wire.c's script). */
+		bool ok = len == 64 && type == ETH_DATA;
+		for (unsigned i = 18; ok && i < 64; i++)
+			ok = f[i] == (uint8_t)(seq + i);
+		if (!ok)
+			nf_fail("a broadcast from outside is corrupt", seq);
+		t.bcast_got++;
+		return;
+	}
+	if (!memcmp(f + 6, wire_mac, 6) && type == ETH_WIRE) {
+		bool ok = seq == t.wire_got && len == size_of(seq);
+		for (unsigned i = 22; ok && i < len; i++)
+			ok = f[i] == byte_of(nf.mac, seq, i);
+		if (!ok)
+			nf_fail("an echo from the wire is wrong", seq);
+		t.wire_got++;
+		t.wire_waiting = false;
+		return;
+	}
+	if (memcmp(f + 6, t.peer, 6) || type != ETH_DATA) {
+		nf_fail("a frame from an unexpected sender", f[11]);
+		return;
+	}
+	uint32_t ack = get32(f + 18);
+	t.acked = ack > t.acked ? ack : t.acked;
+	if (seq == ACK_ONLY)
+		return;
+	bool ok = seq == t.got && len == size_of(seq);
+	for (unsigned i = 22; ok && i < len; i++)
+		ok = f[i] == byte_of(t.peer, seq, i);
+	if (!ok)
+		nf_fail("a frame from the peer is missing, out of order or corrupt", seq);
+	t.got = seq + 1;
+}
+
+/* Responses of both rings: transmit slots freed, received frames checked and their pages posted
+ * again. The number taken. */
+static int take(void)
+{
+	int n = 0, rc;
+	struct netif_tx_response tr;
+	struct netif_rx_response rr;
+	uint8_t f[1514];
+
+	while ((rc = ring_front_take(&nf.tx, &tr, sizeof(tr))) == 1) {
+		n++;
+		if (netfront_tx_complete(&nf.f, &tr) != NETIF_RSP_OKAY)
+			nf_fail("a frame was refused", tr.status);
+	}
+	if (rc < 0)
+		nf_fail("the backend broke the transmit ring", rc);
+	while ((rc = ring_front_take(&nf.rx, &rr, sizeof(rr))) == 1) {
+		uint64_t gfn;
+		unsigned off, len;
+		n++;
+		int got = netfront_rx_complete(&nf.f, &rr, &gfn, &off, &len);
+		if (got < 0)
+			nf_fail("a receive response names no page", rr.id);
+		if (got == 1 && len >= 22) {
+			gl_copy_from((gfn << 12) + off, f, len);
+			received(f, len);
+		} else if (got == 0) {
+			nf_fail("a receive error", rr.status);
+		}
+		if (got >= 0)
+			netfront_post_rx(&nf.f, gfn);
+	}
+	if (rc < 0)
+		nf_fail("the backend broke the receive ring", rc);
+	return n;
+}
+
+static bool finished(void)
+{
+	return t.sent == t.frames && t.got == t.frames && t.acked == t.frames && t.wire_got == t.wire &&
+	       t.bcast_got >= t.broadcasts && nf.f.tx_inflight == 0;
+}
+
+static int grant(void *ctx, domid_t be, uint64_t gfn, bool ro) { return (void)ctx, gnttab_grant(be, gfn, ro); }
+static int ungrant(void *ctx, grant_ref_t ref) { return (void)ctx, gnttab_end(ref); }
+static int txq(void *ctx, const struct netif_tx_request *r) { return (void)ctx, ring_front_put(&nf.tx, r, sizeof(*r)); }
+static int rxq(void *ctx, const struct netif_rx_request *r) { return (void)ctx, ring_front_put(&nf.rx, r, sizeof(*r)); }
+
+void guest_main(const void *fdt)
+{
+	static const struct netfront_ops ops = { .grant = grant, .ungrant = ungrant, .tx_queue = txq, .rx_queue = rxq };
+	uint64_t ram, ram_size;
+
+	memset(&nf, 0, sizeof(nf));
+	memset(&t, 0, sizeof(t));
+	t.frames = (unsigned)gl_bootarg_u64(fdt, "netfront.frames=", 64);
+	t.wire = (unsigned)gl_bootarg_u64(fdt, "netfront.wire=", 0);
+	t.broadcasts = (unsigned)gl_bootarg_u64(fdt, "netfront.broadcasts=", 0);
+	uint64_t peer = gl_bootarg_u64(fdt, "netfront.peer=", 0);
+	memcpy(t.peer, (uint8_t[6]){ 0x00, 0x16, 0x3e, 0, 0, (uint8_t)peer }, 6);
+	if (!gl_ram_bank(fdt, &ram, &ram_size) || ram_size < (1u << 20) + (2 * RING_PAGES + RX_PAGES + TX_PAGES) * PAGE) {
+		gl_printf("netfront: FAIL: no RAM\n");
+		gl_shutdown(SHUTDOWN_crash);
+	}
+	nf.pages = ram + (1u << 20);
+	netfront_init(&nf.f, &ops);
+	int rc = gl_evtchn_init(fdt);
+	rc = rc ?: gnttab_init(fdt);
+	nf.xs = rc ? NULL : xs_open(fdt);
+	rc = nf.xs ? nf_conn_init() : -XEN_ENODEV;
+	if (rc) {
+		gl_printf("netfront: FAIL: no event channels, grant table, xenstore or vif (%d)\n", rc);
+		gl_shutdown(SHUTDOWN_crash);
+	}
+	for (unsigned i = 0; i < RX_PAGES; i++)
+		netfront_post_rx(&nf.f, (nf.pages >> 12) + 2 * RING_PAGES + i);
+	gl_printf("netfront: vif 0 is %02x:%02x:%02x:%02x:%02x:%02x, %u frames each way with d%u\n", nf.mac[0], nf.mac[1],
+		  nf.mac[2], nf.mac[3], nf.mac[4], nf.mac[5], t.frames, (unsigned)peer);
+	nf_conn_step();
+	while (!finished() && !nf.failures) {
+		char path[XENBUS_PATH], token[8];
+		bool any = false;
+		while (xs_next_event(nf.xs, path, sizeof(path), token, sizeof(token), false))
+			any = true;
+		if (any)
+			nf_conn_step();
+		if (nf.connected) {
+			any |= take() > 0;
+			while (t.sent < t.frames && t.sent < t.acked + WINDOW && send(t.peer, ETH_DATA, t.sent, size_of(t.sent)))
+				t.sent++, any = true;
+			if (t.wire_sent < t.wire && !t.wire_waiting &&
+			    send(wire_mac, ETH_WIRE, t.wire_sent, size_of(t.wire_sent)))
+				t.wire_sent++, t.wire_waiting = true, any = true;
+			if (t.got > t.ack_sent && send(t.peer, ETH_DATA, ACK_ONLY, 64))
+				any = true;
+			nf_push();
+		}
+		if (!any && !(nf.connected && (ring_front_final_check(&nf.tx) | ring_front_final_check(&nf.rx))))
+			gl_evtchn_wait(0);
+	}
+	if (!nf.failures)
+		gl_printf("netfront: PASS: %u frames each way with the peer checked, %u echoes from the wire, %u broadcasts "
+			  "from outside\n", t.frames, t.wire_got, t.bcast_got);
+	nf_conn_close();
+	gl_shutdown(nf.failures ? SHUTDOWN_crash : SHUTDOWN_poweroff);
+}
