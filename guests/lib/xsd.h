@@ -12,7 +12,8 @@
 int xsd_start(const void *fdt);
 
 /* Serves every ring once: requests read, replies and watch events written, peers notified, dead
- * domains released. Returns how many requests it handled. Call it from Dom0's event loop. */
+ * domains released. Returns how many requests it handled plus domains it released (a release
+ * queues @releaseDomain for Dom0: its loop must look again before sleeping). */
 unsigned xsd_poll(void);
 
 /* The daemon's loop: gl_evtchn_wait then xsd_poll, until @stop() is true (NULL: forever). */

@@ -115,8 +115,9 @@ static int release(struct xsd *x, domid_t id)
 }
 
 /* Domains that are gone or dying, as Xen's daemon judges them: getdomaininfo finds another. */
-static void check_domains(void)
+static unsigned check_domains(void)
 {
+	unsigned released = 0;
 	for (unsigned i = 0; i < XSD_CONNS; i++) {
 		struct xsd_conn *c = &d.conns[i];
 		struct xen_domctl_getdomaininfo info;
@@ -127,7 +128,9 @@ static void check_domains(void)
 			continue;
 		gl_printf("xsd: d%u is gone: released\n", c->id);
 		release(&d, c->id);
+		released++;
 	}
+	return released;
 }
 
 static void on_dom_exc(evtchn_port_t port, void *arg)
@@ -203,7 +206,7 @@ unsigned xsd_poll(void)
 	gl_evtchn_poll();
 	if (k.exc || ++k.polls % CHECK_EVERY == 0) {
 		k.exc = false;
-		check_domains();
+		handled += check_domains();
 	}
 	for (unsigned i = 0; i < XSD_CONNS; i++) {
 		struct xsd_conn *c = &d.conns[i];
