@@ -5,7 +5,9 @@
  * counts the numbered broadcasts that host sends. Each frame received must be for our address
  * or broadcast: anything else is another domain's frame leaking to us.
  * Bootargs: netfront.peer=<domid> (the peer's address is 00:16:3e:00:00:<domid>),
- * netfront.frames=<n> (64), netfront.wire=<echoes> (0), netfront.broadcasts=<n to wait for> (0). */
+ * netfront.frames=<n> (64), netfront.wire=<echoes> (0), netfront.broadcasts=<n to wait for> (0),
+ * netfront.size=<bytes> (0: 64, 1514 and 600 in turn) for the peer's frames; the exchange's
+ * virtual time is printed (bench/pvnet). */
 #include <string.h>
 
 #include "lib/evtchn.h"
@@ -25,7 +27,7 @@ static const uint8_t wire_mac[6] = { 0x02, 0, 0, 0, 0, 0x99 };
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static struct {
 	uint8_t peer[6];
-	unsigned frames, wire, broadcasts;
+	unsigned frames, wire, broadcasts, size;
 	unsigned sent, got, acked, ack_sent, wire_sent, wire_got, bcast_got;
 	bool wire_waiting;
 } t;
@@ -36,7 +38,10 @@ void nf_fail(const char *what, long v)
 	gl_printf("netfront: FAIL: %s (%ld)\n", what, v);
 }
 
-static unsigned size_of(unsigned seq) { return seq % 3 == 0 ? 64 : seq % 3 == 1 ? 1514 : 600; }
+static unsigned size_of(unsigned seq)
+{
+	return t.size ? t.size : seq % 3 == 0 ? 64 : seq % 3 == 1 ? 1514 : 600;
+}
 static uint8_t byte_of(const uint8_t *src, unsigned seq, unsigned i) { return (uint8_t)(seq * 7 + i + src[5]); }
 
 static void put32(uint8_t *p, uint32_t v)
@@ -180,6 +185,9 @@ void guest_main(const void *fdt)
 	t.frames = (unsigned)gl_bootarg_u64(fdt, "netfront.frames=", 64);
 	t.wire = (unsigned)gl_bootarg_u64(fdt, "netfront.wire=", 0);
 	t.broadcasts = (unsigned)gl_bootarg_u64(fdt, "netfront.broadcasts=", 0);
+	t.size = (unsigned)gl_bootarg_u64(fdt, "netfront.size=", 0);
+	if (t.size && (t.size < 64 || t.size > 1514))
+		t.size = 64;
 	uint64_t peer = gl_bootarg_u64(fdt, "netfront.peer=", 0);
 	memcpy(t.peer, (uint8_t[6]){ 0x00, 0x16, 0x3e, 0, 0, (uint8_t)peer }, 6);
 	if (!gl_ram_bank(fdt, &ram, &ram_size) || ram_size < (1u << 20) + (2 * RING_PAGES + RX_PAGES + TX_PAGES) * PAGE) {
@@ -201,7 +209,10 @@ void guest_main(const void *fdt)
 	gl_printf("netfront: vif 0 is %02x:%02x:%02x:%02x:%02x:%02x, %u frames each way with d%u\n", nf.mac[0], nf.mac[1],
 		  nf.mac[2], nf.mac[3], nf.mac[4], nf.mac[5], t.frames, (unsigned)peer);
 	nf_conn_step();
+	uint64_t start = 0;
 	while (!finished() && !nf.failures) {
+		if (!start && nf.connected)
+			start = gl_sysreg_read(GL_CNTVCT_EL0);
 		char path[XENBUS_PATH], token[8];
 		bool any = false;
 		while (xs_next_event(nf.xs, path, sizeof(path), token, sizeof(token), false))
@@ -222,6 +233,9 @@ void guest_main(const void *fdt)
 		if (!any && !(nf.connected && (ring_front_final_check(&nf.tx) | ring_front_final_check(&nf.rx))))
 			gl_evtchn_wait(0);
 	}
+	uint64_t ticks = gl_sysreg_read(GL_CNTVCT_EL0) - start;
+	gl_printf("netfront: %u frames of %u bytes each way in %llu ticks at %llu Hz\n", t.frames, t.size,
+		  (unsigned long long)ticks, (unsigned long long)gl_sysreg_read(GL_CNTFRQ_EL0));
 	if (!nf.failures)
 		gl_printf("netfront: PASS: %u frames each way with the peer checked, %u echoes from the wire, %u broadcasts "
 			  "from outside\n", t.frames, t.wire_got, t.bcast_got);
