@@ -78,6 +78,7 @@ int cons_back_poll(struct cons_back *b)
 		take(b, buf, (unsigned)n);
 		total += n;
 	}
+	b->bytes += (uint64_t)total; /* what was taken counts even when the ring then breaks */
 	if (n < 0) {
 		gl_printf("[d%u] console: broken ring (out_cons %u, out_prod %u), disconnected\n", b->dom,
 			  gl_read32(b->out.cons), gl_read32(b->out.prod));
@@ -85,7 +86,6 @@ int cons_back_poll(struct cons_back *b)
 		cons_back_detach(b);
 		return -XEN_EIO;
 	}
-	b->bytes += (uint64_t)total;
 	if (total)
 		gl_evtchn_notify(b->port); /* room for a frontend that waits */
 	return total;
