@@ -145,8 +145,9 @@ static void step(struct vbd *v)
 			gl_printf("blkback: d%u vbd %u: cannot connect: %d\n", v->fe, v->dev, rc);
 	} else if (v->connected && fs != XenbusStateInitialised && fs != XenbusStateConnected) {
 		disconnect(v);
-		xenbus_write_state(b.xs, v->path, fs == XenbusStateClosing || fs == XenbusStateClosed ? XenbusStateClosed :
-													XenbusStateInitWait);
+		xenbus_write_state(b.xs, v->path,
+				   fs == XenbusStateClosing || fs == XenbusStateClosed ? XenbusStateClosed
+										       : XenbusStateInitWait);
 		v->closed = fs == XenbusStateClosed || fs == XenbusStateUnknown;
 	}
 }

@@ -19,9 +19,9 @@
 #include "lib/xs.h"
 #include "public/errno.h"
 
-#define PAGE        4096u
-#define MAX_BLOCKS  256u
-#define RING_PAGES  8u /* a fresh page per connection: an old one may still be mapped by a dead peer */
+#define PAGE         4096u
+#define MAX_BLOCKS   256u
+#define RING_PAGES   8u /* a fresh page per connection: an old one may still be mapped by a dead peer */
 #define REPORT_EVERY 32u
 
 struct op {
@@ -144,8 +144,8 @@ static bool submit_next(bool read_back, unsigned block)
 		fill(o->page, block, o->gen);
 	}
 	struct blkfront_seg seg = { .gfn = o->page >> 12, .first_sect = 0, .last_sect = 7 };
-	int64_t id = blkfront_submit(&s.f, o->write ? BLKIF_OP_WRITE : BLKIF_OP_READ, (uint64_t)block * 8, &seg, 1,
-				     done, o);
+	int64_t id =
+	    blkfront_submit(&s.f, o->write ? BLKIF_OP_WRITE : BLKIF_OP_READ, (uint64_t)block * 8, &seg, 1, done, o);
 	if (id < 0) {
 		fail("submit", block, (long)id);
 		return false;
@@ -204,8 +204,8 @@ static void follow_backend(void)
 	uint64_t id;
 
 	fmt_snprintf(key, sizeof(key), "%s/backend", s.path);
-	if (xs_read(s.xs, XS_TX_NONE, key, path, sizeof(path)) < 0 || xenbus_read_u64(s.xs, s.path, "backend-id", &id) ||
-	    id >= DOMID_FIRST_RESERVED)
+	if (xs_read(s.xs, XS_TX_NONE, key, path, sizeof(path)) < 0 ||
+	    xenbus_read_u64(s.xs, s.path, "backend-id", &id) || id >= DOMID_FIRST_RESERVED)
 		return;
 	if (!memcmp(path, s.be_path, strlen(path) + 1) && id == s.be)
 		return;
@@ -230,7 +230,8 @@ static void step(void)
 	/* A backend that is not Connected while we are has lost our ring, whether it closed or is a
 	 * new driver domain at the same path starting over (InitWait); before we connect, only one
 	 * that leaves has. */
-	if (s.connected ? bs != XenbusStateConnected : s.ring_up && bs != XenbusStateInitWait && bs != XenbusStateConnected)
+	if (s.connected ? bs != XenbusStateConnected
+			: s.ring_up && bs != XenbusStateInitWait && bs != XenbusStateConnected)
 		teardown();
 	if (!s.ring_up && bs == XenbusStateInitWait) {
 		int rc = setup_ring();
@@ -292,18 +293,21 @@ static void hostile(uint64_t spare)
 
 	fill(spare, 63, 0xeeeeee);
 	for (unsigned i = 0; i < 8; i++)
-		r[i] = (struct blkif_request){ .operation = BLKIF_OP_WRITE, .nr_segments = 1, .id = HOSTILE_ID + i,
-					       .sector_number = 63 * 8,
-					       .seg[0] = { .gref = (grant_ref_t)good, .first_sect = 0, .last_sect = 7 } };
+		r[i] =
+		    (struct blkif_request){ .operation = BLKIF_OP_WRITE,
+					    .nr_segments = 1,
+					    .id = HOSTILE_ID + i,
+					    .sector_number = 63 * 8,
+					    .seg[0] = { .gref = (grant_ref_t)good, .first_sect = 0, .last_sect = 7 } };
 	r[0].nr_segments = 0;                                  /* no segment */
 	r[1].nr_segments = 12;                                 /* more than 11 */
 	r[2].seg[0].first_sect = 5, r[2].seg[0].last_sect = 4; /* first after last */
 	r[3].seg[0].last_sect = 8;                             /* past the page */
 	r[4].sector_number = sectors - 4;                      /* runs off the disk's end */
-	r[5].nr_segments = 2, r[5].sector_number = 62 * 8; /* its second page is no grant: nothing written */
+	r[5].nr_segments = 2, r[5].sector_number = 62 * 8;     /* its second page is no grant: nothing written */
 	r[5].seg[1] = (struct blkif_request_segment){ .gref = 7, .last_sect = 7 };
 	r[6].operation = BLKIF_OP_READ, r[6].seg[0].gref = (grant_ref_t)ro; /* a read into a read-only grant */
-	r[7].operation = 200;                                  /* no such operation */
+	r[7].operation = 200;                                               /* no such operation */
 	for (unsigned i = 0; i < 8; i++)
 		ring_front_put(&s.ring, &r[i], sizeof(r[i]));
 	push();
@@ -400,8 +404,9 @@ void guest_main(const void *fdt)
 		turn();
 	xenbus_write_state(s.xs, s.path, XenbusStateClosed);
 	if (!s.failures)
-		gl_printf("blkfront: PASS: %u blocks read back equal the log of %u acknowledged writes (%u reads checked "
-			  "on the way, %u connections, %u requests reissued)\n",
-			  s.blocks, s.acked, s.reads_checked - s.blocks, s.connections, s.reissued);
+		gl_printf(
+		    "blkfront: PASS: %u blocks read back equal the log of %u acknowledged writes (%u reads checked "
+		    "on the way, %u connections, %u requests reissued)\n",
+		    s.blocks, s.acked, s.reads_checked - s.blocks, s.connections, s.reissued);
 	gl_shutdown(s.failures ? SHUTDOWN_crash : SHUTDOWN_poweroff);
 }

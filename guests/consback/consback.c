@@ -55,7 +55,10 @@ void guest_main(const void *fdt)
 	}
 	for (unsigned d = 1; d <= n; d++) {
 		gl_printf("consback: d%u: %llu lines, %llu bytes, %s\n", d, (unsigned long long)b[d].lines,
-			  (unsigned long long)b[d].bytes, b[d].broken ? "broken ring" : seen.done[d] ? "done" : "unfinished");
+			  (unsigned long long)b[d].bytes,
+			  b[d].broken    ? "broken ring"
+			  : seen.done[d] ? "done"
+					 : "unfinished");
 		cons_back_detach(&b[d]);
 	}
 	failures += open != 0;

@@ -55,8 +55,12 @@ static int cycle(uint64_t i, uint64_t free0, struct tally *t)
 {
 	bool stay = i & 1;
 	char args[64];
-	struct gl_dom_cfg cfg = { .name = "tiny", .program = "tiny", .mem_mib = TINY_MIB, .vcpus = t->vcpus,
-				  .bootargs = args, .paused = true };
+	struct gl_dom_cfg cfg = { .name = "tiny",
+				  .program = "tiny",
+				  .mem_mib = TINY_MIB,
+				  .vcpus = t->vcpus,
+				  .bootargs = args,
+				  .paused = true };
 	struct gl_dom_state st;
 	uint64_t va, free, total;
 	domid_t dom;
@@ -139,8 +143,8 @@ void guest_main(const void *fdt)
 		gl_printf("cycler: FAIL: toolstack start: %d\n", rc);
 		gl_shutdown(SHUTDOWN_crash);
 	}
-	gl_printf("cycler: %llu cycles; %llu of %llu pages free\n", (unsigned long long)n,
-		  (unsigned long long)free0, (unsigned long long)total);
+	gl_printf("cycler: %llu cycles; %llu of %llu pages free\n", (unsigned long long)n, (unsigned long long)free0,
+		  (unsigned long long)total);
 	uint64_t t0 = gl_sysreg_read(GL_CNTVCT_EL0), hz = gl_sysreg_read(GL_CNTFRQ_EL0);
 	for (uint64_t i = 0; i < n && !rc; i++) {
 		rc = cycle(i, free0, &t);
@@ -161,8 +165,9 @@ void guest_main(const void *fdt)
 	gl_printf("cycler: %llu cycles saw frames come back only after the domain was gone\n",
 		  (unsigned long long)t.late);
 	gl_printf("cycler: domids d%u..d%u; %llu ns of virtual time per cycle\n", t.lo, t.hi, ns(ticks, hz, n));
-	gl_printf("cycler: per cycle: %llu ns building, %llu ns running, %llu ns destroying until the frames are back\n",
-		  ns(t.phase[0], hz, n), ns(t.phase[1], hz, n), ns(t.phase[2], hz, n));
+	gl_printf(
+	    "cycler: per cycle: %llu ns building, %llu ns running, %llu ns destroying until the frames are back\n",
+	    ns(t.phase[0], hz, n), ns(t.phase[1], hz, n), ns(t.phase[2], hz, n));
 	bool all = t.built == n && t.marked == n && t.smp == n && t.ran_out == n - n / 2 && t.killed_running == n / 2 &&
 		   t.gone == n && !t.leaks && !rc && free_end == free0;
 	gl_printf("cycler: %s\n", all ? "all passed" : "FAILED");

@@ -30,8 +30,9 @@
 #define GRANT_MS   5u   /* how long the granter watches its page after the mapping went, and */
 #define GRANT_WAIT 20u  /* at most for each of the grantee's steps (ms) */
 #define MAP_TRIES  200u /* 100 us apart: the granter grants as it starts */
-#define SWEEPS     2u /* back to back, more faults than the SMMU's 128-record event queue holds:
-			   * none is lost only if the hypervisor drains it as they happen */
+#define SWEEPS                                                                                                         \
+	2u /* back to back, more faults than the SMMU's 128-record event queue holds:                                  \
+	    * none is lost only if the hypervisor drains it as they happen */
 
 static int failures;
 

@@ -11,9 +11,9 @@
 #include "public/event_channel.h"
 #include "public/xen.h"
 
-#define NO_PEER    0xffffu
-#define WAIT_MAX   200000u /* yields or sleeps before a silent peer counts as gone */
-#define PING_PORT  1       /* the ping side's alloc_unbound after a reset gives 1, then 2 */
+#define NO_PEER     0xffffu
+#define WAIT_MAX    200000u /* yields or sleeps before a silent peer counts as gone */
+#define PING_PORT   1       /* the ping side's alloc_unbound after a reset gives 1, then 2 */
 #define ANSWER_PORT 2
 
 struct side {

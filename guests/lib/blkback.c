@@ -8,13 +8,10 @@ int blkback_check(const struct blkif_request *req, uint64_t sectors, unsigned *n
 
 	*nsect = 0;
 	switch (req->operation) {
-	case BLKIF_OP_FLUSH_DISKCACHE:
-		return req->nr_segments == 0 ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR;
+	case BLKIF_OP_FLUSH_DISKCACHE: return req->nr_segments == 0 ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR;
 	case BLKIF_OP_READ:
-	case BLKIF_OP_WRITE:
-		break;
-	default:
-		return BLKIF_RSP_EOPNOTSUPP;
+	case BLKIF_OP_WRITE: break;
+	default: return BLKIF_RSP_EOPNOTSUPP;
 	}
 	if (req->nr_segments == 0 || req->nr_segments > BLKIF_MAX_SEGMENTS_PER_REQUEST)
 		return BLKIF_RSP_ERROR;

@@ -6,7 +6,7 @@
 
 /* An id names the shadow slot and its generation: a response to a request already answered (or
  * from before the slot was reused) names no request in flight. */
-#define ID_SLOT(id) ((unsigned)((id) & 0xffu))
+#define ID_SLOT(id) ((unsigned)((id)&0xffu))
 #define ID_GEN(id)  ((uint16_t)((id) >> 8))
 
 void blkfront_init(struct blkfront *f, const struct blkfront_ops *ops)
@@ -51,13 +51,14 @@ static int issue(struct blkfront *f, struct blkfront_shadow *s)
 	return rc;
 }
 
-int64_t blkfront_submit(struct blkfront *f, uint8_t op, uint64_t sector, const struct blkfront_seg *seg,
-			unsigned nseg, blkfront_done done, void *arg)
+int64_t blkfront_submit(struct blkfront *f, uint8_t op, uint64_t sector, const struct blkfront_seg *seg, unsigned nseg,
+			blkfront_done done, void *arg)
 {
 	unsigned slot;
 
-	if (op == BLKIF_OP_FLUSH_DISKCACHE ? nseg != 0 :
-	    (op != BLKIF_OP_READ && op != BLKIF_OP_WRITE) || nseg == 0 || nseg > BLKIF_MAX_SEGMENTS_PER_REQUEST)
+	if (op == BLKIF_OP_FLUSH_DISKCACHE
+		? nseg != 0
+		: (op != BLKIF_OP_READ && op != BLKIF_OP_WRITE) || nseg == 0 || nseg > BLKIF_MAX_SEGMENTS_PER_REQUEST)
 		return -XEN_EINVAL;
 	for (unsigned i = 0; i < nseg; i++)
 		if (seg[i].first_sect > seg[i].last_sect || seg[i].last_sect >= BLKIF_SECTORS_PER_PAGE)

@@ -34,10 +34,10 @@ struct blkfront_ops {
 
 struct blkfront_shadow {
 	bool busy;
-	bool granted;  /* its pages are granted to the current backend */
-	bool sent;     /* it was queued to a backend at least once */
-	uint16_t gen;  /* bumped on reuse, so a stale id no longer matches */
-	uint64_t seq;  /* submission order, for reissue */
+	bool granted; /* its pages are granted to the current backend */
+	bool sent;    /* it was queued to a backend at least once */
+	uint16_t gen; /* bumped on reuse, so a stale id no longer matches */
+	uint64_t seq; /* submission order, for reissue */
 	struct blkif_request req;
 	struct blkfront_seg seg[BLKIF_MAX_SEGMENTS_PER_REQUEST];
 	blkfront_done done;
@@ -71,8 +71,8 @@ void blkfront_disconnect(struct blkfront *f);
  * (while disconnected it waits for blkfront_connect). Returns the request's id, or -XEN_EBUSY when
  * BLKFRONT_MAX_INFLIGHT are in flight, -XEN_EINVAL for a malformed request, or the grant's or
  * queue's error (the request is then not taken). */
-int64_t blkfront_submit(struct blkfront *f, uint8_t op, uint64_t sector, const struct blkfront_seg *seg,
-			unsigned nseg, blkfront_done done, void *arg);
+int64_t blkfront_submit(struct blkfront *f, uint8_t op, uint64_t sector, const struct blkfront_seg *seg, unsigned nseg,
+			blkfront_done done, void *arg);
 
 /* One response off the ring: matched to its request by id (and operation), the grants ended, the
  * callback run. A response naming no request in flight is counted and dropped: -XEN_EINVAL. */

@@ -58,8 +58,10 @@ static void yield(void) { gl_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 
 
 struct ring_bytes cons_out_ring(uint64_t page)
 {
-	return (struct ring_bytes){ .buf = page + XENCONS_OFF_OUT, .size = XENCONS_OUT_SIZE,
-				    .cons = page + XENCONS_OFF_OUT_CONS, .prod = page + XENCONS_OFF_OUT_PROD };
+	return (struct ring_bytes){ .buf = page + XENCONS_OFF_OUT,
+				    .size = XENCONS_OUT_SIZE,
+				    .cons = page + XENCONS_OFF_OUT_CONS,
+				    .prod = page + XENCONS_OFF_OUT_PROD };
 }
 
 int cons_ring_write(const struct ring_bytes *out, evtchn_port_t port, const char *s, size_t len, uint64_t *waits)

@@ -10,13 +10,13 @@
 #include "public/grant_table.h"
 #include "public/shared.h"
 
-#define PAGE          4096u
-#define SI_PENDING    48u
-#define SI_MASK       560u
-#define SI_SEL        8u
-#define DEFAULT_PPI   31u
-#define UPCALL_PRIO   0xa0u
-#define WORDS         (EVTCHN_2L_NR_CHANNELS / 64)
+#define PAGE        4096u
+#define SI_PENDING  48u
+#define SI_MASK     560u
+#define SI_SEL      8u
+#define DEFAULT_PPI 31u
+#define UPCALL_PRIO 0xa0u
+#define WORDS       (EVTCHN_2L_NR_CHANNELS / 64)
 
 struct evtchn_state {
 	uint64_t si;  /* shared_info's guest address: read through guest accesses only */
@@ -99,10 +99,14 @@ static int result(long rc, evtchn_port_t *port, size_t off)
 int gl_evtchn_alloc_unbound_for(domid_t dom, domid_t remote, evtchn_port_t *port)
 {
 	struct evtchn_alloc_unbound a = { .dom = dom, .remote_dom = remote };
-	return result(op(EVTCHNOP_alloc_unbound, &a, sizeof(a)), port, __builtin_offsetof(struct evtchn_alloc_unbound, port));
+	return result(op(EVTCHNOP_alloc_unbound, &a, sizeof(a)), port,
+		      __builtin_offsetof(struct evtchn_alloc_unbound, port));
 }
 
-int gl_evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port) { return gl_evtchn_alloc_unbound_for(DOMID_SELF, remote, port); }
+int gl_evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port)
+{
+	return gl_evtchn_alloc_unbound_for(DOMID_SELF, remote, port);
+}
 
 int gl_evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_port_t *port)
 {

@@ -10,10 +10,10 @@
 #include "public/errno.h"
 #include "public/shared.h"
 
-#define PAGE           4096u
-#define ENTRY          sizeof(struct grant_entry_v1)
-#define ENTRIES        (PAGE / ENTRY) /* one table frame: 512 refs are plenty for the library */
-#define IN_USE         (GTF_reading | GTF_writing)
+#define PAGE    4096u
+#define ENTRY   sizeof(struct grant_entry_v1)
+#define ENTRIES (PAGE / ENTRY) /* one table frame: 512 refs are plenty for the library */
+#define IN_USE  (GTF_reading | GTF_writing)
 
 struct gnttab {
 	uint64_t table;    /* the table frame's guest address */
@@ -52,8 +52,9 @@ int gnttab_init(const void *fdt)
 	if ((base & (PAGE - 1)) || size < 2 * PAGE)
 		return -XEN_EINVAL;
 	struct xen_add_to_physmap *x = gl_alloc(sizeof(*x), &gva);
-	*x = (struct xen_add_to_physmap){ .domid = DOMID_SELF, .space = XENMAPSPACE_grant_table, .idx = 0,
-					  .gpfn = base / PAGE };
+	*x = (struct xen_add_to_physmap){
+		.domid = DOMID_SELF, .space = XENMAPSPACE_grant_table, .idx = 0, .gpfn = base / PAGE
+	};
 	long rc = gl_hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, gva, 0, 0, 0);
 	if (rc)
 		return (int)rc;
@@ -122,23 +123,16 @@ uint16_t gnttab_flags(grant_ref_t ref)
 int gnttab_status_errno(int16_t status)
 {
 	switch (status) {
-	case GNTST_okay:
-		return 0;
-	case GNTST_bad_domain:
-		return -XEN_ESRCH;
-	case GNTST_permission_denied:
-		return -XEN_EPERM;
+	case GNTST_okay: return 0;
+	case GNTST_bad_domain: return -XEN_ESRCH;
+	case GNTST_permission_denied: return -XEN_EPERM;
 	case GNTST_no_space:
-	case GNTST_no_device_space:
-		return -XEN_ENOMEM;
-	case GNTST_eagain:
-		return -XEN_EAGAIN;
+	case GNTST_no_device_space: return -XEN_ENOMEM;
+	case GNTST_eagain: return -XEN_EAGAIN;
 	case GNTST_bad_page:
 	case GNTST_bad_copy_arg:
-	case GNTST_bad_virt_addr:
-		return -XEN_EFAULT;
-	default:
-		return -XEN_EINVAL;
+	case GNTST_bad_virt_addr: return -XEN_EFAULT;
+	default: return -XEN_EINVAL;
 	}
 }
 
@@ -162,7 +156,9 @@ int gnttab_map(domid_t dom, grant_ref_t ref, bool readonly, struct gnttab_mappin
 		s++;
 	if (s == g->map_slots)
 		return -XEN_ENOSPC;
-	struct gnttab_map_grant_ref o = { .host_addr = g->map_base + (uint64_t)s * PAGE, .ref = ref, .dom = dom,
+	struct gnttab_map_grant_ref o = { .host_addr = g->map_base + (uint64_t)s * PAGE,
+					  .ref = ref,
+					  .dom = dom,
 					  .flags = GNTMAP_host_map | (readonly ? GNTMAP_readonly : 0) };
 	int rc = op(g, GNTTABOP_map_grant_ref, &o, sizeof(o));
 	if (rc || (rc = gnttab_status_errno(o.status)))
@@ -198,10 +194,13 @@ int gnttab_copy(domid_t dom, grant_ref_t ref, unsigned off, uint64_t gva, size_t
 		n = PAGE - (at & (PAGE - 1));
 		n = n < len - done ? n : len - done;
 		struct gnttab_copy_ptr peer = { .u.ref = ref, .domid = dom, .offset = (uint16_t)(off + done) };
-		struct gnttab_copy_ptr own = { .u.gmfn = at / PAGE, .domid = DOMID_SELF,
+		struct gnttab_copy_ptr own = { .u.gmfn = at / PAGE,
+					       .domid = DOMID_SELF,
 					       .offset = (uint16_t)(at & (PAGE - 1)) };
-		struct gnttab_copy o = { .source = to_peer ? own : peer, .dest = to_peer ? peer : own,
-					 .len = (uint16_t)n, .flags = to_peer ? GNTCOPY_dest_gref : GNTCOPY_source_gref };
+		struct gnttab_copy o = { .source = to_peer ? own : peer,
+					 .dest = to_peer ? peer : own,
+					 .len = (uint16_t)n,
+					 .flags = to_peer ? GNTCOPY_dest_gref : GNTCOPY_source_gref };
 		int rc = op(g, GNTTABOP_copy, &o, sizeof(o));
 		if (rc || (rc = gnttab_status_errno(o.status)))
 			return rc;

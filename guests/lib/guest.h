@@ -157,6 +157,14 @@ uint32_t gl_timer_vppi(const void *fdt);
 /* Words of per-domain storage for the library's own modules (evtchn, xs, ...), each holding the
  * pointer to that module's state: a program's statics are its domain's on QEMU, but the sim links
  * every domain's programs and the library into one process. NULL until a module sets it. */
-enum gl_local { GL_LOCAL_EVTCHN, GL_LOCAL_XS, GL_LOCAL_GNTTAB, GL_LOCAL_CONS, GL_LOCAL_XENBUS, GL_LOCAL_TOOLS, GL_LOCAL_GIC,
-	       GL_LOCAL_COUNT = 8 };
+enum gl_local {
+	GL_LOCAL_EVTCHN,
+	GL_LOCAL_XS,
+	GL_LOCAL_GNTTAB,
+	GL_LOCAL_CONS,
+	GL_LOCAL_XENBUS,
+	GL_LOCAL_TOOLS,
+	GL_LOCAL_GIC,
+	GL_LOCAL_COUNT = 8
+};
 void **gl_domain_local(enum gl_local slot);

@@ -22,8 +22,7 @@ void ring_shared_init(uint64_t sring, RING_IDX start)
 	gl_mb();
 }
 
-static int geometry(uint64_t sring, size_t page_size, size_t slot_size, uint64_t *at, uint32_t *slots,
-		    uint32_t *size)
+static int geometry(uint64_t sring, size_t page_size, size_t slot_size, uint64_t *at, uint32_t *slots, uint32_t *size)
 {
 	*slots = ring_slots(page_size, slot_size);
 	if (!*slots)

@@ -35,8 +35,8 @@ struct gl_dom_cfg {
 	const char *program;
 	const void *image;
 	size_t image_size;
-	unsigned mem_mib; /* RAM at GL_TOOLS_RAM_BASE */
-	unsigned vcpus;   /* 1..8 */
+	unsigned mem_mib;     /* RAM at GL_TOOLS_RAM_BASE */
+	unsigned vcpus;       /* 1..8 */
 	unsigned gic_version; /* 0: the host's, else 2 or 3 */
 	const char *bootargs; /* /chosen/bootargs; NULL: none */
 	struct gl_dom_iomem iomem[GL_TOOLS_MAX_IOMEM];

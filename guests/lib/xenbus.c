@@ -5,12 +5,11 @@
 #include "core/format.h"
 #include "public/errno.h"
 
-#define NUM 24u         /* a decimal u64 and its NUL */
-#define NODE (XENBUS_PATH + 32u)
-#define TX_RETRIES 16u  /* conflicting transactions before giving up: -XEN_EAGAIN */
+#define NUM        24u /* a decimal u64 and its NUL */
+#define NODE       (XENBUS_PATH + 32u)
+#define TX_RETRIES 16u /* conflicting transactions before giving up: -XEN_EAGAIN */
 
-bool xenbus_dev_init(struct xenbus_dev *d, struct xs_client *xs, const char *type, domid_t fe, domid_t be,
-		     unsigned id)
+bool xenbus_dev_init(struct xenbus_dev *d, struct xs_client *xs, const char *type, domid_t fe, domid_t be, unsigned id)
 {
 	*d = (struct xenbus_dev){ .xs = xs, .fe = fe, .be = be };
 	int a = fmt_snprintf(d->front, sizeof(d->front), "/local/domain/%u/device/%s/%u", fe, type, id);
@@ -158,8 +157,7 @@ enum xenbus_action xenbus_front_next(enum xenbus_state own, enum xenbus_state pe
 {
 	switch (own) {
 	case XenbusStateUnknown:
-	case XenbusStateInitialising:
-		return peer == XenbusStateInitWait ? XENBUS_FRONT_SETUP : XENBUS_WAIT;
+	case XenbusStateInitialising: return peer == XenbusStateInitWait ? XENBUS_FRONT_SETUP : XENBUS_WAIT;
 	case XenbusStateInitialised:
 		if (peer == XenbusStateConnected)
 			return XENBUS_FRONT_CONNECT;
@@ -168,13 +166,10 @@ enum xenbus_action xenbus_front_next(enum xenbus_state own, enum xenbus_state pe
 		/* A backend starting over (a restarted driver domain) has lost our ring as surely as one
 		 * that closed. */
 		return leaving(peer) || peer == XenbusStateInitialising || peer == XenbusStateInitWait ? XENBUS_CLOSE
-													: XENBUS_WAIT;
-	case XenbusStateClosing:
-		return XENBUS_CLOSE;
-	case XenbusStateClosed:
-		return peer == XenbusStateInitWait ? XENBUS_RESTART : XENBUS_WAIT;
-	default:
-		return XENBUS_WAIT;
+												       : XENBUS_WAIT;
+	case XenbusStateClosing: return XENBUS_CLOSE;
+	case XenbusStateClosed: return peer == XenbusStateInitWait ? XENBUS_RESTART : XENBUS_WAIT;
+	default: return XENBUS_WAIT;
 	}
 }
 
@@ -182,18 +177,14 @@ enum xenbus_action xenbus_back_next(enum xenbus_state own, enum xenbus_state pee
 {
 	switch (own) {
 	case XenbusStateUnknown:
-	case XenbusStateInitialising:
-		return XENBUS_BACK_INIT;
+	case XenbusStateInitialising: return XENBUS_BACK_INIT;
 	case XenbusStateInitWait:
-		return peer == XenbusStateInitialised || peer == XenbusStateConnected ? XENBUS_BACK_CONNECT : XENBUS_WAIT;
-	case XenbusStateConnected:
-		return leaving(peer) || peer == XenbusStateInitialising ? XENBUS_CLOSE : XENBUS_WAIT;
-	case XenbusStateClosing:
-		return XENBUS_CLOSE;
-	case XenbusStateClosed:
-		return peer == XenbusStateInitialising ? XENBUS_RESTART : XENBUS_WAIT;
-	default:
-		return XENBUS_WAIT;
+		return peer == XenbusStateInitialised || peer == XenbusStateConnected ? XENBUS_BACK_CONNECT
+										      : XENBUS_WAIT;
+	case XenbusStateConnected: return leaving(peer) || peer == XenbusStateInitialising ? XENBUS_CLOSE : XENBUS_WAIT;
+	case XenbusStateClosing: return XENBUS_CLOSE;
+	case XenbusStateClosed: return peer == XenbusStateInitialising ? XENBUS_RESTART : XENBUS_WAIT;
+	default: return XENBUS_WAIT;
 	}
 }
 
@@ -242,12 +233,9 @@ int xenbus_front_step(const struct xenbus_dev *d, const struct xenbus_ops *ops)
 		if ((rc = ops->front_connect(ops->ctx)))
 			return rc;
 		return done(xenbus_write_state(d->xs, d->front, XenbusStateConnected), a);
-	case XENBUS_CLOSE:
-		return close_end(d, d->front, ops);
-	case XENBUS_RESTART:
-		return done(xenbus_write_state(d->xs, d->front, XenbusStateInitialising), a);
-	default:
-		return XENBUS_WAIT;
+	case XENBUS_CLOSE: return close_end(d, d->front, ops);
+	case XENBUS_RESTART: return done(xenbus_write_state(d->xs, d->front, XenbusStateInitialising), a);
+	default: return XENBUS_WAIT;
 	}
 }
 
@@ -259,8 +247,7 @@ int xenbus_back_step(const struct xenbus_dev *d, const struct xenbus_ops *ops)
 	int rc;
 
 	switch (a) {
-	case XENBUS_BACK_INIT:
-		return done(xenbus_write_state(d->xs, d->back, XenbusStateInitWait), a);
+	case XENBUS_BACK_INIT: return done(xenbus_write_state(d->xs, d->back, XenbusStateInitWait), a);
 	case XENBUS_BACK_CONNECT:
 		rc = read_u64(d->xs, XS_TX_NONE, d->front, "ring-ref", &ref);
 		rc = rc ? rc : read_u64(d->xs, XS_TX_NONE, d->front, "event-channel", &port);
@@ -269,11 +256,8 @@ int xenbus_back_step(const struct xenbus_dev *d, const struct xenbus_ops *ops)
 		if (rc || (rc = ops->back_connect(ops->ctx, (grant_ref_t)ref, (evtchn_port_t)port)))
 			return rc;
 		return done(xenbus_write_state(d->xs, d->back, XenbusStateConnected), a);
-	case XENBUS_CLOSE:
-		return close_end(d, d->back, ops);
-	case XENBUS_RESTART:
-		return done(xenbus_write_state(d->xs, d->back, XenbusStateInitialising), a);
-	default:
-		return XENBUS_WAIT;
+	case XENBUS_CLOSE: return close_end(d, d->back, ops);
+	case XENBUS_RESTART: return done(xenbus_write_state(d->xs, d->back, XenbusStateInitialising), a);
+	default: return XENBUS_WAIT;
 	}
 }

@@ -22,8 +22,7 @@ struct xenbus_dev {
 };
 
 /* Fills @d's paths; false when they do not fit (a @type too long). */
-bool xenbus_dev_init(struct xenbus_dev *d, struct xs_client *xs, const char *type, domid_t fe, domid_t be,
-		     unsigned id);
+bool xenbus_dev_init(struct xenbus_dev *d, struct xs_client *xs, const char *type, domid_t fe, domid_t be, unsigned id);
 
 /* The state in @dir/state: XenbusStateUnknown when the node is missing or not a state number (a
  * peer that went away reads so). */
@@ -40,13 +39,13 @@ int xenbus_create(const struct xenbus_dev *d);
 
 /* What an end does next, from its own state and its peer's. */
 enum xenbus_action {
-	XENBUS_WAIT,         /* nothing until the peer moves */
-	XENBUS_BACK_INIT,    /* backend: advertise itself, InitWait */
-	XENBUS_FRONT_SETUP,  /* frontend: make the ring, publish ring-ref and event-channel, Initialised */
-	XENBUS_BACK_CONNECT, /* backend: map the frontend's ring, bind its port, Connected */
-	XENBUS_FRONT_CONNECT,/* frontend: start using the ring, Connected */
-	XENBUS_CLOSE,        /* either: the peer is leaving or gone; drop the ring, Closing then Closed */
-	XENBUS_RESTART,      /* either: closed, and the peer starts over; back to the beginning */
+	XENBUS_WAIT,          /* nothing until the peer moves */
+	XENBUS_BACK_INIT,     /* backend: advertise itself, InitWait */
+	XENBUS_FRONT_SETUP,   /* frontend: make the ring, publish ring-ref and event-channel, Initialised */
+	XENBUS_BACK_CONNECT,  /* backend: map the frontend's ring, bind its port, Connected */
+	XENBUS_FRONT_CONNECT, /* frontend: start using the ring, Connected */
+	XENBUS_CLOSE,         /* either: the peer is leaving or gone; drop the ring, Closing then Closed */
+	XENBUS_RESTART,       /* either: closed, and the peer starts over; back to the beginning */
 };
 enum xenbus_action xenbus_front_next(enum xenbus_state own, enum xenbus_state peer);
 enum xenbus_action xenbus_back_next(enum xenbus_state own, enum xenbus_state peer);

@@ -173,7 +173,8 @@ static void restart_backend(uint64_t acked)
 	while (gl_tools_state(old, &st) != -XEN_ESRCH)
 		if (!cons_poll())
 			gl_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
-	gl_printf("pvdom0: destroyed driver domain d%u after %llu acknowledged writes\n", old, (unsigned long long)acked);
+	gl_printf("pvdom0: destroyed driver domain d%u after %llu acknowledged writes\n", old,
+		  (unsigned long long)acked);
 	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u", old);
 	xs_rm(d.xs, XS_TX_NONE, dir);
 	xs_release(d.xs, old);
@@ -183,7 +184,10 @@ static void restart_backend(uint64_t acked)
 		.program = "blkback",
 		.mem_mib = 8,
 		.vcpus = 1,
-		.iomem = { { .base = d.disk, .pages = d.disk_kib / 4, .gfn = d.disk_gpa >> 12, .compatible = "halcyon,ramdisk" } },
+		.iomem = { { .base = d.disk,
+			     .pages = d.disk_kib / 4,
+			     .gfn = d.disk_gpa >> 12,
+			     .compatible = "halcyon,ramdisk" } },
 		.nr_iomem = 1,
 		.paused = true,
 	};
@@ -270,7 +274,8 @@ void guest_main(const void *fdt)
 		}
 		d.fe_gone = d.fe_gone || gone(d.fe);
 		d.be_gone = d.be_gone || gone(d.be);
-		net.gone = net.gone || (net.be && gone(net.be) && (!net.nfe || gone(net.fe[0])) && (net.nfe < 2 || gone(net.fe[1])));
+		net.gone = net.gone || (net.be && gone(net.be) && (!net.nfe || gone(net.fe[0])) &&
+					(net.nfe < 2 || gone(net.fe[1])));
 		if (!any && !xsd_poll())
 			gl_evtchn_wait(0);
 	}

@@ -60,9 +60,8 @@ void guest_main(const void *fdt)
 	uint64_t store = param(p, gva, HVM_PARAM_STORE_PFN), sport = param(p, gva, HVM_PARAM_STORE_EVTCHN);
 	gl_printf("tiny %llu: %llu KiB at %#llx, %u vCPU%s, GICv%d, console %#llx port %llu, store %#llx port %llu\n",
 		  (unsigned long long)n, (unsigned long long)(size >> 10), (unsigned long long)base, vcpus,
-		  vcpus == 1 ? "" : "s", gic,
-		  (unsigned long long)cons, (unsigned long long)cport, (unsigned long long)store,
-		  (unsigned long long)sport);
+		  vcpus == 1 ? "" : "s", gic, (unsigned long long)cons, (unsigned long long)cport,
+		  (unsigned long long)store, (unsigned long long)sport);
 	if (mark_at)
 		gl_write64(mark_at, TINY_MARK ^ n);
 	while (gl_bootarg(fdt, "tiny.stay"))

@@ -105,8 +105,8 @@ void guest_main(const void *fdt)
 	const char *hello = "vconsfront: hello over a xenbus console\n";
 	rc = cons_ring_write(&out, t.port, hello, strlen(hello), &t.waits);
 	for (unsigned i = 0; i < lines && !rc; i++) {
-		int n = fmt_snprintf(l, sizeof(l), "vconsfront: line %03u of %03u --------------------------------\n", i,
-				     lines);
+		int n = fmt_snprintf(l, sizeof(l), "vconsfront: line %03u of %03u --------------------------------\n",
+				     i, lines);
 		rc = cons_ring_write(&out, t.port, l, (size_t)n, &t.waits);
 	}
 	check(&t, rc == 0, "every line went into the ring", rc);

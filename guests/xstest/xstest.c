@@ -67,7 +67,8 @@ static void home(struct t *t)
 {
 	char buf[64], names[64];
 	int rc = xs_read(t->c, XS_TX_NONE, "domid", buf, sizeof(buf));
-	check(t, rc > 0 && num(buf) == t->me, "reads its domid under its home (a relative path)", rc > 0 ? (long)num(buf) : rc);
+	check(t, rc > 0 && num(buf) == t->me, "reads its domid under its home (a relative path)",
+	      rc > 0 ? (long)num(buf) : rc);
 	rc = xs_get_domain_path(t->c, (domid_t)t->me, buf, sizeof(buf));
 	check(t, rc == 15 + (t->me >= 10) && buf[14] == (char)('0' + t->me % 10), "get_domain_path names its home", rc);
 	rc = xs_mkdir(t->c, XS_TX_NONE, "data");
@@ -80,7 +81,8 @@ static void home(struct t *t)
 	check(t, rc == 0, "makes data/ readable by its peer", rc);
 	char got[16];
 	rc = xs_get_perms(t->c, XS_TX_NONE, "data", got, sizeof(got));
-	check(t, rc == (int)(p - perms) && __builtin_memcmp(got, perms, (size_t)rc) == 0, "and reads those perms back", rc);
+	check(t, rc == (int)(p - perms) && __builtin_memcmp(got, perms, (size_t)rc) == 0, "and reads those perms back",
+	      rc);
 	p = put_num(put_str(buf, "from d"), t->me);
 	rc = xs_write(t->c, XS_TX_NONE, "data/hello", buf);
 	check(t, rc == 0, "writes data/hello", rc);
@@ -99,7 +101,8 @@ static int read_when_there(struct t *t, const char *path, char *buf, size_t len,
 {
 	char ev[64], tok[16];
 	int rc;
-	while ((rc = xs_read(t->c, XS_TX_NONE, path, buf, len)) < 0 && xs_next_event(t->c, ev, sizeof(ev), tok, sizeof(tok), true))
+	while ((rc = xs_read(t->c, XS_TX_NONE, path, buf, len)) < 0 &&
+	       xs_next_event(t->c, ev, sizeof(ev), tok, sizeof(tok), true))
 		++*events;
 	return rc;
 }
@@ -215,8 +218,10 @@ static void hostile(struct t *t)
 	unsigned n = 0;
 	while (gl_read32(page + XS_IF_ERROR) != XENSTORE_ERROR_RINGIDX && ++n < 200000)
 		gl_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
-	check(t, n < 200000, "req_prod 1524 bytes ahead: the daemon flags the ring index error", gl_read32(page + XS_IF_ERROR));
-	check(t, gl_read32(page + XS_IF_REQ_CONS) == cons, "and consumed nothing past it", gl_read32(page + XS_IF_REQ_CONS) - cons);
+	check(t, n < 200000, "req_prod 1524 bytes ahead: the daemon flags the ring index error",
+	      gl_read32(page + XS_IF_ERROR));
+	check(t, gl_read32(page + XS_IF_REQ_CONS) == cons, "and consumed nothing past it",
+	      gl_read32(page + XS_IF_REQ_CONS) - cons);
 }
 
 void guest_main(const void *fdt)

@@ -49,8 +49,8 @@ static uint64_t cells(const fdt32_t *p, int n)
 
 static int add(const void *fdt, int node, char *err, size_t errlen)
 {
-	int ac = fdt_address_cells(fdt, fdt_parent_offset(fdt, node)), sc = fdt_size_cells(fdt, fdt_parent_offset(fdt, node)),
-	    len;
+	int ac = fdt_address_cells(fdt, fdt_parent_offset(fdt, node)),
+	    sc = fdt_size_cells(fdt, fdt_parent_offset(fdt, node)), len;
 	const fdt32_t *p = fdt_getprop(fdt, node, "reg", &len);
 	const char *name = fdt_get_name(fdt, node, NULL);
 

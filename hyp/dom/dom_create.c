@@ -12,8 +12,8 @@
 #include "vgic/vgic.h"
 
 /* The flags an arm domain may have: it is always an HVM guest with hardware paging. */
-#define CDF_REQUIRED (XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap)
-#define CDF_ALLOWED  (CDF_REQUIRED | XEN_DOMCTL_CDF_xs_domain)
+#define CDF_REQUIRED        (XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap)
+#define CDF_ALLOWED         (CDF_REQUIRED | XEN_DOMCTL_CDF_xs_domain)
 #define MAPTRACK_MAX_FRAMES 1024 /* Xen's default gnttab_max_maptrack_frames */
 
 static const struct platform *host_plat;
@@ -135,12 +135,11 @@ void dom_info(struct domain *d, struct xen_domctl_getdomaininfo *info)
 			flags |= XEN_DOMINF_running;
 	}
 	info->domain = d->id;
-	info->flags = (online ? flags : 0) | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap |
-		      (d->dying ? XEN_DOMINF_dying : 0) | (domain_paused(d) ? XEN_DOMINF_paused : 0) |
-		      (d->xs_domain ? XEN_DOMINF_xs_domain : 0);
+	info->flags = (online ? flags : 0) | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap | (d->dying ? XEN_DOMINF_dying : 0) |
+		      (domain_paused(d) ? XEN_DOMINF_paused : 0) | (d->xs_domain ? XEN_DOMINF_xs_domain : 0);
 	if (d->state == DOMAIN_SHUTDOWN && !d->dying)
 		info->flags |= XEN_DOMINF_shutdown | (d->shutdown_reason & XEN_DOMINF_shutdownmask)
-							      << XEN_DOMINF_shutdownshift;
+							 << XEN_DOMINF_shutdownshift;
 	info->tot_pages = domain_tot_pages(d);
 	info->max_pages = d->max_pages;
 	info->shared_info_frame = d->shared_gfn;
@@ -149,9 +148,9 @@ void dom_info(struct domain *d, struct xen_domctl_getdomaininfo *info)
 	info->max_vcpu_id = d->nr_vcpus ? d->nr_vcpus - 1 : XEN_INVALID_MAX_VCPU_ID;
 	__builtin_memcpy(info->handle, d->handle, sizeof(info->handle));
 	info->gpaddr_bits = (uint8_t)d->p2m.geo.ipa_bits;
-	info->arch_config.gic_version = !d->vgic ? XEN_DOMCTL_CONFIG_GIC_NATIVE
-				       : host_plat && host_plat->gic.version == 2 ? XEN_DOMCTL_CONFIG_GIC_V2
-										     : XEN_DOMCTL_CONFIG_GIC_V3;
+	info->arch_config.gic_version = !d->vgic                                   ? XEN_DOMCTL_CONFIG_GIC_NATIVE
+					: host_plat && host_plat->gic.version == 2 ? XEN_DOMCTL_CONFIG_GIC_V2
+										   : XEN_DOMCTL_CONFIG_GIC_V3;
 }
 
 /* Xen's is_guest_pv64_psr: an AArch64 guest starts at EL1 (either stack pointer) or EL0. */

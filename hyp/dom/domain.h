@@ -93,11 +93,11 @@ struct domain {
 	unsigned start_mask; /* vCPUs given a context with VGCF_online: started at the last unpause */
 	struct {
 		uint64_t first, last; /* machine frames, inclusive */
-	} iomem[DOMAIN_IOMEM_MAX]; /* XEN_DOMCTL_iomem_permission (dom/dom_create.h) */
+	} iomem[DOMAIN_IOMEM_MAX];    /* XEN_DOMCTL_iomem_permission (dom/dom_create.h) */
 	unsigned nr_iomem;
-	unsigned refs;       /* domain_get holders: teardown waits for the last domain_put */
-	bool reaped;         /* its teardown is decided: domain_get no longer hands it out */
-	bool reap_pending;   /* torn down by the last domain_put */
+	unsigned refs;     /* domain_get holders: teardown waits for the last domain_put */
+	bool reaped;       /* its teardown is decided: domain_get no longer hands it out */
+	bool reap_pending; /* torn down by the last domain_put */
 };
 
 /* Creates domain @id with @nr_vcpus offline vCPUs and an empty p2m. Returns 0, -XEN_EEXIST,

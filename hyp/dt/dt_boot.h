@@ -4,8 +4,8 @@
 
 #include "dt/dt.h"
 
-#define BOOT_MAX_DOMAINS 8
-#define BOOT_NAME_MAX    32
+#define BOOT_MAX_DOMAINS  8
+#define BOOT_NAME_MAX     32
 #define BOOT_MAX_RESERVED 8
 
 struct boot_domain {

@@ -42,9 +42,7 @@ long domctl_lifecycle(struct vcpu *v, struct domain *d, struct xen_domctl *op, b
 		if (d == v->dom)
 			return -XEN_EINVAL;
 		return domain_kill(d) ? 0 : DOMCTL_AGAIN;
-	case XEN_DOMCTL_getdomaininfo:
-		*copyback = true;
-		return getdomaininfo(d, op);
+	case XEN_DOMCTL_getdomaininfo: *copyback = true; return getdomaininfo(d, op);
 	case XEN_DOMCTL_max_mem:
 		/* Lowering it below what the domain holds only stops it growing, as in Xen. */
 		d->max_pages = op->u.max_mem.max_memkb >> (PAGE_SHIFT - 10);

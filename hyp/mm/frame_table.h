@@ -16,7 +16,7 @@
 
 struct frame {
 	uint32_t next, prev; /* free list links (table indices), on free block heads only; prev is
-			     * frame_owner_word while the frame is allocated */
+			      * frame_owner_word while the frame is allocated */
 	uint32_t refs;
 	domid_t owner;
 	uint8_t order; /* of the free block it heads */

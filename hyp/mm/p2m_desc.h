@@ -47,11 +47,11 @@ static inline uint64_t pte_leaf(unsigned level, uint64_t pa, enum p2m_type type)
 	return pa | bits[type] | (uint64_t)type << PTE_TYPE_SHIFT | PTE_AF | PTE_VALID | (level == 3 ? PTE_TABLE : 0);
 }
 
-/* How many entries of the (non-root) table at @table, holding level-@level entries, are non-zero, kept by every edit so that
- * telling an emptied table from a used one, or a foldable one from a partial one, takes no scan.
- * Kept in the frame table's record of the table frame, the hypervisor's own bookkeeping: the
- * descriptor's software bits [58:55] are too few for 0..512, and its other ignored bits are being
- * claimed by the architecture (FEAT_HAFT's table AF at bit 10, LPA2's address bits [9:8]). */
+/* How many entries of the (non-root) table at @table, holding level-@level entries, are non-zero, kept by every edit so
+ * that telling an emptied table from a used one, or a foldable one from a partial one, takes no scan. Kept in the frame
+ * table's record of the table frame, the hypervisor's own bookkeeping: the descriptor's software bits [58:55] are too
+ * few for 0..512, and its other ignored bits are being claimed by the architecture (FEAT_HAFT's table AF at bit 10,
+ * LPA2's address bits [9:8]). */
 static inline uint32_t *p2m_table_count(struct p2m *p2m, uint64_t table, unsigned level)
 {
 	if (p2m->hot[level].count && p2m->hot[level].table == table)

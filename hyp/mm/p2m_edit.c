@@ -105,8 +105,8 @@ static uint64_t as_block(uint64_t table, unsigned level, uint32_t used)
 	return first & ~PTE_TABLE;
 }
 
-/* After editing the table under @e, @used of whose entries are in use: free it if empty, fold it into a block if it became one.
- * This keeps the tree canonical: no empty table, no table a block could replace. */
+/* After editing the table under @e, @used of whose entries are in use: free it if empty, fold it into a block if it
+ * became one. This keeps the tree canonical: no empty table, no table a block could replace. */
 static void settle(struct p2m_edit *ed, uint64_t *e, unsigned level, uint64_t eb, uint32_t used)
 {
 	uint64_t table = pte_oa(*e), block;

@@ -34,14 +34,14 @@ struct xen_arch_domainconfig {
 
 /* XEN_DOMCTL_createdomain; xen_domctl.domain is IN/OUT: 0 or >= DOMID_FIRST_RESERVED asks the
  * hypervisor to choose. */
-#define XEN_DOMCTL_CDF_hvm           (1u << 0)
-#define XEN_DOMCTL_CDF_hap           (1u << 1)
-#define XEN_DOMCTL_CDF_s3_integrity  (1u << 2)
-#define XEN_DOMCTL_CDF_oos_off       (1u << 3)
-#define XEN_DOMCTL_CDF_xs_domain     (1u << 4)
-#define XEN_DOMCTL_CDF_iommu         (1u << 5)
-#define XEN_DOMCTL_CDF_nested_virt   (1u << 6)
-#define XEN_DOMCTL_CDF_vpmu          (1u << 7)
+#define XEN_DOMCTL_CDF_hvm            (1u << 0)
+#define XEN_DOMCTL_CDF_hap            (1u << 1)
+#define XEN_DOMCTL_CDF_s3_integrity   (1u << 2)
+#define XEN_DOMCTL_CDF_oos_off        (1u << 3)
+#define XEN_DOMCTL_CDF_xs_domain      (1u << 4)
+#define XEN_DOMCTL_CDF_iommu          (1u << 5)
+#define XEN_DOMCTL_CDF_nested_virt    (1u << 6)
+#define XEN_DOMCTL_CDF_vpmu           (1u << 7)
 #define XEN_DOMCTL_GRANT_version_mask 0xfu
 
 struct xen_domctl_createdomain {
@@ -137,8 +137,8 @@ struct xen_domctl_memory_mapping {
 
 struct vcpu_guest_core_regs {
 	uint64_t x[31];
-	uint64_t pc64;     /* ELR_EL2 */
-	uint64_t cpsr;     /* SPSR_EL2 */
+	uint64_t pc64; /* ELR_EL2 */
+	uint64_t cpsr; /* SPSR_EL2 */
 	uint64_t spsr_el1;
 	uint32_t spsr_fiq, spsr_irq, spsr_und, spsr_abt; /* AArch32 guests only */
 	uint64_t sp_el0;

@@ -37,14 +37,14 @@ struct xen_feature_info {
 	uint32_t submap;     /* OUT */
 };
 
-#define XENFEAT_writable_page_tables    0
-#define XENFEAT_auto_translated_physmap 2
-#define XENFEAT_dom0                    11
+#define XENFEAT_writable_page_tables      0
+#define XENFEAT_auto_translated_physmap   2
+#define XENFEAT_dom0                      11
 #define XENFEAT_memory_op_vnode_supported 13
-#define XENFEAT_ARM_SMCCC_supported     14
-#define XENFEAT_not_direct_mapped       16
-#define XENFEAT_direct_mapped           17
-#define XENFEAT_NR_SUBMAPS              1
+#define XENFEAT_ARM_SMCCC_supported       14
+#define XENFEAT_not_direct_mapped         16
+#define XENFEAT_direct_mapped             17
+#define XENFEAT_NR_SUBMAPS                1
 
 _Static_assert(sizeof(struct xen_compile_info) == 144, "xen_compile_info layout");
 _Static_assert(sizeof(struct xen_feature_info) == 8, "xen_feature_info layout");

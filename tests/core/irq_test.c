@@ -261,7 +261,7 @@ static void test_irq_forwarded_spi_route_follows_its_target_vcpus_pcpu(void **st
 	raise(70);
 	irq_handle(&vc);
 	assert_int_equal(cfgs, n); /* already there: no GIC write */
-	a.pcpu = 2; /* the scheduler migrated the vCPU */
+	a.pcpu = 2;                /* the scheduler migrated the vCPU */
 	raise(70);
 	irq_handle(&vc);
 	assert_int_equal(cfg_cpu, 2);

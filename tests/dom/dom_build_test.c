@@ -157,7 +157,9 @@ static void test_dom_build_pv_channel_failure_destroys_the_domain(void **state)
 static void test_dom_build_dom0_gets_as_many_spis_as_the_hosts_gic(void **state)
 {
 	(void)state;
-	static const unsigned host[][2] = { { 224, 224 }, { 256, 256 }, { 988, 960 }, { 100, 96 }, { 0, DOM0_NR_SPIS } };
+	static const unsigned host[][2] = {
+		{ 224, 224 }, { 256, 256 }, { 988, 960 }, { 100, 96 }, { 0, DOM0_NR_SPIS }
+	};
 	for (unsigned i = 0; i < sizeof(host) / sizeof(host[0]); i++) {
 		struct platform p = fake_host(3);
 		p.gic.nr_spis = host[i][0];

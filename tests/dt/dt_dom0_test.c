@@ -287,7 +287,8 @@ static void test_dt_dom0_reserved_memory_stays_in_dom0s_tree(void **state)
 		assert_int_equal(len, 16);
 		assert_int_equal(fdt32_ld(&reg[1]), 0x7ff00000);
 		assert_non_null(fdt_getprop(out, fdt_path_offset(out, "/reserved-memory"), "ranges", NULL));
-		assert_int_equal(dt_dev_find(&devs, fx_node(host, FX_RAMDISK))->owner, claimed ? DT_OWN_DOMU : DT_OWN_NONE);
+		assert_int_equal(dt_dev_find(&devs, fx_node(host, FX_RAMDISK))->owner,
+				 claimed ? DT_OWN_DOMU : DT_OWN_NONE);
 		check_partition(host);
 	}
 	fx_free(host);

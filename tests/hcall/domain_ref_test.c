@@ -129,7 +129,7 @@ static void test_evtchn_ops_on_a_foreign_domain_leave_no_reference_behind(void *
 	assert_int_equal(status(id, port), 0);
 	assert_int_equal(bind(world_domu, id, port), 0);
 	assert_int_equal(bind(world_domu, id, port), -XEN_EINVAL); /* bound now: refused, still put */
-	assert_int_equal(reset(id), 0); /* created paused, as Xen's are */
+	assert_int_equal(reset(id), 0);                            /* created paused, as Xen's are */
 	assert_int_equal(world_simple(world_dom0, XEN_DOMCTL_unpausedomain, id), 0);
 	assert_int_equal(reset(id), -XEN_EINVAL); /* running: refused, still put */
 	destroy_now(id, s);

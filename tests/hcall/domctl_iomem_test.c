@@ -13,13 +13,14 @@
 #include "tests/gnttab/fake_hal.h"
 #include "tests/hcall/domctl_world.h"
 
-#define DISK_MFN  UINT64_C(0x10000) /* a device-RAM region outside /memory, as the sim's RAM disk */
-#define DISK_GFN  UINT64_C(0x20000)
+#define DISK_MFN UINT64_C(0x10000) /* a device-RAM region outside /memory, as the sim's RAM disk */
+#define DISK_GFN UINT64_C(0x20000)
 
 static long permit(struct domain *caller, domid_t dom, uint64_t mfn, uint64_t nr, bool allow)
 {
 	struct xen_domctl op = world_op(XEN_DOMCTL_iomem_permission, dom);
-	op.u.iomem_permission = (struct xen_domctl_iomem_permission){ .first_mfn = mfn, .nr_mfns = nr, .allow_access = allow };
+	op.u.iomem_permission =
+	    (struct xen_domctl_iomem_permission){ .first_mfn = mfn, .nr_mfns = nr, .allow_access = allow };
 	return world_domctl(caller, &op);
 }
 
@@ -86,13 +87,13 @@ static void test_ram_and_the_hypervisors_devices_are_never_assignable(void **sta
 	(void)state;
 	domid_t d = world_create(1);
 	static const uint64_t refused[][2] = {
-		{ FAKE_RAM_BASE >> 12, 1 },               /* free RAM */
-		{ (FAKE_RAM_BASE >> 12) - 1, 2 },         /* a range reaching into RAM */
+		{ FAKE_RAM_BASE >> 12, 1 },       /* free RAM */
+		{ (FAKE_RAM_BASE >> 12) - 1, 2 }, /* a range reaching into RAM */
 		{ (FAKE_RAM_BASE + FAKE_RAM_SIZE - 4096) >> 12, 1 },
-		{ 0x09000, 1 },                           /* the console UART */
-		{ 0x08000, 16 },                          /* the distributor */
-		{ 0x080a0, 1 },                           /* the redistributors */
-		{ 0, UINT64_MAX >> 12 },                  /* everything */
+		{ 0x09000, 1 },          /* the console UART */
+		{ 0x08000, 16 },         /* the distributor */
+		{ 0x080a0, 1 },          /* the redistributors */
+		{ 0, UINT64_MAX >> 12 }, /* everything */
 	};
 	for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		assert_int_equal(permit(world_dom0, d, refused[i][0], refused[i][1], true), -XEN_EPERM);
@@ -165,8 +166,8 @@ static void test_a_dead_domus_device_goes_to_its_successor(void **state)
 	domid_t d = world_create(1);
 
 	assert_int_equal(permit(world_dom0, d, DISK_MFN + 4, 1, true), -XEN_EPERM); /* d1 lives */
-	assert_int_equal(permit(world_dom0, 1, DISK_MFN, 64, true), 0);               /* to d1 itself */
-	assert_int_equal(permit(world_dom0, d, DISK_MFN + 64, 1, true), 0);           /* past its end */
+	assert_int_equal(permit(world_dom0, 1, DISK_MFN, 64, true), 0);             /* to d1 itself */
+	assert_int_equal(permit(world_dom0, d, DISK_MFN + 64, 1, true), 0);         /* past its end */
 	domain_destroy(world_domu);
 	world_domu = NULL;
 	assert_int_equal(permit(world_dom0, d, DISK_MFN, 64, true), 0);

@@ -190,8 +190,10 @@ static void test_an_unprivileged_caller_gets_eperm_for_every_op(void **state)
 	(void)state;
 	domid_t d = world_create(1);
 	struct world_snap s = world_snap();
-	static const uint32_t cmds[] = { XEN_DOMCTL_pausedomain, XEN_DOMCTL_unpausedomain, XEN_DOMCTL_destroydomain,
-					 XEN_DOMCTL_getdomaininfo, XEN_DOMCTL_max_mem,    XEN_DOMCTL_setvcpucontext };
+	static const uint32_t cmds[] = {
+		XEN_DOMCTL_pausedomain,   XEN_DOMCTL_unpausedomain, XEN_DOMCTL_destroydomain,
+		XEN_DOMCTL_getdomaininfo, XEN_DOMCTL_max_mem,       XEN_DOMCTL_setvcpucontext
+	};
 
 	for (unsigned i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		assert_int_equal(world_simple(world_domu, cmds[i], d), -XEN_EPERM);

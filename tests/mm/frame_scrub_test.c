@@ -58,7 +58,9 @@ static void test_frame_alloc_ram_hands_out_untouched_boot_ram_as_is_with_bootscr
 
 static void test_frame_alloc_ram_clears_boot_ram_unless_bootscrub_is_false(void **state)
 {
-	const char *args[] = { NULL, "", "bootscrub", "bootscrub=1", "bootscrub=idle", "bootscrub=0x", "nobootscrub=0" };
+	const char *args[] = {
+		NULL, "", "bootscrub", "bootscrub=1", "bootscrub=idle", "bootscrub=0x", "nobootscrub=0"
+	};
 	paddr_t pa;
 	(void)state;
 

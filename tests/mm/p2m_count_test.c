@@ -13,9 +13,9 @@
 #include "mm/p2m.h"
 #include "s2_check.h"
 
-#define K4  UINT64_C(0x1000)
-#define M2  UINT64_C(0x200000)
-#define G1  UINT64_C(0x40000000)
+#define K4 UINT64_C(0x1000)
+#define M2 UINT64_C(0x200000)
+#define G1 UINT64_C(0x40000000)
 
 static struct p2m p2m;
 

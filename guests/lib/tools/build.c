@@ -18,8 +18,9 @@
 
 static int create(struct tools_state *s, const struct gl_dom_cfg *cfg, domid_t *dom, unsigned *gic)
 {
-	static const uint8_t to_cfg[] = { [0] = XEN_DOMCTL_CONFIG_GIC_NATIVE, [2] = XEN_DOMCTL_CONFIG_GIC_V2,
-					  [3] = XEN_DOMCTL_CONFIG_GIC_V3 };
+	static const uint8_t to_cfg[] = {
+		[0] = XEN_DOMCTL_CONFIG_GIC_NATIVE, [2] = XEN_DOMCTL_CONFIG_GIC_V2, [3] = XEN_DOMCTL_CONFIG_GIC_V3
+	};
 	struct xen_domctl *d = tools_domctl_init(s, XEN_DOMCTL_createdomain, 0);
 	struct xen_domctl_createdomain *c = &d->u.createdomain;
 
@@ -93,7 +94,7 @@ static int seed_grants(struct tools_state *s, domid_t dom)
 static int wire_pv(struct tools_state *s, domid_t dom)
 {
 	uint64_t v[5] = { HVM_PARAM_CALLBACK_TYPE_PPI << 56 | HVM_PARAM_CALLBACK_TYPE_PPI_FLAG_LOW_LEVEL << 8 |
-				  TOOLS_DT_EVTCHN_INTID,
+			      TOOLS_DT_EVTCHN_INTID,
 			  GL_TOOLS_CONSOLE_GFN, 0, GL_TOOLS_XENSTORE_GFN, 0 };
 	static const uint32_t index[5] = { HVM_PARAM_CALLBACK_IRQ, HVM_PARAM_CONSOLE_PFN, HVM_PARAM_CONSOLE_EVTCHN,
 					   HVM_PARAM_STORE_PFN, HVM_PARAM_STORE_EVTCHN };

@@ -64,7 +64,9 @@ int gl_tools_pv(domid_t dom, struct gl_dom_pv *pv)
 		rc = tools_hvm_param(s, false, dom, index[i], &v[i]);
 	if (rc)
 		return rc;
-	*pv = (struct gl_dom_pv){ .console_gfn = v[0], .console_port = (evtchn_port_t)v[1], .store_gfn = v[2],
+	*pv = (struct gl_dom_pv){ .console_gfn = v[0],
+				  .console_port = (evtchn_port_t)v[1],
+				  .store_gfn = v[2],
 				  .store_port = (evtchn_port_t)v[3] };
 	return 0;
 }

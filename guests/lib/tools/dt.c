@@ -7,8 +7,8 @@
 
 #include "core/format.h"
 
-#define SPEC_PPI        1u
-#define LEVEL_LOW_ALL   0xf08u /* level, active low, every CPU of a GICv2's mask */
+#define SPEC_PPI         1u
+#define LEVEL_LOW_ALL    0xf08u      /* level, active low, every CPU of a GICv2's mask */
 #define PSCI_0_1_CPU_ON  0x84000003u /* the 0.1 binding's ids, which libxl still writes */
 #define PSCI_0_1_CPU_OFF 0x84000002u
 
@@ -106,14 +106,17 @@ static int memory(void *fdt, const struct tools_dt *t)
 static int gic(void *fdt, unsigned version)
 {
 	static const char v2[] = "arm,cortex-a15-gic\0arm,cortex-a9-gic", v3[] = "arm,gic-v3";
-	const uint64_t v2_regs[4] = { TOOLS_DT_GICD_BASE, TOOLS_DT_GICD_V2_SIZE, TOOLS_DT_GICC_BASE, TOOLS_DT_GICC_SIZE };
-	const uint64_t v3_regs[4] = { TOOLS_DT_GICD_BASE, TOOLS_DT_GICD_V3_SIZE, TOOLS_DT_GICR_BASE, TOOLS_DT_GICR_SIZE };
+	const uint64_t v2_regs[4] = { TOOLS_DT_GICD_BASE, TOOLS_DT_GICD_V2_SIZE, TOOLS_DT_GICC_BASE,
+				      TOOLS_DT_GICC_SIZE };
+	const uint64_t v3_regs[4] = { TOOLS_DT_GICD_BASE, TOOLS_DT_GICD_V3_SIZE, TOOLS_DT_GICR_BASE,
+				      TOOLS_DT_GICR_SIZE };
 	char name[40];
 
 	fmt_snprintf(name, sizeof(name), "interrupt-controller@%llx", (unsigned long long)TOOLS_DT_GICD_BASE);
 	int rc = fdt_begin_node(fdt, name);
-	rc = rc ?: (version == 3 ? fdt_property(fdt, "compatible", v3, sizeof(v3))
-				 : fdt_property(fdt, "compatible", v2, sizeof(v2)));
+	rc = rc
+		 ?: (version == 3 ? fdt_property(fdt, "compatible", v3, sizeof(v3))
+				  : fdt_property(fdt, "compatible", v2, sizeof(v2)));
 	rc = rc ?: fdt_property_u32(fdt, "#interrupt-cells", 3);
 	rc = rc ?: fdt_property_u32(fdt, "#address-cells", 0);
 	rc = rc ?: fdt_property(fdt, "interrupt-controller", NULL, 0);

@@ -6,19 +6,19 @@
 #include <stdint.h>
 
 /* Xen's guest memory map and numbers (arch-arm.h) that the tree names. */
-#define TOOLS_DT_GICD_BASE     0x03001000ull
-#define TOOLS_DT_GICD_V2_SIZE  0x00001000ull
-#define TOOLS_DT_GICD_V3_SIZE  0x00010000ull
-#define TOOLS_DT_GICC_BASE     0x03002000ull
-#define TOOLS_DT_GICC_SIZE     0x00002000ull
-#define TOOLS_DT_GICR_BASE     0x03020000ull
-#define TOOLS_DT_GICR_SIZE     0x01000000ull /* room for 128 vCPUs' frames */
-#define TOOLS_DT_GNTTAB_BASE   0x38000000ull
-#define TOOLS_DT_GNTTAB_SIZE   0x01000000ull
-#define TOOLS_DT_GIC_PHANDLE   65000u
-#define TOOLS_DT_EVTCHN_INTID  31u
-#define TOOLS_DT_MAX_VCPUS     8u
-#define TOOLS_DT_MAX_DEVS      4u
+#define TOOLS_DT_GICD_BASE    0x03001000ull
+#define TOOLS_DT_GICD_V2_SIZE 0x00001000ull
+#define TOOLS_DT_GICD_V3_SIZE 0x00010000ull
+#define TOOLS_DT_GICC_BASE    0x03002000ull
+#define TOOLS_DT_GICC_SIZE    0x00002000ull
+#define TOOLS_DT_GICR_BASE    0x03020000ull
+#define TOOLS_DT_GICR_SIZE    0x01000000ull /* room for 128 vCPUs' frames */
+#define TOOLS_DT_GNTTAB_BASE  0x38000000ull
+#define TOOLS_DT_GNTTAB_SIZE  0x01000000ull
+#define TOOLS_DT_GIC_PHANDLE  65000u
+#define TOOLS_DT_EVTCHN_INTID 31u
+#define TOOLS_DT_MAX_VCPUS    8u
+#define TOOLS_DT_MAX_DEVS     4u
 
 /* A device the domain was given (its MMIO at @addr in the guest), written under /passthrough. */
 struct tools_dt_dev {

@@ -33,7 +33,7 @@ static bool kernel_of(const struct gl_dom_cfg *cfg, struct kernel *k)
 		if (!n || n > SIM_IMAGE_NAME_MAX)
 			return false;
 		for (size_t i = 0; i < sizeof(k->blob); i++)
-			k->blob[i] = i < SIM_IMAGE_MAGIC_LEN		  ? (uint8_t)magic[i]
+			k->blob[i] = i < SIM_IMAGE_MAGIC_LEN       ? (uint8_t)magic[i]
 				     : i < SIM_IMAGE_MAGIC_LEN + n ? (uint8_t)cfg->program[i - SIM_IMAGE_MAGIC_LEN]
 								   : 0;
 		k->bytes = k->blob;
@@ -66,12 +66,17 @@ static bool kernel_of(const struct gl_dom_cfg *cfg, struct kernel *k)
 /* The kernel at RAM + its offset; the tree where libxc puts modules (128 MiB in, or the top of
  * RAM), never over the kernel. vCPU 0 then starts at the kernel with x0 = the tree. */
 int tools_load(struct tools_state *s, const struct gl_dom_cfg *cfg, domid_t dom, unsigned gic, uint64_t *dtb,
-		uint64_t *entry)
+	       uint64_t *entry)
 {
 	const uint64_t ram = (uint64_t)cfg->mem_mib * MIB, base = GL_TOOLS_RAM_BASE;
 	struct kernel k;
-	struct tools_dt t = { .xen_major = s->xen_major, .xen_minor = s->xen_minor, .vcpus = cfg->vcpus,
-			      .gic_version = gic, .ram_base = base, .ram_size = ram, .bootargs = cfg->bootargs };
+	struct tools_dt t = { .xen_major = s->xen_major,
+			      .xen_minor = s->xen_minor,
+			      .vcpus = cfg->vcpus,
+			      .gic_version = gic,
+			      .ram_base = base,
+			      .ram_size = ram,
+			      .bootargs = cfg->bootargs };
 	uint8_t tree[DT_MAX];
 
 	for (unsigned i = 0; i < cfg->nr_iomem; i++) {

@@ -54,8 +54,10 @@ struct xs_client *xs_open(const void *fdt)
 	uint64_t page = pfn << 12;
 	c->page = page;
 	c->port = (evtchn_port_t)port;
-	c->req = (struct ring_bytes){ page + XS_IF_REQ, XENSTORE_RING_SIZE, page + XS_IF_REQ_CONS, page + XS_IF_REQ_PROD };
-	c->rsp = (struct ring_bytes){ page + XS_IF_RSP, XENSTORE_RING_SIZE, page + XS_IF_RSP_CONS, page + XS_IF_RSP_PROD };
+	c->req =
+	    (struct ring_bytes){ page + XS_IF_REQ, XENSTORE_RING_SIZE, page + XS_IF_REQ_CONS, page + XS_IF_REQ_PROD };
+	c->rsp =
+	    (struct ring_bytes){ page + XS_IF_RSP, XENSTORE_RING_SIZE, page + XS_IF_RSP_CONS, page + XS_IF_RSP_PROD };
 	return c;
 }
 
@@ -99,7 +101,10 @@ int xs_write(struct xs_client *c, xs_tx_t tx, const char *path, const char *val)
 	return ok(call(c, XS_WRITE, tx, path, NULL, val, __builtin_strlen(val)));
 }
 
-int xs_mkdir(struct xs_client *c, xs_tx_t tx, const char *path) { return ok(call(c, XS_MKDIR, tx, path, NULL, NULL, 0)); }
+int xs_mkdir(struct xs_client *c, xs_tx_t tx, const char *path)
+{
+	return ok(call(c, XS_MKDIR, tx, path, NULL, NULL, 0));
+}
 
 int xs_rm(struct xs_client *c, xs_tx_t tx, const char *path) { return ok(call(c, XS_RM, tx, path, NULL, NULL, 0)); }
 

@@ -10,9 +10,9 @@
 
 /* The daemon's side of a local connection. */
 struct xs_local {
-	size_t (*input)(const void *bytes, size_t n);  /* requests in: the bytes taken */
-	size_t (*output)(void *buf, size_t max);       /* replies and events out: the bytes given */
-	void (*serve)(void);                           /* serves the other domains while this one waits */
+	size_t (*input)(const void *bytes, size_t n); /* requests in: the bytes taken */
+	size_t (*output)(void *buf, size_t max);      /* replies and events out: the bytes given */
+	void (*serve)(void);                          /* serves the other domains while this one waits */
 };
 
 #define XS_EVQ_SIZE 1024u

@@ -105,8 +105,7 @@ bool xs_client_pump(struct xs_client *c, bool *got_event)
 	}
 }
 
-int xs_request(struct xs_client *c, uint32_t type, xs_tx_t tx, const void *const *parts, const size_t *lens,
-	       unsigned n)
+int xs_request(struct xs_client *c, uint32_t type, xs_tx_t tx, const void *const *parts, const size_t *lens, unsigned n)
 {
 	size_t total = 0;
 	for (unsigned i = 0; i < n; i++)

@@ -140,8 +140,13 @@ int xs_store_put(struct xs_store *s, const char *path, size_t plen, const char *
 	b[plen] = '\0';
 	memmove(b + plen + 1, val, vlen);
 	memmove(s->heap + ((off + plen + 1 + vlen + 3) & ~(size_t)3), perms, nperms * sizeof(*perms));
-	*n = (struct xs_node){ .hash = xs_path_hash(path, plen), .off = off, .gen = ++s->gen, .plen = (uint16_t)plen,
-			       .vlen = (uint16_t)vlen, .nperms = (uint8_t)nperms, .used = true };
+	*n = (struct xs_node){ .hash = xs_path_hash(path, plen),
+			       .off = off,
+			       .gen = ++s->gen,
+			       .plen = (uint16_t)plen,
+			       .vlen = (uint16_t)vlen,
+			       .nperms = (uint8_t)nperms,
+			       .used = true };
 	if (out)
 		*out = n;
 	return 0;

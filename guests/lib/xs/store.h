@@ -8,12 +8,12 @@
 
 #include "public/xen.h"
 
-#define XS_NODES_MAX      1024u
-#define XS_HEAP_SIZE      (64u << 10)
-#define XS_PERMS_MAX      16u   /* entries of one node's permission list */
-#define XS_VALUE_MAX      4096u /* XENSTORE_PAYLOAD_MAX: a value never exceeds one message */
-#define XS_PATH_MAX       3072u /* XENSTORE_ABS_PATH_MAX */
-#define XS_TX_ACCESS_MAX  256u  /* nodes one transaction may touch */
+#define XS_NODES_MAX     1024u
+#define XS_HEAP_SIZE     (64u << 10)
+#define XS_PERMS_MAX     16u   /* entries of one node's permission list */
+#define XS_VALUE_MAX     4096u /* XENSTORE_PAYLOAD_MAX: a value never exceeds one message */
+#define XS_PATH_MAX      3072u /* XENSTORE_ABS_PATH_MAX */
+#define XS_TX_ACCESS_MAX 256u  /* nodes one transaction may touch */
 
 /* Access bits of a permission entry: 'n' 0, 'r' READ, 'w' WRITE, 'b' both. */
 #define XS_PERM_READ  1u
@@ -34,7 +34,7 @@ struct xs_node {
 };
 
 struct xs_store {
-	uint32_t gen;  /* the last generation given to a change */
+	uint32_t gen; /* the last generation given to a change */
 	uint32_t heap_used;
 	struct xs_node nodes[XS_NODES_MAX];
 	char heap[XS_HEAP_SIZE];
@@ -56,8 +56,8 @@ struct xs_tx_state {
 /* Who asks, and who hears of changes: every operation goes through one of these. */
 struct xs_caller {
 	domid_t id;
-	bool priv;                   /* the control domain: every permission */
-	struct xs_tx_state *tx;      /* NULL: the live store */
+	bool priv;              /* the control domain: every permission */
+	struct xs_tx_state *tx; /* NULL: the live store */
 	/* Called for each node changed in the live store (@removed: the node and its subtree went). */
 	void (*changed)(void *ctx, const char *path, bool removed);
 	void *ctx;
@@ -73,8 +73,7 @@ bool xs_path_ok(const char *path, bool special);
 
 /* Each returns 0 or Xen's -errno. @s is the live store; with @who->tx the transaction's copy is
  * used instead and every node touched is noted for the commit's check. */
-int xs_store_read(struct xs_store *s, const struct xs_caller *who, const char *path, const char **val,
-		  size_t *len);
+int xs_store_read(struct xs_store *s, const struct xs_caller *who, const char *path, const char **val, size_t *len);
 int xs_store_write(struct xs_store *s, const struct xs_caller *who, const char *path, const char *val, size_t len);
 int xs_store_mkdir(struct xs_store *s, const struct xs_caller *who, const char *path);
 int xs_store_rm(struct xs_store *s, const struct xs_caller *who, const char *path);
@@ -83,8 +82,8 @@ int xs_store_directory(struct xs_store *s, const struct xs_caller *who, const ch
 		       size_t *len);
 int xs_store_get_perms(struct xs_store *s, const struct xs_caller *who, const char *path, struct xs_perm *perms,
 		       unsigned *n);
-int xs_store_set_perms(struct xs_store *s, const struct xs_caller *who, const char *path,
-		       const struct xs_perm *perms, unsigned n);
+int xs_store_set_perms(struct xs_store *s, const struct xs_caller *who, const char *path, const struct xs_perm *perms,
+		       unsigned n);
 /* Whether @id may read the node (watch events go only to those who may). */
 bool xs_store_can_read(struct xs_store *s, domid_t id, bool priv, const char *path);
 

@@ -3,8 +3,8 @@
 
 #include "lib/xs/store.h"
 
-#define XS_QUOTA_NODES 256u          /* nodes one unprivileged domain may own */
-#define XS_QUOTA_BYTES (16u << 10)   /* and heap bytes (paths, values, perms) */
+#define XS_QUOTA_NODES 256u        /* nodes one unprivileged domain may own */
+#define XS_QUOTA_BYTES (16u << 10) /* and heap bytes (paths, values, perms) */
 
 unsigned xs_perm_for(const struct xs_perm *p, unsigned n, domid_t id, bool priv);
 unsigned xs_node_perm(const struct xs_store *s, const struct xs_node *n, domid_t id, bool priv);

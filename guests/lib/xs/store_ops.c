@@ -184,8 +184,8 @@ int xs_store_get_perms(struct xs_store *s, const struct xs_caller *w, const char
 	return 0;
 }
 
-int xs_store_set_perms(struct xs_store *s, const struct xs_caller *w, const char *path,
-		       const struct xs_perm *perms, unsigned np)
+int xs_store_set_perms(struct xs_store *s, const struct xs_caller *w, const char *path, const struct xs_perm *perms,
+		       unsigned np)
 {
 	struct xs_node *n;
 	s = view(s, w);

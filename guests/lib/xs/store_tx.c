@@ -55,7 +55,8 @@ static bool fits(struct xs_tx_state *t, struct xs_store *live)
 		if (!live->nodes[i].used)
 			free_slots++;
 		else
-			live_bytes += (uint32_t)live->nodes[i].plen + live->nodes[i].vlen + 8u + 4u * live->nodes[i].nperms;
+			live_bytes +=
+			    (uint32_t)live->nodes[i].plen + live->nodes[i].vlen + 8u + 4u * live->nodes[i].nperms;
 	unsigned slots = 0;
 	for (unsigned i = 0; i < t->naccess; i++) {
 		const struct xs_node *c = by_hash(&t->copy, t->acc[i].hash);

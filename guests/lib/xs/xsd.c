@@ -14,7 +14,7 @@
 #include "public/grant_table.h"
 #include "public/hvm.h"
 
-#define CHECK_EVERY   256u /* polls between liveness checks when no VIRQ_DOM_EXC came */
+#define CHECK_EVERY 256u /* polls between liveness checks when no VIRQ_DOM_EXC came */
 
 static struct xsd d;
 static struct {
@@ -181,7 +181,8 @@ int xsd_start(const void *fdt)
 		gl_printf("xsd: VIRQ_DOM_EXC not bound: dead domains found by polling only\n");
 	k.started = true;
 	struct xen_domctl_getdomaininfo info;
-	for (long id = 1; id < DOMID_FIRST_RESERVED && (rc = (int)dominfo((domid_t)id, &info)) == 0; id = info.domain + 1) {
+	for (long id = 1; id < DOMID_FIRST_RESERVED && (rc = (int)dominfo((domid_t)id, &info)) == 0;
+	     id = info.domain + 1) {
 		uint64_t pfn, port;
 		if (info.domain >= DOMID_FIRST_RESERVED)
 			break;

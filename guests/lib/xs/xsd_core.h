@@ -10,20 +10,20 @@
 #include "lib/xs/store.h"
 #include "public/io/xs_wire.h"
 
-#define XSD_CONNS         32u
-#define XSD_TX_MAX        4u    /* transactions open at once, all domains together */
-#define XSD_TX_CONN       2u    /* ... and per connection */
-#define XSD_WATCHES       128u
-#define XSD_WATCHES_DOM   32u   /* per connection */
-#define XSD_WATCH_PATH    192u  /* a watch's path, NUL included */
-#define XSD_WATCH_TOKEN   64u
-#define XSD_MSG_MAX       (sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX)
-#define XSD_OUT_SIZE      (2 * XSD_MSG_MAX)
+#define XSD_CONNS       32u
+#define XSD_TX_MAX      4u /* transactions open at once, all domains together */
+#define XSD_TX_CONN     2u /* ... and per connection */
+#define XSD_WATCHES     128u
+#define XSD_WATCHES_DOM 32u  /* per connection */
+#define XSD_WATCH_PATH  192u /* a watch's path, NUL included */
+#define XSD_WATCH_TOKEN 64u
+#define XSD_MSG_MAX     (sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX)
+#define XSD_OUT_SIZE    (2 * XSD_MSG_MAX)
 
 struct xsd_conn {
 	bool used;
-	bool broken;  /* a protocol violation or a bad ring: no longer served */
-	bool priv;    /* the control domain's */
+	bool broken; /* a protocol violation or a bad ring: no longer served */
+	bool priv;   /* the control domain's */
 	domid_t id;
 	uint32_t next_tx;
 	uint32_t dropped; /* watch events that found the output queue full */

@@ -226,7 +226,8 @@ void xsd_handle(struct xsd *d, struct xsd_conn *c, const struct xsd_sockmsg *h, 
 		const char *path = path_arg(r, 0), *token = arg(r, 1);
 		if (!path || !token)
 			return error(r, -XEN_EINVAL);
-		int rc = h->type == XS_WATCH ? xsd_watch_add(d, c, arg(r, 0), token) : xsd_watch_del(d, c, arg(r, 0), token);
+		int rc =
+		    h->type == XS_WATCH ? xsd_watch_add(d, c, arg(r, 0), token) : xsd_watch_del(d, c, arg(r, 0), token);
 		done(r, rc);
 		if (!rc && h->type == XS_WATCH)
 			xsd_watch_first(d, c, arg(r, 0), token);
@@ -238,9 +239,7 @@ void xsd_handle(struct xsd *d, struct xsd_conn *c, const struct xsd_sockmsg *h, 
 	case XS_RELEASE:
 	case XS_GET_DOMAIN_PATH:
 	case XS_IS_DOMAIN_INTRODUCED: return domain_op(r);
-	case XS_RESET_WATCHES:
-		xsd_watch_drop_conn(d, c);
-		return ok(r);
+	case XS_RESET_WATCHES: xsd_watch_drop_conn(d, c); return ok(r);
 	default: return error(r, -XEN_EINVAL);
 	}
 }

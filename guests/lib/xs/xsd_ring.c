@@ -6,12 +6,14 @@
 
 static struct ring_bytes req_ring(uint64_t page)
 {
-	return (struct ring_bytes){ page + XS_IF_REQ, XENSTORE_RING_SIZE, page + XS_IF_REQ_CONS, page + XS_IF_REQ_PROD };
+	return (struct ring_bytes){ page + XS_IF_REQ, XENSTORE_RING_SIZE, page + XS_IF_REQ_CONS,
+				    page + XS_IF_REQ_PROD };
 }
 
 static struct ring_bytes rsp_ring(uint64_t page)
 {
-	return (struct ring_bytes){ page + XS_IF_RSP, XENSTORE_RING_SIZE, page + XS_IF_RSP_CONS, page + XS_IF_RSP_PROD };
+	return (struct ring_bytes){ page + XS_IF_RSP, XENSTORE_RING_SIZE, page + XS_IF_RSP_CONS,
+				    page + XS_IF_RSP_PROD };
 }
 
 static bool broken(struct xsd_conn *c, uint32_t why)

@@ -62,7 +62,8 @@ void xsd_watch_fire(void *ctx, const char *path, bool removed)
 		else if (removed && under(wp, path))
 			at = wp;
 		/* A relative watch's event must lie under the home to be named relative to it. */
-		if (at && (!w->relative || under(at, buf)) && xs_store_can_read(&d->store, w->conn->id, w->conn->priv, at))
+		if (at && (!w->relative || under(at, buf)) &&
+		    xs_store_can_read(&d->store, w->conn->id, w->conn->priv, at))
 			send(w, at);
 	}
 }

@@ -17,11 +17,11 @@ struct ring_sring_hdr {
 };
 _Static_assert(sizeof(struct ring_sring_hdr) == 64, "shared ring header layout");
 
-#define RING_HDR_SIZE       64u
-#define RING_OFF_REQ_PROD   0u
-#define RING_OFF_REQ_EVENT  4u
-#define RING_OFF_RSP_PROD   8u
-#define RING_OFF_RSP_EVENT  12u
+#define RING_HDR_SIZE      64u
+#define RING_OFF_REQ_PROD  0u
+#define RING_OFF_REQ_EVENT 4u
+#define RING_OFF_RSP_PROD  8u
+#define RING_OFF_RSP_EVENT 12u
 
 /* Slots in a ring of @page_size bytes whose slot (the union of request and response) is @slot
  * bytes: the largest power of two that fits after the header, 0 if none does. */

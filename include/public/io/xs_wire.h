@@ -46,8 +46,8 @@ _Static_assert(sizeof(struct xsd_sockmsg) == 16, "xsd_sockmsg layout");
 #define XENSTORE_REL_PATH_MAX 2048
 
 /* The store page: a request ring the guest produces, a response ring the daemon produces. */
-#define XENSTORE_RING_SIZE        1024
-#define MASK_XENSTORE_IDX(idx)    ((idx) & (XENSTORE_RING_SIZE - 1))
+#define XENSTORE_RING_SIZE     1024
+#define MASK_XENSTORE_IDX(idx) ((idx) & (XENSTORE_RING_SIZE - 1))
 typedef uint32_t XENSTORE_RING_IDX;
 
 struct xenstore_domain_interface {

@@ -181,7 +181,8 @@ static void test_blkback_last_sect_beyond_seven_returns_error(void **state)
 static void test_blkback_sectors_beyond_the_disk_return_error(void **state)
 {
 	(void)state;
-	struct blkif_request past_end = rw(BLKIF_OP_WRITE, DISK_SECTORS - 7, 1), outside = rw(BLKIF_OP_READ, DISK_SECTORS, 1),
+	struct blkif_request past_end = rw(BLKIF_OP_WRITE, DISK_SECTORS - 7, 1),
+			     outside = rw(BLKIF_OP_READ, DISK_SECTORS, 1),
 			     wraps = rw(BLKIF_OP_WRITE, UINT64_MAX - 3, 1);
 
 	refused(&past_end, BLKIF_RSP_ERROR);
@@ -244,7 +245,8 @@ static void test_blkback_flush_reaches_the_disk_and_takes_no_segments(void **sta
 static void test_blkback_disk_failures_return_error(void **state)
 {
 	(void)state;
-	struct blkif_request w = rw(BLKIF_OP_WRITE, 0, 1), r = rw(BLKIF_OP_READ, 0, 1), f = rw(BLKIF_OP_FLUSH_DISKCACHE, 0, 0);
+	struct blkif_request w = rw(BLKIF_OP_WRITE, 0, 1), r = rw(BLKIF_OP_READ, 0, 1),
+			     f = rw(BLKIF_OP_FLUSH_DISKCACHE, 0, 0);
 	disk_fails = true;
 	assert_int_equal(run(&w), BLKIF_RSP_ERROR);
 	assert_int_equal(run(&r), BLKIF_RSP_ERROR);

@@ -220,7 +220,7 @@ static void test_blkfront_reconnect_reissues_unanswered_requests_oldest_first(vo
 	assert_int_equal(blkfront_complete(&f, &a4), 0);
 
 	blkfront_disconnect(&f);
-	assert_int_equal(live_refs, 0); /* the dead backend's grants ended */
+	assert_int_equal(live_refs, 0);          /* the dead backend's grants ended */
 	assert_true(write_at(48, 0x40106) >= 0); /* taken while disconnected, queued on connect */
 	assert_int_equal(nqueued, 6);
 
@@ -300,7 +300,8 @@ int main(void)
 		cmocka_unit_test_setup(test_blkfront_reconnect_reissues_unanswered_requests_oldest_first, setup),
 		cmocka_unit_test_setup(test_blkfront_responses_while_disconnected_are_dropped, setup),
 		cmocka_unit_test_setup(test_blkfront_failed_reissue_ends_every_new_grant, setup),
-		cmocka_unit_test_setup(test_blkfront_requests_taken_before_the_first_connection_are_not_reissues, setup),
+		cmocka_unit_test_setup(test_blkfront_requests_taken_before_the_first_connection_are_not_reissues,
+				       setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,7 +20,7 @@
 #define SECTORS 256u
 
 static _Alignas(4096) uint8_t ring_page[2][PAGE];
-static uint8_t data[NPAGES][PAGE];  /* the frontend's pages; a grant ref is their index */
+static uint8_t data[NPAGES][PAGE]; /* the frontend's pages; a grant ref is their index */
 static uint8_t disk[SECTORS * 512];
 static uint8_t bounce[BLKBACK_BOUNCE_SIZE];
 static struct ring_front rf;

@@ -22,10 +22,10 @@
 static _Alignas(4096) uint8_t page[4096];
 
 static struct {
-	uint64_t pfn, port;      /* the DomU's HVM params */
+	uint64_t pfn, port; /* the DomU's HVM params */
 	int map_rc, bind_rc;
 	unsigned notifies_front, notifies_back, yields, unmaps, closes;
-	char out[64][160];       /* Dom0's console lines */
+	char out[64][160]; /* Dom0's console lines */
 	unsigned lines;
 } w;
 

@@ -57,8 +57,8 @@ static void set_hdr(unsigned off, RING_IDX v) { memcpy(page + off, &v, 4); }
 static void test_ring_slots_is_the_largest_power_of_two_after_the_header(void **state)
 {
 	(void)state;
-	assert_int_equal(ring_slots(PAGE, 112), 32);  /* blkif: 4032 / 112 = 36 -> 32 */
-	assert_int_equal(ring_slots(PAGE, 8), 256);   /* 504 -> 256 */
+	assert_int_equal(ring_slots(PAGE, 112), 32); /* blkif: 4032 / 112 = 36 -> 32 */
+	assert_int_equal(ring_slots(PAGE, 8), 256);  /* 504 -> 256 */
 	assert_int_equal(ring_slots(PAGE, 4032), 1);
 	assert_int_equal(ring_slots(PAGE, 4033), 0);
 	assert_int_equal(ring_slots(64, 8), 0);

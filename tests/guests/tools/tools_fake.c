@@ -104,7 +104,8 @@ static long domctl(struct xen_domctl *op)
 			id++;
 		if (id == FAKE_DOMS)
 			return -XEN_ENOMEM;
-		fake.dom[id] = (struct fake_dom){ .exists = true, .paused = true, .cfg = op->u.createdomain, .next_port = 1 };
+		fake.dom[id] =
+		    (struct fake_dom){ .exists = true, .paused = true, .cfg = op->u.createdomain, .next_port = 1 };
 		op->domain = id;
 		/* The hypervisor answers with the GIC it gave (the host's for NATIVE: v3 here). */
 		if (op->u.createdomain.arch.gic_version == XEN_DOMCTL_CONFIG_GIC_NATIVE)
@@ -222,8 +223,8 @@ static long map_batch(struct xen_add_to_physmap_batch *b)
 			s++;
 		/* Only over ballooned GFNs, never over the caller's own RAM; only pages the domain has. */
 		err[i] = !ballooned(gpfn[i]) || s == FAKE_SLOTS ? -XEN_EINVAL
-			 : !fake_page(b->foreign_domid, idx[i])  ? -XEN_EINVAL
-								  : 0;
+			 : !fake_page(b->foreign_domid, idx[i]) ? -XEN_EINVAL
+								: 0;
 		if (!err[i])
 			fake.slot[s] = (typeof(fake.slot[0])){ true, gpfn[i], b->foreign_domid, idx[i] };
 	}

@@ -54,7 +54,8 @@ static int teardown(void **state)
 
 static struct gl_dom_cfg tiny(void)
 {
-	return (struct gl_dom_cfg){ .name = "tiny", .program = "tiny", .mem_mib = 2, .vcpus = 1, .bootargs = "tiny.n=7" };
+	return (
+	    struct gl_dom_cfg){ .name = "tiny", .program = "tiny", .mem_mib = 2, .vcpus = 1, .bootargs = "tiny.n=7" };
 }
 
 static domid_t create(const struct gl_dom_cfg *cfg)
@@ -140,7 +141,10 @@ static void test_tools_create_loads_the_sim_image_and_tree_then_unpauses(void **
 	struct fake_dom *d = &fake.dom[dom];
 
 	const uint8_t *k = fake_page(dom, 0x40000);
-	assert_memory_equal(k, "HALCYON-SIMGUEST" "tiny", 21);
+	assert_memory_equal(k,
+			    "HALCYON-SIMGUEST"
+			    "tiny",
+			    21);
 	assert_true(d->ctx_set);
 	assert_int_equal(d->ctx.flags, VGCF_online);
 	assert_int_equal(d->ctx.user_regs.pc64, 0x40000000);
@@ -157,8 +161,8 @@ static void test_tools_create_loads_the_sim_image_and_tree_then_unpauses(void **
 	assert_int_equal(fdt_node_check_compatible(t, 0, "xen,xenvm-4.17"), 0);
 	assert_true(fdt_path_offset(t, "/hypervisor") >= 0);
 	/* The GIC the hypervisor gave (v3 for NATIVE in the fake) is the one described. */
-	assert_int_equal(fdt_node_check_compatible(t, fdt_path_offset(t, "/interrupt-controller@3001000"), "arm,gic-v3"),
-			 0);
+	assert_int_equal(
+	    fdt_node_check_compatible(t, fdt_path_offset(t, "/interrupt-controller@3001000"), "arm,gic-v3"), 0);
 
 	int ctx = fake_call_index("setvcpucontext d1 v0"), run = fake_call_index("unpause d1");
 	assert_true(ctx > fake_call_index("populate d1"));
@@ -224,8 +228,9 @@ static void test_tools_create_out_of_memory_destroys_the_half_built_domain(void 
 static void test_tools_create_failing_step_destroys_the_domain_and_unmaps(void **state)
 {
 	(void)state;
-	static const char *const steps[] = { "max_mem", "add_to_physmap", "map_foreign d1 0x38000", "alloc_unbound",
-					     "hvm set", "map_foreign d1 0x40000", "setvcpucontext", "unpause" };
+	static const char *const steps[] = { "max_mem",        "add_to_physmap", "map_foreign d1 0x38000",
+					     "alloc_unbound",  "hvm set",        "map_foreign d1 0x40000",
+					     "setvcpucontext", "unpause" };
 	for (unsigned i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		struct gl_dom_cfg cfg = tiny();
 		domid_t dom = 0;
@@ -278,7 +283,8 @@ static void test_tools_create_gives_iomem_and_describes_the_device(void **state)
 	(void)state;
 	struct gl_dom_cfg cfg = tiny();
 	cfg.nr_iomem = 1;
-	cfg.iomem[0] = (struct gl_dom_iomem){ .base = 0x10000000, .pages = 16, .gfn = 0x23000, .compatible = "halcyon,ramdisk" };
+	cfg.iomem[0] =
+	    (struct gl_dom_iomem){ .base = 0x10000000, .pages = 16, .gfn = 0x23000, .compatible = "halcyon,ramdisk" };
 	domid_t dom = create(&cfg);
 	struct fake_dom *d = &fake.dom[dom];
 
@@ -305,7 +311,8 @@ static void test_tools_create_maps_a_large_device_64_frames_a_call(void **state)
 	(void)state;
 	struct gl_dom_cfg cfg = tiny();
 	cfg.nr_iomem = 1;
-	cfg.iomem[0] = (struct gl_dom_iomem){ .base = 0x10000000, .pages = 150, .gfn = 0x23000, .compatible = "halcyon,ramdisk" };
+	cfg.iomem[0] =
+	    (struct gl_dom_iomem){ .base = 0x10000000, .pages = 150, .gfn = 0x23000, .compatible = "halcyon,ramdisk" };
 	domid_t dom = create(&cfg);
 	struct fake_dom *d = &fake.dom[dom];
 

@@ -82,7 +82,9 @@ static void test_paths_follow_libxl(void **state)
 	assert_string_equal(dev.front, "/local/domain/3/device/vbd/51712");
 	assert_string_equal(dev.back, "/local/domain/1/backend/vbd/3/51712");
 	struct xenbus_dev d;
-	assert_false(xenbus_dev_init(&d, dev.xs, "a-very-long-device-type-name-that-does-not-fit-anywhere-in-ninety-six-bytes-of-path", 3, 1, 1));
+	assert_false(xenbus_dev_init(
+	    &d, dev.xs, "a-very-long-device-type-name-that-does-not-fit-anywhere-in-ninety-six-bytes-of-path", 3, 1,
+	    1));
 }
 
 static void test_front_next_for_each_pair_of_states(void **state)

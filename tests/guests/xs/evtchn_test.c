@@ -112,7 +112,8 @@ static int setup(void **state)
 	assert_int_equal(fdt_create_empty_tree(tree, sizeof(tree)), 0);
 	int node = fdt_add_subnode(tree, 0, "hypervisor");
 	uint64_t base = (uintptr_t)region;
-	fdt32_t reg[4] = { cpu_to_fdt32((uint32_t)(base >> 32)), cpu_to_fdt32((uint32_t)base), 0, cpu_to_fdt32(sizeof(region)) };
+	fdt32_t reg[4] = { cpu_to_fdt32((uint32_t)(base >> 32)), cpu_to_fdt32((uint32_t)base), 0,
+			   cpu_to_fdt32(sizeof(region)) };
 	fdt32_t irq[3] = { cpu_to_fdt32(1), cpu_to_fdt32(13), cpu_to_fdt32(0xf08) };
 	fdt_setprop(tree, node, "reg", reg, sizeof(reg));
 	fdt_setprop(tree, node, "interrupts", irq, sizeof(irq));

@@ -130,11 +130,23 @@ static void test_errors_are_xen_names(void **state)
 	EXPECT(c2, XS_ERROR, "EACCES");
 	send(c2, XS_WRITE, 0, "/local/domain/1/x\0v", 19);
 	EXPECT(c2, XS_ERROR, "EACCES");
-	send(c1, XS_INTRODUCE, 0, "5\0" "100\0" "3", 8);
+	send(c1, XS_INTRODUCE, 0,
+	     "5\0"
+	     "100\0"
+	     "3",
+	     8);
 	EXPECT(c1, XS_ERROR, "EACCES");
-	send(c0, XS_INTRODUCE, 0, "5\0" "abc\0" "3", 8);
+	send(c0, XS_INTRODUCE, 0,
+	     "5\0"
+	     "abc\0"
+	     "3",
+	     8);
 	EXPECT(c0, XS_ERROR, "EINVAL");
-	send(c0, XS_INTRODUCE, 0, "99999\0" "1\0" "3", 10);
+	send(c0, XS_INTRODUCE, 0,
+	     "99999\0"
+	     "1\0"
+	     "3",
+	     10);
 	EXPECT(c0, XS_ERROR, "EINVAL"); /* not a domid */
 }
 
@@ -268,14 +280,22 @@ static void test_introduce_parses_its_numbers_and_the_domain_is_known(void **sta
 	(void)state;
 	send(c2, XS_IS_DOMAIN_INTRODUCED, 0, "7", 2);
 	EXPECT(c2, XS_IS_DOMAIN_INTRODUCED, "F");
-	send(c0, XS_INTRODUCE, 0, "7\0" "233473\0" "4", 11);
+	send(c0, XS_INTRODUCE, 0,
+	     "7\0"
+	     "233473\0"
+	     "4",
+	     11);
 	EXPECT(c0, XS_INTRODUCE, "OK");
 	assert_int_equal(introduced.id, 7);
 	assert_int_equal(introduced.gfn, 233473);
 	assert_int_equal(introduced.port, 4);
 	send(c2, XS_IS_DOMAIN_INTRODUCED, 0, "7", 2);
 	EXPECT(c2, XS_IS_DOMAIN_INTRODUCED, "T");
-	send(c0, XS_INTRODUCE, 0, "7\0" "233473\0" "4", 11);
+	send(c0, XS_INTRODUCE, 0,
+	     "7\0"
+	     "233473\0"
+	     "4",
+	     11);
 	EXPECT(c0, XS_ERROR, "EEXIST");
 }
 

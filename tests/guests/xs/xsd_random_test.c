@@ -26,8 +26,16 @@ static uint32_t rnd(uint32_t n)
 }
 
 static const char *const good[] = {
-	"/local/domain/1", "/local/domain/1/a", "/local/domain/1/a/b", "/local/domain/2/x", "/local/domain/2/x/y",
-	"/tool/t", "a", "a/b/c", "b", "/local/domain/2",
+	"/local/domain/1",
+	"/local/domain/1/a",
+	"/local/domain/1/a/b",
+	"/local/domain/2/x",
+	"/local/domain/2/x/y",
+	"/tool/t",
+	"a",
+	"a/b/c",
+	"b",
+	"/local/domain/2",
 };
 static const char *const bad[] = { "/", "@releaseDomain", "/local/domain/1//", "bad path", "/local", "", "/x/" };
 
@@ -63,7 +71,13 @@ static uint32_t body(uint32_t type, char *b, uint32_t max)
 		len = put(b, len, max, perms[k], plen[k]);
 		break;
 	}
-	case XS_INTRODUCE: len = put(b, 0, max, "5\0" "100\0" "3", 8); break;
+	case XS_INTRODUCE:
+		len = put(b, 0, max,
+			  "5\0"
+			  "100\0"
+			  "3",
+			  8);
+		break;
 	}
 	if (!rnd(50)) { /* a long tail */
 		uint32_t n = rnd(max - len);
@@ -75,9 +89,18 @@ static uint32_t body(uint32_t type, char *b, uint32_t max)
 
 static uint32_t pick_type(void)
 {
-	static const uint32_t common[] = { XS_READ,	 XS_WRITE,   XS_WRITE,		  XS_MKDIR,
-					   XS_RM,	 XS_DIRECTORY, XS_GET_PERMS,	  XS_SET_PERMS,
-					   XS_WATCH,	 XS_UNWATCH, XS_TRANSACTION_START, XS_TRANSACTION_END };
+	static const uint32_t common[] = { XS_READ,
+					   XS_WRITE,
+					   XS_WRITE,
+					   XS_MKDIR,
+					   XS_RM,
+					   XS_DIRECTORY,
+					   XS_GET_PERMS,
+					   XS_SET_PERMS,
+					   XS_WATCH,
+					   XS_UNWATCH,
+					   XS_TRANSACTION_START,
+					   XS_TRANSACTION_END };
 	return rnd(5) ? common[rnd(sizeof(common) / sizeof(common[0]))] : rnd(XS_TYPE_COUNT + 3);
 }
 

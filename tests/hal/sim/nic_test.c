@@ -74,7 +74,10 @@ static void make_tree(bool smmu, uint32_t inject)
 }
 
 static uint8_t *pa(uint64_t a) { return hal_pa_to_va(pa_init(a)); }
-static void w(uint32_t off, uint64_t v, unsigned size) { assert_null(sim_mmio_write(pa_init(NIC_BASE + off), size, v)); }
+static void w(uint32_t off, uint64_t v, unsigned size)
+{
+	assert_null(sim_mmio_write(pa_init(NIC_BASE + off), size, v));
+}
 static uint64_t r(uint32_t off)
 {
 	uint64_t v = 0;
@@ -223,7 +226,8 @@ static void boot_smmu(void)
 	memset(pa(SMMU_MEM), 0, 4096 << HAL_SMMU_MEM_ORDER);
 	hal_smmu_probe(&d, pa_init(SMMU_MEM), pa(SMMU_MEM));
 	hal_s2_geometry(&g);
-	uint64_t *root = (uint64_t *)pa(S2_TABLES), *l2 = (uint64_t *)pa(S2_TABLES + 0x2000), *l3 = (uint64_t *)pa(S2_TABLES + 0x3000);
+	uint64_t *root = (uint64_t *)pa(S2_TABLES), *l2 = (uint64_t *)pa(S2_TABLES + 0x2000),
+		 *l3 = (uint64_t *)pa(S2_TABLES + 0x3000);
 	memset(root, 0, 0x4000);
 	root[IPA >> 30] = (S2_TABLES + 0x2000) | DESC_TABLE;
 	l2[(IPA >> 21) & 511] = (S2_TABLES + 0x3000) | DESC_TABLE;
