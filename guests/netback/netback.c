@@ -111,6 +111,10 @@ static void step(struct vif *v)
 		xenbus_write_state(b.xs, v->path, fs == XenbusStateClosing || fs == XenbusStateClosed ? XenbusStateClosed :
 													XenbusStateInitWait);
 		v->closed = fs == XenbusStateClosed || fs == XenbusStateUnknown;
+	} else if (!v->nv.connected && !v->closed && (fs == XenbusStateClosed || fs == XenbusStateUnknown)) {
+		/* Cut off earlier (a broken ring), and now gone. */
+		xenbus_write_state(b.xs, v->path, XenbusStateClosed);
+		v->closed = true;
 	}
 }
 

@@ -7,7 +7,9 @@
  * Bootargs: netfront.peer=<domid> (the peer's address is 00:16:3e:00:00:<domid>),
  * netfront.frames=<n> (64), netfront.wire=<echoes> (0), netfront.broadcasts=<n to wait for> (0),
  * netfront.size=<bytes> (0: 64, 1514 and 600 in turn) for the peer's frames; the exchange's
- * virtual time is printed (bench/pvnet). */
+ * virtual time is printed (bench/pvnet). netfront.hostile=1: first puts malformed requests on its
+ * transmit ring behind lib/netfront's back (each must be answered NETIF_RSP_ERROR), and after its
+ * exchange moves its req_prod far beyond the ring (the backend must cut it off, nobody else). */
 #include <string.h>
 
 #include "lib/evtchn.h"
@@ -27,7 +29,7 @@ static const uint8_t wire_mac[6] = { 0x02, 0, 0, 0, 0, 0x99 };
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static struct {
 	uint8_t peer[6];
-	unsigned frames, wire, broadcasts, size;
+	unsigned frames, wire, broadcasts, size, hostile;
 	unsigned sent, got, acked, ack_sent, wire_sent, wire_got, bcast_got;
 	bool wire_waiting;
 } t;
@@ -164,6 +166,60 @@ static int take(void)
 	return n;
 }
 
+/* Requests lib/netfront never makes, ids above its own: bad ref, beyond the page, offset + size
+ * past 64 KiB, shorter than a header, an extra_info nobody offered, a forged source address. */
+#define HOSTILE_ID 1000u
+#define HOSTILE_N  6u
+
+static void hostile(void)
+{
+	uint64_t page = nf.pages + (uint64_t)(2 * RING_PAGES + RX_PAGES + TX_PAGES - 1) * PAGE;
+	uint8_t f[64] = { 0 };
+	int ref = gnttab_grant(nf.be, page >> 12, true);
+	unsigned right = 0, got = 0;
+
+	memcpy(f, t.peer, 6);
+	memcpy(f + 6, t.peer, 6); /* the peer's address as our source */
+	gl_copy_to(page, f, sizeof(f));
+	const struct netif_tx_request r[HOSTILE_N] = {
+		{ .gref = 7, .size = 64, .id = HOSTILE_ID },
+		{ .gref = (grant_ref_t)ref, .offset = 4000, .size = 200, .id = HOSTILE_ID + 1 },
+		{ .gref = (grant_ref_t)ref, .offset = 0xffff, .size = 1514, .id = HOSTILE_ID + 2 },
+		{ .gref = (grant_ref_t)ref, .size = 10, .id = HOSTILE_ID + 3 },
+		{ .gref = (grant_ref_t)ref, .size = 64, .flags = NETTXF_extra_info, .id = HOSTILE_ID + 4 },
+		{ .gref = (grant_ref_t)ref, .size = 64, .id = HOSTILE_ID + 5 },
+	};
+	for (unsigned i = 0; i < HOSTILE_N; i++)
+		ring_front_put(&nf.tx, &r[i], sizeof(r[i]));
+	nf_push();
+	while (got < HOSTILE_N) {
+		struct netif_tx_response rsp;
+		int rc = ring_front_take(&nf.tx, &rsp, sizeof(rsp));
+		if (rc < 0)
+			break;
+		if (rc == 0) {
+			if (!ring_front_final_check(&nf.tx))
+				gl_evtchn_wait(0);
+			continue;
+		}
+		got++;
+		right += rsp.id >= HOSTILE_ID && rsp.id < HOSTILE_ID + HOSTILE_N && rsp.status == NETIF_RSP_ERROR;
+	}
+	gnttab_end((grant_ref_t)ref);
+	if (right != HOSTILE_N)
+		nf_fail("malformed requests not all refused", right);
+	else
+		gl_printf("netfront: PASS: the backend refused all %u malformed requests\n", HOSTILE_N);
+}
+
+/* Our transmit ring's producer index a thousand slots ahead: the backend must stop serving us. */
+static void break_ring(void)
+{
+	gl_write32(nf.tx.sring + RING_OFF_REQ_PROD, gl_read32(nf.tx.sring + RING_OFF_REQ_PROD) + 1000);
+	gl_evtchn_notify(nf.port);
+	gl_printf("netfront: moved req_prod 1000 slots past the ring\n");
+}
+
 static bool finished(void)
 {
 	return t.sent == t.frames && t.got == t.frames && t.acked == t.frames && t.wire_got == t.wire &&
@@ -186,6 +242,7 @@ void guest_main(const void *fdt)
 	t.wire = (unsigned)gl_bootarg_u64(fdt, "netfront.wire=", 0);
 	t.broadcasts = (unsigned)gl_bootarg_u64(fdt, "netfront.broadcasts=", 0);
 	t.size = (unsigned)gl_bootarg_u64(fdt, "netfront.size=", 0);
+	t.hostile = (unsigned)gl_bootarg_u64(fdt, "netfront.hostile=", 0);
 	if (t.size && (t.size < 64 || t.size > 1514))
 		t.size = 64;
 	uint64_t peer = gl_bootarg_u64(fdt, "netfront.peer=", 0);
@@ -219,6 +276,10 @@ void guest_main(const void *fdt)
 			any = true;
 		if (any)
 			nf_conn_step();
+		if (nf.connected && t.hostile == 1) {
+			hostile(); /* before any frame of ours is in flight */
+			t.hostile = 2;
+		}
 		if (nf.connected) {
 			any |= take() > 0;
 			while (t.sent < t.frames && t.sent < t.acked + WINDOW && send(t.peer, ETH_DATA, t.sent, size_of(t.sent)))
@@ -239,6 +300,12 @@ void guest_main(const void *fdt)
 	if (!nf.failures)
 		gl_printf("netfront: PASS: %u frames each way with the peer checked, %u echoes from the wire, %u broadcasts "
 			  "from outside\n", t.frames, t.wire_got, t.bcast_got);
+	if (t.hostile && !nf.failures) {
+		break_ring();
+		/* Until the backend says it has cut us off (Closing), or a while. */
+		for (unsigned i = 0; i < 1000 && xenbus_read_state(nf.xs, nf.be_path) == XenbusStateConnected; i++)
+			gl_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
+	}
 	nf_conn_close();
 	gl_shutdown(nf.failures ? SHUTDOWN_crash : SHUTDOWN_poweroff);
 }

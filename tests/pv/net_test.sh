@@ -3,9 +3,11 @@
 # d5 backed by d3 (the sim NIC passed through behind the SMMU); d4 and d5 exchange 200 numbered
 # frames each way through d3's switch (every byte checked, none lost, none seen by a domain it was
 # not for), each gets its 8 frames to the wire's far end echoed and (at least) 4 of the far end's
-# broadcasts; the
-# NIC's log shows exactly the 16 frames that went out; d2's block workload passes alongside and
-# every domain ends cleanly. Several seeds; the same seed replays byte for byte.
+# broadcasts; the NIC's log shows exactly the 16 frames that went out; d2's block workload passes
+# alongside and every domain ends cleanly. d5 is hostile too: its 6 malformed requests (bad ref,
+# beyond the page, offset + size wrapping, too short, extra_info, forged source) are each refused
+# and counted, and its req_prod moved past the ring at the end gets it alone cut off. Several
+# seeds; the same seed replays byte for byte.
 set -u
 hypsim=$1 dts=$2
 out=${TEST_TMPDIR:-/tmp}/pv_net
@@ -18,6 +20,12 @@ check() {
 		grep -qx "(d$d) netfront: PASS: 200 frames each way with the peer checked, 8 echoes from the wire, 4 broadcasts from outside" "$f" ||
 			fail "d$d did not pass"
 	done
+	grep -qx "(d5) netfront: PASS: the backend refused all 6 malformed requests" "$f" || fail "malformed requests"
+	grep -qx "(d3) netback: d5 vif 0 broke its ring: cut off" "$f" || fail "d5's broken ring not cut off"
+	grep -qxE "\(d3\) netback: d5 vif 0 disconnected: tx [0-9]+ frames 5 errors 1 spoofed, rx [0-9]+ frames 0 dropped 0 errors" "$f" ||
+		fail "d5's counts"
+	grep -qxE "\(d3\) netback: d4 vif 0 disconnected: tx [0-9]+ frames 0 errors 0 spoofed, rx [0-9]+ frames 0 dropped 0 errors" "$f" ||
+		fail "d4's counts"
 	grep -q "^(d2) blkfront: PASS: 64 blocks read back equal the log of 256 acknowledged writes" "$f" || fail "block workload"
 	grep -qxE "\(d3\) netback: every frontend closed; wire rx [0-9]+ tx 16 dropped 0, card missed 0: done" "$f" ||
 		fail "netback's wire counts"
@@ -37,4 +45,4 @@ for seed in 1 2; do
 	tr -d '\r' <"$out.s" >"$out.sc"
 	check "$out.sc"
 done
-echo "PASS: 400 frames between d4 and d5 through the network driver domain, 16 echoed by the wire, 8 broadcasts in, block alongside, deterministic, 3 seeds"
+echo "PASS: 400 frames between d4 and d5 through the network driver domain, 16 echoed by the wire, 8 broadcasts in, 6 malformed requests refused and a broken ring cut off, block alongside, deterministic, 3 seeds"
