@@ -12,7 +12,8 @@ volatile unsigned sink; /* keeps the copies observable */
 
 int main(int argc, char **argv)
 {
-	unsigned long size = argc > 1 ? strtoul(argv[1], NULL, 10) : 64, n = argc > 2 ? strtoul(argv[2], NULL, 10) : 1000000;
+	unsigned long size = argc > 1 ? strtoul(argv[1], NULL, 10) : 64,
+		      n = argc > 2 ? strtoul(argv[2], NULL, 10) : 1000000;
 	uint8_t *a = malloc(AREA), *b = malloc(AREA);
 	struct timespec t0, t1;
 	unsigned sum = 0;

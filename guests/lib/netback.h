@@ -15,8 +15,9 @@
 #define NETBACK_PAGE      4096u
 #define NETBACK_FRAME_MAX 1514u /* an Ethernet frame at MTU 1500, no FCS: no GSO is offered */
 #define NETBACK_UPLINK    0u    /* the switch port of the device */
-#define NETBACK_BUDGET    64u   /* transmit slots taken from one frontend per round: a flooding
-				 * frontend gets its share, the others theirs */
+#define NETBACK_BUDGET                                                                                                 \
+	64u /* transmit slots taken from one frontend per round: a flooding                                            \
+	     * frontend gets its share, the others theirs */
 /* The staging area a transmitted frame is gathered in (offset 0) before it is switched. */
 #define NETBACK_STAGE_SIZE 2048u
 

@@ -4,10 +4,7 @@
 
 #include "public/errno.h"
 
-void netfront_init(struct netfront *f, const struct netfront_ops *ops)
-{
-	*f = (struct netfront){ .ops = *ops };
-}
+void netfront_init(struct netfront *f, const struct netfront_ops *ops) { *f = (struct netfront){ .ops = *ops }; }
 
 static int grant(struct netfront *f, struct netfront_buf *b, bool readonly)
 {
@@ -90,7 +87,9 @@ int netfront_send(struct netfront *f, uint64_t gfn, unsigned off, unsigned len)
 	b->gfn = gfn;
 	if ((rc = grant(f, b, true)))
 		return rc;
-	struct netif_tx_request req = { .gref = b->ref, .offset = (uint16_t)off, .id = (uint16_t)id, .size = (uint16_t)len };
+	struct netif_tx_request req = {
+		.gref = b->ref, .offset = (uint16_t)off, .id = (uint16_t)id, .size = (uint16_t)len
+	};
 	if ((rc = f->ops.tx_queue(f->ops.ctx, &req))) {
 		ungrant(f, b);
 		return rc;
@@ -132,8 +131,8 @@ int netfront_tx_complete(struct netfront *f, const struct netif_tx_response *rsp
 	return rsp->status;
 }
 
-int netfront_rx_complete(struct netfront *f, const struct netif_rx_response *rsp, uint64_t *gfn,
-			 unsigned *off, unsigned *len)
+int netfront_rx_complete(struct netfront *f, const struct netif_rx_response *rsp, uint64_t *gfn, unsigned *off,
+			 unsigned *len)
 {
 	struct netfront_buf *b = rsp->id < NETFRONT_RX_IDS ? &f->rx[rsp->id] : NULL;
 

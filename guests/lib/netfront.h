@@ -67,5 +67,5 @@ int netfront_tx_complete(struct netfront *f, const struct netif_tx_response *rsp
 /* A receive response: the page handed back in *@gfn, no longer posted. 1 and the frame's bytes at
  * *@off, *@len; 0 when the backend reported an error or a frame that does not fit the page (the
  * page is still handed back); -XEN_EINVAL for a response naming nothing posted. */
-int netfront_rx_complete(struct netfront *f, const struct netif_rx_response *rsp, uint64_t *gfn,
-			 unsigned *off, unsigned *len);
+int netfront_rx_complete(struct netfront *f, const struct netif_rx_response *rsp, uint64_t *gfn, unsigned *off,
+			 unsigned *len);

@@ -111,8 +111,10 @@ uint32_t netsw_route(struct netsw *s, unsigned in_port, const uint8_t hdr[ETH_HL
 
 static unsigned hex(char c)
 {
-	return c >= '0' && c <= '9' ? (unsigned)(c - '0') : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) :
-	       c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16u;
+	return c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+	       : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+	       : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+				      : 16u;
 }
 
 bool netsw_mac_parse(const char *str, uint8_t mac[ETH_ALEN])

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define NETSW_PORTS   16u  /* port 0 is the uplink by the backend's convention; 1.. are vifs */
+#define NETSW_PORTS   16u /* port 0 is the uplink by the backend's convention; 1.. are vifs */
 #define NETSW_ENTRIES 64u
 #define ETH_ALEN      6u
 #define ETH_HLEN      14u
@@ -18,8 +18,8 @@ struct netsw_entry {
 };
 
 struct netsw {
-	uint32_t up;    /* bitmask of ports that exist */
-	uint32_t open;  /* of those, ports brought up without an address: unknown hosts live behind them */
+	uint32_t up;   /* bitmask of ports that exist */
+	uint32_t open; /* of those, ports brought up without an address: unknown hosts live behind them */
 	uint32_t clock;
 	struct netsw_entry e[NETSW_ENTRIES];
 };
@@ -27,8 +27,8 @@ struct netsw {
 void netsw_init(struct netsw *s);
 
 /* Port @port exists from now on; with @mac (non-NULL) that address is pinned to it, so another
- * port sending from it cannot draw its traffic away; without, the port is open (an uplink). -XEN_EINVAL for a port out of range, or a
- * multicast @mac; -XEN_EEXIST when @mac is pinned to another port. */
+ * port sending from it cannot draw its traffic away; without, the port is open (an uplink). -XEN_EINVAL for a port out
+ * of range, or a multicast @mac; -XEN_EEXIST when @mac is pinned to another port. */
 int netsw_port_up(struct netsw *s, unsigned port, const uint8_t *mac);
 /* The port is gone: nothing goes to it and every address learned or pinned on it is forgotten. */
 void netsw_port_down(struct netsw *s, unsigned port);

@@ -58,10 +58,12 @@ static void disconnect(struct vif *v)
 	gnttab_unmap(&v->tx_map);
 	gnttab_unmap(&v->rx_map);
 	const struct netback_stats *st = &v->nv.st;
-	gl_printf("netback: d%u vif %u disconnected: tx %llu frames %llu errors %llu spoofed, rx %llu frames %llu dropped "
-		  "%llu errors\n", v->fe, v->handle, (unsigned long long)st->tx_frames, (unsigned long long)st->tx_errors,
-		  (unsigned long long)st->tx_spoofed, (unsigned long long)st->rx_frames,
-		  (unsigned long long)st->rx_dropped, (unsigned long long)st->rx_errors);
+	gl_printf(
+	    "netback: d%u vif %u disconnected: tx %llu frames %llu errors %llu spoofed, rx %llu frames %llu dropped "
+	    "%llu errors\n",
+	    v->fe, v->handle, (unsigned long long)st->tx_frames, (unsigned long long)st->tx_errors,
+	    (unsigned long long)st->tx_spoofed, (unsigned long long)st->rx_frames, (unsigned long long)st->rx_dropped,
+	    (unsigned long long)st->rx_errors);
 }
 
 /* The frontend is Initialised: both rings mapped, its port bound, its port on the switch. */
@@ -84,7 +86,9 @@ static int connect(struct vif *v)
 		return rc;
 	rc = gnttab_map(v->fe, (grant_ref_t)rx, false, &v->rx_map);
 	rc = rc ?: gl_evtchn_bind_interdomain(v->fe, (evtchn_port_t)port, &v->port);
-	rc = rc ?: netback_vif_connect(&b.nb, &v->nv, (unsigned)(v - b.vif) + 1, v->fe, mac, v->tx_map.gva, v->rx_map.gva);
+	rc = rc
+		 ?: netback_vif_connect(&b.nb, &v->nv, (unsigned)(v - b.vif) + 1, v->fe, mac, v->tx_map.gva,
+					v->rx_map.gva);
 	if (rc) {
 		gnttab_unmap(&v->tx_map);
 		if (v->rx_map.gva)
@@ -108,8 +112,9 @@ static void step(struct vif *v)
 			gl_printf("netback: d%u vif %u: cannot connect: %d\n", v->fe, v->handle, rc);
 	} else if (v->nv.connected && !up) {
 		disconnect(v);
-		xenbus_write_state(b.xs, v->path, fs == XenbusStateClosing || fs == XenbusStateClosed ? XenbusStateClosed :
-													XenbusStateInitWait);
+		xenbus_write_state(b.xs, v->path,
+				   fs == XenbusStateClosing || fs == XenbusStateClosed ? XenbusStateClosed
+										       : XenbusStateInitWait);
 		v->closed = fs == XenbusStateClosed || fs == XenbusStateUnknown;
 	} else if (!v->nv.connected && !v->closed && (fs == XenbusStateClosed || fs == XenbusStateUnknown)) {
 		/* Cut off earlier (a broken ring), and now gone. */

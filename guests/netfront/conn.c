@@ -72,8 +72,8 @@ static void follow_backend(void)
 	uint64_t id;
 
 	fmt_snprintf(key, sizeof(key), "%s/backend", nf.path);
-	if (xs_read(nf.xs, XS_TX_NONE, key, path, sizeof(path)) < 0 || xenbus_read_u64(nf.xs, nf.path, "backend-id", &id) ||
-	    id >= DOMID_FIRST_RESERVED)
+	if (xs_read(nf.xs, XS_TX_NONE, key, path, sizeof(path)) < 0 ||
+	    xenbus_read_u64(nf.xs, nf.path, "backend-id", &id) || id >= DOMID_FIRST_RESERVED)
 		return;
 	if (!memcmp(path, nf.be_path, strlen(path) + 1) && id == nf.be)
 		return;

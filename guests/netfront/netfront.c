@@ -18,10 +18,10 @@
 #include "netfront.h"
 #include "public/errno.h"
 
-#define WINDOW    16u
-#define ETH_DATA  0x88b5u /* local experimental: peers' frames and the wire's broadcasts */
-#define ETH_WIRE  0x88b6u /* our frames to the wire's far end */
-#define ACK_ONLY  0xffffffffu
+#define WINDOW   16u
+#define ETH_DATA 0x88b5u /* local experimental: peers' frames and the wire's broadcasts */
+#define ETH_WIRE 0x88b6u /* our frames to the wire's far end */
+#define ACK_ONLY 0xffffffffu
 
 struct nf nf;
 
@@ -40,10 +40,7 @@ void nf_fail(const char *what, long v)
 	gl_printf("netfront: FAIL: %s (%ld)\n", what, v);
 }
 
-static unsigned size_of(unsigned seq)
-{
-	return t.size ? t.size : seq % 3 == 0 ? 64 : seq % 3 == 1 ? 1514 : 600;
-}
+static unsigned size_of(unsigned seq) { return t.size ? t.size : seq % 3 == 0 ? 64 : seq % 3 == 1 ? 1514 : 600; }
 static uint8_t byte_of(const uint8_t *src, unsigned seq, unsigned i) { return (uint8_t)(seq * 7 + i + src[5]); }
 
 static void put32(uint8_t *p, uint32_t v)
@@ -247,7 +244,8 @@ void guest_main(const void *fdt)
 		t.size = 64;
 	uint64_t peer = gl_bootarg_u64(fdt, "netfront.peer=", 0);
 	memcpy(t.peer, (uint8_t[6]){ 0x00, 0x16, 0x3e, 0, 0, (uint8_t)peer }, 6);
-	if (!gl_ram_bank(fdt, &ram, &ram_size) || ram_size < (1u << 20) + (2 * RING_PAGES + RX_PAGES + TX_PAGES) * PAGE) {
+	if (!gl_ram_bank(fdt, &ram, &ram_size) ||
+	    ram_size < (1u << 20) + (2 * RING_PAGES + RX_PAGES + TX_PAGES) * PAGE) {
 		gl_printf("netfront: FAIL: no RAM\n");
 		gl_shutdown(SHUTDOWN_crash);
 	}
@@ -263,8 +261,8 @@ void guest_main(const void *fdt)
 	}
 	for (unsigned i = 0; i < RX_PAGES; i++)
 		netfront_post_rx(&nf.f, (nf.pages >> 12) + 2 * RING_PAGES + i);
-	gl_printf("netfront: vif 0 is %02x:%02x:%02x:%02x:%02x:%02x, %u frames each way with d%u\n", nf.mac[0], nf.mac[1],
-		  nf.mac[2], nf.mac[3], nf.mac[4], nf.mac[5], t.frames, (unsigned)peer);
+	gl_printf("netfront: vif 0 is %02x:%02x:%02x:%02x:%02x:%02x, %u frames each way with d%u\n", nf.mac[0],
+		  nf.mac[1], nf.mac[2], nf.mac[3], nf.mac[4], nf.mac[5], t.frames, (unsigned)peer);
 	nf_conn_step();
 	uint64_t start = 0;
 	while (!finished() && !nf.failures) {
@@ -282,7 +280,8 @@ void guest_main(const void *fdt)
 		}
 		if (nf.connected) {
 			any |= take() > 0;
-			while (t.sent < t.frames && t.sent < t.acked + WINDOW && send(t.peer, ETH_DATA, t.sent, size_of(t.sent)))
+			while (t.sent < t.frames && t.sent < t.acked + WINDOW &&
+			       send(t.peer, ETH_DATA, t.sent, size_of(t.sent)))
 				t.sent++, any = true;
 			if (t.wire_sent < t.wire && !t.wire_waiting &&
 			    send(wire_mac, ETH_WIRE, t.wire_sent, size_of(t.wire_sent)))
@@ -298,8 +297,10 @@ void guest_main(const void *fdt)
 	gl_printf("netfront: %u frames of %u bytes each way in %llu ticks at %llu Hz\n", t.frames, t.size,
 		  (unsigned long long)ticks, (unsigned long long)gl_sysreg_read(GL_CNTFRQ_EL0));
 	if (!nf.failures)
-		gl_printf("netfront: PASS: %u frames each way with the peer checked, %u echoes from the wire, %u broadcasts "
-			  "from outside\n", t.frames, t.wire_got, t.bcast_got);
+		gl_printf(
+		    "netfront: PASS: %u frames each way with the peer checked, %u echoes from the wire, %u broadcasts "
+		    "from outside\n",
+		    t.frames, t.wire_got, t.bcast_got);
 	if (t.hostile && !nf.failures) {
 		break_ring();
 		/* Until the backend says it has cut us off (Closing), or a while. */

@@ -12,7 +12,7 @@
 #include "lib/xs.h"
 
 #define PAGE       4096u
-#define RING_PAGES 8u  /* fresh ring pages per connection: an old one may still be mapped by a dead backend */
+#define RING_PAGES 8u /* fresh ring pages per connection: an old one may still be mapped by a dead backend */
 #define RX_PAGES   64u
 #define TX_PAGES   64u
 

@@ -135,8 +135,9 @@ const char *sim_nic_read(void *opaque, uint64_t off, unsigned size, uint64_t *va
 	if (off & (size - 1))
 		return "unaligned";
 	if (wide_reg(off)) {
-		uint64_t r = (off & ~7ull) == SIM_NIC_TX_BASE ? n->tx_base :
-			     (off & ~7ull) == SIM_NIC_RX_BASE ? n->rx_base : n->fault;
+		uint64_t r = (off & ~7ull) == SIM_NIC_TX_BASE   ? n->tx_base
+			     : (off & ~7ull) == SIM_NIC_RX_BASE ? n->rx_base
+								: n->fault;
 		*val = size == 8 ? r : off & 4 ? r >> 32 : (uint32_t)r;
 		return NULL;
 	}
@@ -193,10 +194,19 @@ const char *sim_nic_write(void *opaque, uint64_t off, unsigned size, uint64_t va
 	switch (off) {
 	case SIM_NIC_RING: n->ring = (uint32_t)val; break;
 	case SIM_NIC_CTRL: enable(n, (uint32_t)val); break;
-	case SIM_NIC_TX_TAIL: n->tx_tail = (uint32_t)val; transmit(n); break;
+	case SIM_NIC_TX_TAIL:
+		n->tx_tail = (uint32_t)val;
+		transmit(n);
+		break;
 	case SIM_NIC_RX_TAIL: n->rx_tail = (uint32_t)val; break;
-	case SIM_NIC_ISR: n->isr &= ~(uint32_t)val; irq_update(n); break;
-	case SIM_NIC_IMR: n->imr = (uint32_t)val; irq_update(n); break;
+	case SIM_NIC_ISR:
+		n->isr &= ~(uint32_t)val;
+		irq_update(n);
+		break;
+	case SIM_NIC_IMR:
+		n->imr = (uint32_t)val;
+		irq_update(n);
+		break;
 	default: break; /* read-only or reserved: WI */
 	}
 	return NULL;

@@ -8,21 +8,21 @@
 #include <stdint.h>
 
 /* Registers (32-bit accesses; the ring bases also 64-bit). */
-#define SIM_NIC_TX_BASE  0x00u /* 64-bit bus address of the transmit descriptors */
-#define SIM_NIC_RX_BASE  0x08u /* 64-bit bus address of the receive descriptors */
-#define SIM_NIC_RING     0x10u /* descriptors per ring: a power of two, 2..SIM_NIC_RING_MAX */
-#define SIM_NIC_CTRL     0x14u /* bit 0: enabled (rings and heads reset when it is set) */
-#define SIM_NIC_TX_TAIL  0x18u /* driver: descriptors before it are ready to send (free-running) */
-#define SIM_NIC_TX_HEAD  0x1cu /* card: descriptors before it are done */
-#define SIM_NIC_RX_TAIL  0x20u /* driver: buffers before it are empty, ready to fill */
-#define SIM_NIC_RX_HEAD  0x24u /* card: buffers before it hold a frame */
-#define SIM_NIC_ISR      0x28u /* SIM_NIC_IRQ_* pending; write 1s to clear */
-#define SIM_NIC_IMR      0x2cu /* which of them raise the SPI */
-#define SIM_NIC_FAULT    0x30u /* 64-bit: the bus address of the last access the SMMU aborted */
-#define SIM_NIC_MISSED   0x38u /* frames from the wire dropped: no buffer, or it was too small */
-#define SIM_NIC_MAC_LO   0x40u /* the card's address, bytes 0-3 (byte 0 in bits 0-7) */
-#define SIM_NIC_MAC_HI   0x44u /* bytes 4-5 */
-#define SIM_NIC_SIZE     0x1000u
+#define SIM_NIC_TX_BASE 0x00u /* 64-bit bus address of the transmit descriptors */
+#define SIM_NIC_RX_BASE 0x08u /* 64-bit bus address of the receive descriptors */
+#define SIM_NIC_RING    0x10u /* descriptors per ring: a power of two, 2..SIM_NIC_RING_MAX */
+#define SIM_NIC_CTRL    0x14u /* bit 0: enabled (rings and heads reset when it is set) */
+#define SIM_NIC_TX_TAIL 0x18u /* driver: descriptors before it are ready to send (free-running) */
+#define SIM_NIC_TX_HEAD 0x1cu /* card: descriptors before it are done */
+#define SIM_NIC_RX_TAIL 0x20u /* driver: buffers before it are empty, ready to fill */
+#define SIM_NIC_RX_HEAD 0x24u /* card: buffers before it hold a frame */
+#define SIM_NIC_ISR     0x28u /* SIM_NIC_IRQ_* pending; write 1s to clear */
+#define SIM_NIC_IMR     0x2cu /* which of them raise the SPI */
+#define SIM_NIC_FAULT   0x30u /* 64-bit: the bus address of the last access the SMMU aborted */
+#define SIM_NIC_MISSED  0x38u /* frames from the wire dropped: no buffer, or it was too small */
+#define SIM_NIC_MAC_LO  0x40u /* the card's address, bytes 0-3 (byte 0 in bits 0-7) */
+#define SIM_NIC_MAC_HI  0x44u /* bytes 4-5 */
+#define SIM_NIC_SIZE    0x1000u
 
 #define SIM_NIC_RING_MAX  256u
 #define SIM_NIC_FRAME_MAX 1514u

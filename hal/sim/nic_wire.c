@@ -122,8 +122,13 @@ static int add(const void *fdt, int node, char *err, size_t errlen)
 		n->inject_left = fdt32_to_cpu(p[0]);
 		n->inject_every = fdt32_to_cpu(p[1]) ? fdt32_to_cpu(p[1]) : 1;
 	}
-	struct sim_device dev = { .name = "nic", .base = pa_init(((uint64_t)fdt32_to_cpu(reg[0]) << 32) | fdt32_to_cpu(reg[1])),
-				  .size = SIM_NIC_SIZE, .read = sim_nic_read, .write = sim_nic_write, .tick = tick, .opaque = n };
+	struct sim_device dev = { .name = "nic",
+				  .base = pa_init(((uint64_t)fdt32_to_cpu(reg[0]) << 32) | fdt32_to_cpu(reg[1])),
+				  .size = SIM_NIC_SIZE,
+				  .read = sim_nic_read,
+				  .write = sim_nic_write,
+				  .tick = tick,
+				  .opaque = n };
 	if (sim_bus_add(&dev)) {
 		snprintf(err, errlen, "%s overlaps another device", name);
 		return -1;

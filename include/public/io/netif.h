@@ -57,10 +57,10 @@ struct netif_rx_response {
 #define XEN_NETIF_NR_SLOTS_MIN 18u
 
 /* The xenstore keys of a vif as Linux's netfront and netback use them. Frontend directory: */
-#define NETIF_KEY_TX_RING_REF     "tx-ring-ref"
-#define NETIF_KEY_RX_RING_REF     "rx-ring-ref"
-#define NETIF_KEY_EVENT_CHANNEL   "event-channel"
-#define NETIF_KEY_REQUEST_RX_COPY "request-rx-copy"
+#define NETIF_KEY_TX_RING_REF       "tx-ring-ref"
+#define NETIF_KEY_RX_RING_REF       "rx-ring-ref"
+#define NETIF_KEY_EVENT_CHANNEL     "event-channel"
+#define NETIF_KEY_REQUEST_RX_COPY   "request-rx-copy"
 #define NETIF_KEY_FEATURE_RX_NOTIFY "feature-rx-notify"
 /* Both directories: */
 #define NETIF_KEY_MAC    "mac"

@@ -69,17 +69,22 @@ int nbf_setup(void **state)
 		fake_shared_window(f->rx_page, 4096);
 		ring_shared_init(fake_gva(f->tx_page), 0);
 		ring_shared_init(fake_gva(f->rx_page), 0);
-		assert_int_equal(ring_front_attach(&f->tx, fake_gva(f->tx_page), 4096, sizeof(struct netif_tx_request)), 0);
-		assert_int_equal(ring_front_attach(&f->rx, fake_gva(f->rx_page), 4096, sizeof(struct netif_rx_request)), 0);
+		assert_int_equal(ring_front_attach(&f->tx, fake_gva(f->tx_page), 4096, sizeof(struct netif_tx_request)),
+				 0);
+		assert_int_equal(ring_front_attach(&f->rx, fake_gva(f->rx_page), 4096, sizeof(struct netif_rx_request)),
+				 0);
 		assert_int_equal(netback_vif_connect(&nb, &f->vif, i + 1, f->dom, f->mac, fake_gva(f->tx_page),
-						     fake_gva(f->rx_page)), 0);
+						     fake_gva(f->rx_page)),
+				 0);
 	}
 	return 0;
 }
 
 void nbf_tx(struct fe *f, grant_ref_t ref, unsigned off, unsigned len, uint16_t flags, uint16_t id)
 {
-	struct netif_tx_request r = { .gref = ref, .offset = (uint16_t)off, .flags = flags, .id = id, .size = (uint16_t)len };
+	struct netif_tx_request r = {
+		.gref = ref, .offset = (uint16_t)off, .flags = flags, .id = id, .size = (uint16_t)len
+	};
 	assert_int_equal(ring_front_put(&f->tx, &r, sizeof(r)), 0);
 }
 

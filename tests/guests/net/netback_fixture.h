@@ -9,8 +9,8 @@
 #include "lib/netback.h"
 #include "lib/ring.h"
 
-#define NFE     3u
-#define NPAGES  16u  /* granted pages per frontend: a ref is the page's index */
+#define NFE       3u
+#define NPAGES    16u                /* granted pages per frontend: a ref is the page's index */
 #define WIRE_BOFF NETBACK_STAGE_SIZE /* where the fake device puts frames it received */
 
 struct fe {

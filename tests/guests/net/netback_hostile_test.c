@@ -45,13 +45,13 @@ static void test_netback_bad_gref_answers_error_and_serves_others(void **state)
 static void test_netback_sizes_and_offsets_outside_the_page_or_frame_answer_error(void **state)
 {
 	(void)state;
-	static const struct { unsigned off, size; } bad[] = {
-		{ 4000, 200 },    /* beyond the page */
-		{ 0xffff, 1514 }, /* offset + size past 64 KiB */
-		{ 4095, 14 },
-		{ 0, 13 },        /* shorter than an Ethernet header */
-		{ 0, 0 },
-		{ 0, 1515 },      /* longer than the MTU allows */
+	static const struct {
+		unsigned off, size;
+	} bad[] = {
+		{ 4000, 200 },                 /* beyond the page */
+		{ 0xffff, 1514 },              /* offset + size past 64 KiB */
+		{ 4095, 14 },     { 0, 13 },   /* shorter than an Ethernet header */
+		{ 0, 0 },         { 0, 1515 }, /* longer than the MTU allows */
 		{ 0, 0xffff },
 	};
 	for (uint16_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -229,11 +229,13 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_netback_bad_gref_answers_error_and_serves_others, nbf_setup),
-		cmocka_unit_test_setup(test_netback_sizes_and_offsets_outside_the_page_or_frame_answer_error, nbf_setup),
+		cmocka_unit_test_setup(test_netback_sizes_and_offsets_outside_the_page_or_frame_answer_error,
+				       nbf_setup),
 		cmocka_unit_test_setup(test_netback_malformed_chains_answer_error_on_every_slot, nbf_setup),
 		cmocka_unit_test_setup(test_netback_tx_req_prod_beyond_the_ring_cuts_off_only_that_frontend, nbf_setup),
 		cmocka_unit_test_setup(test_netback_tx_req_prod_gone_backwards_cuts_off_only_that_frontend, nbf_setup),
-		cmocka_unit_test_setup(test_netback_rx_req_prod_beyond_the_ring_cuts_off_the_receiver_not_the_sender, nbf_setup),
+		cmocka_unit_test_setup(test_netback_rx_req_prod_beyond_the_ring_cuts_off_the_receiver_not_the_sender,
+				       nbf_setup),
 		cmocka_unit_test_setup(test_netback_rx_bad_gref_answers_error_in_that_slot, nbf_setup),
 		cmocka_unit_test_setup(test_netback_forged_source_address_is_dropped_not_learned, nbf_setup),
 		cmocka_unit_test_setup(test_netback_flooding_frontend_gets_its_budget_and_others_are_served, nbf_setup),

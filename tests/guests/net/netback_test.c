@@ -177,8 +177,8 @@ static void test_netback_disconnected_frontend_gets_nothing_and_its_port_is_free
 	assert_int_equal(*(uint32_t *)(fe[1].rx_page + RING_OFF_RSP_PROD), 0);
 	assert_int_equal(nbf_rx(&fe[2], &r), 1);
 	/* A new frontend for that domain takes the port again on fresh rings. */
-	assert_int_equal(netback_vif_connect(&nb, &fe[1].vif, 2, 2, fe[1].mac, fake_gva(fe[1].tx_page),
-					     fake_gva(fe[1].rx_page)), 0);
+	assert_int_equal(
+	    netback_vif_connect(&nb, &fe[1].vif, 2, 2, fe[1].mac, fake_gva(fe[1].tx_page), fake_gva(fe[1].rx_page)), 0);
 	assert_int_equal(netback_vif_connect(&nb, &fe[2].vif, 2, 3, fe[2].mac, 0, 0), -XEN_EBUSY);
 }
 

@@ -42,7 +42,9 @@ static int rx_queue(void *ctx, const struct netif_rx_request *r) { return (void)
 static int setup(void **state)
 {
 	(void)state;
-	static const struct netfront_ops ops = { .grant = grant, .ungrant = ungrant, .tx_queue = tx_queue, .rx_queue = rx_queue };
+	static const struct netfront_ops ops = {
+		.grant = grant, .ungrant = ungrant, .tx_queue = tx_queue, .rx_queue = rx_queue
+	};
 	grants = ungrants = txq = rxq = 0;
 	full_after = ~0u;
 	netfront_init(&f, &ops);
