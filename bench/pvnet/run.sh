@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Issue 10's figure: frames per second DomU to DomU through the network driver domain in the sim
-# (tests/pv/net.dts with its two netfronts exchanging N frames each way of 64 or 1500 bytes, no
+# (hal/sim/scenarios/net.dts with its two netfronts exchanging N frames each way of 64 or 1500 bytes, no
 # wire traffic; the block pair does its minimum alongside), in the guests' virtual time and in host
 # wall time (the run minus one with 16 frames), against host memcpy of the same frames.
 # Figures only, never pass/fail. Usage: bazel run --config=nosan //bench/pvnet:run [-- N]
 set -euo pipefail
 hypsim=${HYPSIM:-hal/sim/hypsim}
 memcpy=${MEMCPY:-bench/pvnet/memcpy_frames}
-dts=${NET_DTS:-tests/pv/net.dts}
+dts=${NET_DTS:-hal/sim/scenarios/net.dts}
 n=${1:-2000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
