@@ -188,40 +188,6 @@ static void add_vbd(domid_t fe, unsigned dev)
 		  (unsigned long long)(b.disk_size / BLKIF_SECTOR_SIZE), v->fe_path);
 }
 
-/* Decimal names only: anything else under backend/vbd is not a device of ours. */
-static bool number(const char *s, unsigned *v)
-{
-	unsigned x = 0;
-
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || x > 0xffffu)
-			return false;
-		x = x * 10 + (unsigned)(*s - '0');
-	}
-	*v = x;
-	return true;
-}
-
-/* backend/vbd/<fe>/<dev>: every device the toolstack listed. */
-static void scan(void)
-{
-	char fes[256], devs[256], dir[XENBUS_PATH];
-	int nfe = xs_directory(b.xs, XS_TX_NONE, "backend/vbd", fes, sizeof(fes));
-
-	for (const char *f = fes; nfe > 0; nfe--, f += strlen(f) + 1) {
-		unsigned fe, dev;
-		if (!number(f, &fe) || fe >= DOMID_FIRST_RESERVED)
-			continue;
-		fmt_snprintf(dir, sizeof(dir), "backend/vbd/%s", f);
-		int ndev = xs_directory(b.xs, XS_TX_NONE, dir, devs, sizeof(devs));
-		for (const char *d = devs; ndev > 0; ndev--, d += strlen(d) + 1)
-			if (number(d, &dev))
-				add_vbd((domid_t)fe, dev);
-	}
-}
-
 static bool all_closed(void)
 {
 	unsigned seen = 0;
@@ -283,7 +249,7 @@ void guest_main(const void *fdt)
 		char path[XENBUS_PATH], token[8];
 		while (xs_next_event(b.xs, path, sizeof(path), token, sizeof(token), false)) {
 			if (token[0] == 'v') /* "vbd", not "fe" */
-				scan();
+				xenbus_backend_scan(b.xs, "vbd", add_vbd);
 			for (unsigned i = 0; i < MAX_VBDS; i++)
 				if (b.vbd[i].used)
 					step(&b.vbd[i]);

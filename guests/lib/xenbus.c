@@ -261,3 +261,47 @@ int xenbus_back_step(const struct xenbus_dev *d, const struct xenbus_ops *ops)
 	default: return XENBUS_WAIT;
 	}
 }
+
+/* A decimal name up to 0xffff: a domid or a device id. */
+static bool number(const char *s, unsigned *v)
+{
+	unsigned x = 0;
+
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		x = x * 10 + (unsigned)(*s - '0');
+		if (x > 0xffffu)
+			return false;
+	}
+	*v = x;
+	return true;
+}
+
+static unsigned name_len(const char *s)
+{
+	unsigned n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+void xenbus_backend_scan(struct xs_client *xs, const char *type, void (*add)(domid_t fe, unsigned id))
+{
+	char fes[256], ids[256], dir[XENBUS_PATH];
+
+	fmt_snprintf(dir, sizeof(dir), "backend/%s", type);
+	int nfe = xs_directory(xs, XS_TX_NONE, dir, fes, sizeof(fes));
+	for (const char *f = fes; nfe > 0; nfe--, f += name_len(f) + 1) {
+		unsigned fe, id;
+		if (!number(f, &fe) || fe >= DOMID_FIRST_RESERVED)
+			continue;
+		fmt_snprintf(dir, sizeof(dir), "backend/%s/%s", type, f);
+		int nid = xs_directory(xs, XS_TX_NONE, dir, ids, sizeof(ids));
+		for (const char *d = ids; nid > 0; nid--, d += name_len(d) + 1)
+			if (number(d, &id))
+				add((domid_t)fe, id);
+	}
+}

@@ -37,6 +37,10 @@ int xenbus_write_u64(struct xs_client *xs, const char *dir, const char *key, uin
  * by @be and readable by @fe (frontend, frontend-id, online 1, state 1). 0 or -errno. */
 int xenbus_create(const struct xenbus_dev *d);
 
+/* A backend's discovery: calls @add for every device the toolstack listed under its
+ * backend/@type/<fe>/<id> (decimal names only; anything else there is no device of ours). */
+void xenbus_backend_scan(struct xs_client *xs, const char *type, void (*add)(domid_t fe, unsigned id));
+
 /* What an end does next, from its own state and its peer's. */
 enum xenbus_action {
 	XENBUS_WAIT,          /* nothing until the peer moves */

@@ -153,38 +153,6 @@ static void add_vif(domid_t fe, unsigned handle)
 	gl_printf("netback: d%u vif %u: frontend %s\n", fe, handle, v->fe_path);
 }
 
-static bool number(const char *s, unsigned *v)
-{
-	unsigned x = 0;
-
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || x > 0xffffu)
-			return false;
-		x = x * 10 + (unsigned)(*s - '0');
-	}
-	*v = x;
-	return true;
-}
-
-static void scan(void)
-{
-	char fes[256], hs[256], dir[XENBUS_PATH];
-	int nfe = xs_directory(b.xs, XS_TX_NONE, "backend/vif", fes, sizeof(fes));
-
-	for (const char *f = fes; nfe > 0; nfe--, f += strlen(f) + 1) {
-		unsigned fe, h;
-		if (!number(f, &fe) || fe >= DOMID_FIRST_RESERVED)
-			continue;
-		fmt_snprintf(dir, sizeof(dir), "backend/vif/%s", f);
-		int nh = xs_directory(b.xs, XS_TX_NONE, dir, hs, sizeof(hs));
-		for (const char *d = hs; nh > 0; nh--, d += strlen(d) + 1)
-			if (number(d, &h))
-				add_vif((domid_t)fe, h);
-	}
-}
-
 static bool all_closed(void)
 {
 	unsigned seen = 0;
@@ -261,7 +229,7 @@ void guest_main(const void *fdt)
 		bool any = false;
 		while (xs_next_event(b.xs, path, sizeof(path), token, sizeof(token), false)) {
 			if (token[0] == 'v')
-				scan();
+				xenbus_backend_scan(b.xs, "vif", add_vif);
 			for (unsigned i = 0; i < MAX_VIFS; i++)
 				if (b.vif[i].used)
 					step(&b.vif[i]);

@@ -96,6 +96,34 @@ static void parents(const char *path)
 	}
 }
 
+/* The children of @path (a node's path may name it only as a parent): each name once. */
+int xs_directory(struct xs_client *c, xs_tx_t tx, const char *path, char *names, size_t len)
+{
+	size_t pl = strlen(path), used = 0;
+	int count = 0;
+
+	(void)c;
+	check_tx(tx);
+	for (unsigned i = 0; i < NODES; i++) {
+		const char *p = store.n[i].path;
+		if (!store.n[i].used || strncmp(p, path, pl) || p[pl] != '/')
+			continue;
+		const char *name = p + pl + 1;
+		size_t nl = strcspn(name, "/");
+		bool seen = false;
+		for (size_t at = 0; at < used && !seen; at += strlen(names + at) + 1)
+			seen = strlen(names + at) == nl && !strncmp(names + at, name, nl);
+		if (seen)
+			continue;
+		assert_true(used + nl + 1 <= len);
+		memcpy(names + used, name, nl);
+		names[used + nl] = '\0';
+		used += nl + 1;
+		count++;
+	}
+	return count ? count : -XEN_ENOENT;
+}
+
 int xs_write(struct xs_client *c, xs_tx_t tx, const char *path, const char *val)
 {
 	(void)c;

@@ -252,10 +252,44 @@ static void test_publish_retries_conflicts_and_gives_up_cleanly(void **state)
 
 #define T(f) cmocka_unit_test_setup(f, setup)
 
+static domid_t scanned_fe[8];
+static unsigned scanned_id[8], scanned;
+
+static void scan_add(domid_t fe, unsigned id)
+{
+	assert_true(scanned < 8);
+	scanned_fe[scanned] = fe;
+	scanned_id[scanned++] = id;
+}
+
+/* The backend finds what the toolstack listed under backend/<type>/<fe>/<id>, and nothing else. */
+static void test_backend_scan_finds_listed_devices_and_skips_bad_names(void **state)
+{
+	(void)state;
+	struct xs_client *xs = fake_xs_reset();
+	assert_int_equal(xs_write(xs, XS_TX_NONE, "backend/vbd/2/51712/state", "1"), 0);
+	assert_int_equal(xs_write(xs, XS_TX_NONE, "backend/vbd/2/51728/state", "1"), 0);
+	assert_int_equal(xs_write(xs, XS_TX_NONE, "backend/vbd/5/0/state", "1"), 0);
+	assert_int_equal(xs_write(xs, XS_TX_NONE, "backend/vbd/x7/0/state", "1"), 0);    /* not a domid */
+	assert_int_equal(xs_write(xs, XS_TX_NONE, "backend/vbd/32752/0/state", "1"), 0); /* DOMID_SELF */
+	assert_int_equal(xs_write(xs, XS_TX_NONE, "backend/vbd/3/99999/state", "1"), 0); /* id too big */
+	assert_int_equal(xs_write(xs, XS_TX_NONE, "backend/vif/4/0/state", "1"), 0);     /* another type */
+	scanned = 0;
+	xenbus_backend_scan(xs, "vbd", scan_add);
+	assert_int_equal(scanned, 3);
+	assert_int_equal(scanned_fe[0], 2);
+	assert_int_equal(scanned_id[0], 51712);
+	assert_int_equal(scanned_fe[1], 2);
+	assert_int_equal(scanned_id[1], 51728);
+	assert_int_equal(scanned_fe[2], 5);
+	assert_int_equal(scanned_id[2], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_paths_follow_libxl),
+		T(test_backend_scan_finds_listed_devices_and_skips_bad_names),
 		T(test_front_next_for_each_pair_of_states),
 		T(test_back_next_for_each_pair_of_states),
 		T(test_create_writes_both_directories_with_their_perms),
