@@ -1,6 +1,7 @@
 /* Host device memory the toolstack hands to domains: which machine frames may be given at all,
  * each domain's permitted ranges (Xen's iomem rangeset), and their device mappings in stage 2. */
 #include "dom/dom_create.h"
+#include "iommu/iommu.h"
 #include "public/errno.h"
 
 #define MAP_MAX_FRAMES 64 /* Xen's per-call bound: the toolstack splits longer ranges */
@@ -38,7 +39,10 @@ static bool hits_live_domu(uint64_t base, uint64_t end, domid_t to)
 {
 	for (unsigned i = 0; devs && i < devs->count; i++) {
 		const struct dt_dev *dev = &devs->dev[i];
-		if (dev->owner != DT_OWN_DOMU || dev->domu == to || !domain_by_id((domid_t)dev->domu))
+		domid_t given = iommu_dt_owner(i); /* assign_device's, after boot */
+		if (given != DOMID_INVALID
+			? given == to
+			: dev->owner != DT_OWN_DOMU || dev->domu == to || !domain_by_id((domid_t)dev->domu))
 			continue;
 		for (unsigned j = 0; j < dev->nreg; j++)
 			if (overlaps(dev->reg[j], base, end))

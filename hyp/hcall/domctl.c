@@ -23,6 +23,8 @@ static long run(struct vcpu *v, struct domain *d, struct xen_domctl *op, bool *c
 	case XEN_DOMCTL_setvcpucontext: return domctl_vcpucontext(v, d, &op->u.vcpucontext);
 	case XEN_DOMCTL_iomem_permission:
 	case XEN_DOMCTL_memory_mapping: return domctl_iomem(v, d, op);
+	case XEN_DOMCTL_assign_device:
+	case XEN_DOMCTL_deassign_device: return domctl_dev(v, d, &op->u.assign_device, op->cmd);
 	case XEN_DOMCTL_createdomain:
 	case XEN_DOMCTL_destroydomain:
 	case XEN_DOMCTL_getdomaininfo:

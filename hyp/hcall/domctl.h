@@ -11,4 +11,7 @@
 #define DOMCTL_AGAIN 1
 long domctl_lifecycle(struct vcpu *v, struct domain *d, struct xen_domctl *op, bool *copyback);
 long domctl_iomem(struct vcpu *v, struct domain *d, const struct xen_domctl *op);
+/* assign_device / deassign_device (@cmd) of the host DT node whose path @a names, read from the
+ * caller's memory (@v). */
+long domctl_dev(struct vcpu *v, struct domain *d, const struct xen_domctl_assign_device *a, uint32_t cmd);
 long domctl_vcpucontext(struct vcpu *v, struct domain *d, const struct xen_domctl_vcpucontext *c);

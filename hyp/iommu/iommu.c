@@ -1,4 +1,4 @@
-#include "iommu/iommu.h"
+#include "iommu_int.h"
 
 #include <libfdt.h>
 
@@ -12,20 +12,8 @@
 #include "mm/frame.h"
 #include "public/errno.h"
 
-#define NO_OWNER DOMID_INVALID
-#define POLL_HZ  100 /* fault reports at most 10 ms late while any stream is attached */
-
-static struct {
-	bool present;
-	bool failed; /* an SMMU is there but did not come up: its devices must not be given out */
-	int node;    /* its host tree node, as dt_sids name it */
-	uint32_t evtq_intid, gerror_intid;
-	bool wired; /* faults arrive on the event queue's SPI; else they are polled */
-	domid_t owner[HAL_SMMU_MAX_SIDS];
-	uint64_t faults[DOMAIN_MAX];
-	uint64_t faults_unowned;
-	unsigned live; /* streams attached */
-} s = { .node = -1 };
+struct iommu_state iommu_st = { .node = -1 };
+spinlock_t iommu_lock = SPINLOCK_INIT;
 
 /* Without a usable event-queue SPI (none in the tree, or taken) faults are read by polling,
  * armed only while a stream is attached, so an idle machine with no DMA masters stays idle. */
@@ -35,28 +23,30 @@ static void poll_tick(void *data)
 {
 	(void)data;
 	iommu_poll();
-	if (__atomic_load_n(&s.live, __ATOMIC_RELAXED))
+	if (__atomic_load_n(&iommu_st.live, __ATOMIC_RELAXED))
 		swtimer_set(&poll_timer, hal_counter_now() + hal_counter_freq() / POLL_HZ);
 }
 
-static spinlock_t lock = SPINLOCK_INIT;
-
 void iommu_reset(void)
 {
-	s.present = s.failed = false;
-	s.node = -1;
-	s.evtq_intid = s.gerror_intid = 0;
-	s.wired = false;
+	iommu_st.present = iommu_st.failed = false;
+	iommu_st.node = -1;
+	iommu_st.evtq_intid = iommu_st.gerror_intid = 0;
+	iommu_st.wired = false;
 	for (unsigned i = 0; i < HAL_SMMU_MAX_SIDS; i++)
-		s.owner[i] = NO_OWNER;
+		iommu_st.owner[i] = NO_OWNER;
 	for (unsigned i = 0; i < DOMAIN_MAX; i++)
-		s.faults[i] = 0;
-	s.faults_unowned = 0;
-	s.live = 0;
+		iommu_st.faults[i] = 0;
+	iommu_st.faults_unowned = 0;
+	iommu_st.live = 0;
+	iommu_st.fdt = NULL;
+	iommu_st.devs = NULL;
+	for (unsigned i = 0; i < DT_DEV_MAX; i++)
+		iommu_st.assigned[i] = NO_OWNER;
 	swtimer_init(&poll_timer, poll_tick, NULL);
 }
 
-bool iommu_present(void) { return s.present; }
+bool iommu_present(void) { return iommu_st.present; }
 
 /* The INTID interrupt-names calls @name, if it is a GIC SPI (3 cells: type 0, number, flags with
  * 1 for a rising edge), and whether it is edge-triggered. */
@@ -95,14 +85,16 @@ int iommu_init(const void *fdt, const struct dt_devices *devs)
 	bool evtq_edge = false, gerror_edge = false;
 
 	iommu_reset();
+	iommu_st.fdt = fdt;
+	iommu_st.devs = devs;
 	for (unsigned i = 0; fdt && i < devs->count && !dev; i++)
 		if (devs->dev[i].owner == DT_OWN_HYP && devs->dev[i].nreg &&
 		    fdt_node_check_compatible(fdt, devs->dev[i].node, "arm,smmu-v3") == 0)
 			dev = &devs->dev[i];
 	if (!dev)
 		return 0;
-	s.node = dev->node;
-	s.failed = true;
+	iommu_st.node = dev->node;
+	iommu_st.failed = true;
 	struct hal_smmu_desc desc = {
 		.base = dev->reg[0].base,
 		.size = dev->reg[0].size,
@@ -128,15 +120,15 @@ int iommu_init(const void *fdt, const struct dt_devices *devs)
 		frame_free(DOMID_XEN, mem, HAL_SMMU_MEM_ORDER);
 		return rc;
 	}
-	s.evtq_intid = desc.evtq_intid;
-	s.gerror_intid = desc.gerror_intid;
-	s.failed = false;
-	s.present = true;
+	iommu_st.evtq_intid = desc.evtq_intid;
+	iommu_st.gerror_intid = desc.gerror_intid;
+	iommu_st.failed = false;
+	iommu_st.present = true;
 	/* Faults reported as they are recorded. The gerror SPI stays off: the driver meets command
 	 * errors as it issues commands, and an aborted event queue write would hold its level up. */
 	int irq_rc = desc.evtq_intid ? irq_own(desc.evtq_intid, evtq_edge, evtq_irq) : -XEN_ENODEV;
-	s.wired = irq_rc == 0;
-	if (s.wired)
+	iommu_st.wired = irq_rc == 0;
+	if (iommu_st.wired)
 		con_printf("smmu: faults reported on SPI %u (%s)\n", desc.evtq_intid, evtq_edge ? "edge" : "level");
 	else
 		con_printf("smmu: no event-queue SPI (%d): faults polled every %u ms\n", irq_rc, 1000 / POLL_HZ);
@@ -153,14 +145,14 @@ static void release(struct domain *d)
 {
 	bool any = false;
 
-	if (!s.present)
+	if (!iommu_st.present)
 		return;
 	for (unsigned sid = 0; sid < HAL_SMMU_MAX_SIDS; sid++) {
-		if (s.owner[sid] != d->id)
+		if (iommu_st.owner[sid] != d->id)
 			continue;
 		hal_smmu_detach(sid);
-		s.owner[sid] = NO_OWNER;
-		s.live--;
+		iommu_st.owner[sid] = NO_OWNER;
+		iommu_st.live--;
 		any = true;
 	}
 	if (any) /* entries the detached streams' walks left, before the tables go */
@@ -170,7 +162,7 @@ static void release(struct domain *d)
 /* A range past the linear stream table (a PCI bridge's iommu-map covers all 65536 requester IDs;
  * QEMU's root bus uses the first 256) is attached as far as the table goes: the rest stay aborted,
  * so a device there cannot DMA at all rather than anywhere. */
-static int attach_range(struct domain *d, const char *name, const struct dt_sids *r, unsigned *n)
+int iommu_attach_range(struct domain *d, const char *name, const struct dt_sids *r, unsigned *n)
 {
 	uint32_t end = r->count > HAL_SMMU_MAX_SIDS - (r->base < HAL_SMMU_MAX_SIDS ? r->base : HAL_SMMU_MAX_SIDS)
 			   ? HAL_SMMU_MAX_SIDS
@@ -180,20 +172,26 @@ static int attach_range(struct domain *d, const char *name, const struct dt_sids
 		con_printf("d%u: %s: stream IDs %#x+%#x reach past the SMMU's %u; those stay aborted\n", d->id, name,
 			   r->base, r->count, HAL_SMMU_MAX_SIDS);
 	for (uint32_t sid = r->base; sid < end; sid++) {
-		if (s.owner[sid] == d->id)
+		if (iommu_st.owner[sid] == d->id)
 			continue; /* two devices behind one requester ID (a PCI bridge's alias) */
-		if (s.owner[sid] != NO_OWNER) {
-			con_printf("d%u: %s: stream %u is d%u's\n", d->id, name, sid, s.owner[sid]);
+		if (iommu_st.owner[sid] != NO_OWNER) {
+			con_printf("d%u: %s: stream %u is d%u's\n", d->id, name, sid, iommu_st.owner[sid]);
 			return -XEN_EBUSY;
 		}
 		int rc = hal_smmu_attach(sid, d->p2m.vmid, d->p2m.root, d->p2m.geo.vtcr);
 		if (rc)
 			return rc;
-		s.owner[sid] = d->id;
-		s.live++;
+		iommu_st.owner[sid] = d->id;
+		iommu_st.live++;
 		(*n)++;
 	}
 	return 0;
+}
+
+void iommu_arm_poll(unsigned n)
+{
+	if (n && !iommu_st.wired && !swtimer_armed(&poll_timer))
+		swtimer_set(&poll_timer, hal_counter_now() + hal_counter_freq() / POLL_HZ);
 }
 
 int iommu_domain_attach(struct domain *d, const void *fdt, const struct dt_devices *devs)
@@ -201,30 +199,31 @@ int iommu_domain_attach(struct domain *d, const void *fdt, const struct dt_devic
 	int rc = 0;
 	unsigned n = 0;
 
-	spin_lock(&lock);
+	spin_lock(&iommu_lock);
 	for (unsigned i = 0; devs && i < devs->count && !rc; i++) {
 		const struct dt_dev *dev = &devs->dev[i];
 		if (!owns(dev, d))
 			continue;
 		const char *name = fdt ? fdt_get_name(fdt, dev->node, NULL) : NULL;
 		for (unsigned j = 0; j < dev->nsid && !rc; j++) {
-			if (dev->sid[j].iommu != s.node || s.node < 0)
+			if (dev->sid[j].iommu != iommu_st.node || iommu_st.node < 0)
 				continue; /* behind an IOMMU the hypervisor does not drive */
-			if (s.failed && d->id == 0) {
+			if (iommu_st.failed && d->id == 0) {
 				/* The SMMU was left as reset (GBPA bypass): Dom0 is 1:1, so its devices' DMA
 				 * still lands where it means, as Xen's Dom0 without an IOMMU. */
 				con_printf("d0: %s: no SMMU: its DMA is untranslated (Dom0 is 1:1)\n",
 					   name ? name : "device");
 				continue;
 			}
-			rc = s.failed ? -XEN_ENODEV : attach_range(d, name ? name : "device", &dev->sid[j], &n);
+			rc = iommu_st.failed ? -XEN_ENODEV
+					     : iommu_attach_range(d, name ? name : "device", &dev->sid[j], &n);
 		}
 	}
 	if (rc)
 		release(d);
-	spin_unlock(&lock);
-	if (!rc && n && !s.wired && !swtimer_armed(&poll_timer))
-		swtimer_set(&poll_timer, hal_counter_now() + hal_counter_freq() / POLL_HZ);
+	spin_unlock(&iommu_lock);
+	if (!rc)
+		iommu_arm_poll(n);
 	if (!rc && n)
 		con_printf("d%u: %u SMMU stream(s) attached to its stage 2 (VMID %u)\n", d->id, n, d->p2m.vmid);
 	return rc;
@@ -249,17 +248,17 @@ void iommu_poll(void)
 {
 	struct hal_smmu_fault f;
 
-	if (!s.present)
+	if (!iommu_st.present)
 		return;
-	spin_lock(&lock);
+	spin_lock(&iommu_lock);
 	while (hal_smmu_fault_pop(&f)) {
-		domid_t owner = f.sid < HAL_SMMU_MAX_SIDS ? s.owner[f.sid] : NO_OWNER;
+		domid_t owner = f.sid < HAL_SMMU_MAX_SIDS ? iommu_st.owner[f.sid] : NO_OWNER;
 		if (owner < DOMAIN_MAX) {
-			s.faults[owner]++;
+			iommu_st.faults[owner]++;
 			con_printf("smmu: d%u stream %u: DMA %s at %#llx blocked (%s, event %#x)\n", owner, f.sid,
 				   f.write ? "write" : "read", (unsigned long long)f.addr, event_name(f.type), f.type);
 		} else {
-			s.faults_unowned++;
+			iommu_st.faults_unowned++;
 			con_printf("smmu: stream %u (no domain): DMA %s at %#llx blocked (%s, event %#x)\n", f.sid,
 				   f.write ? "write" : "read", (unsigned long long)f.addr, event_name(f.type), f.type);
 		}
@@ -267,12 +266,12 @@ void iommu_poll(void)
 	unsigned lost = hal_smmu_fault_lost();
 	if (lost)
 		con_printf("smmu: event queue overflowed (%u time(s)): fault records were lost\n", lost);
-	spin_unlock(&lock);
+	spin_unlock(&iommu_lock);
 }
 
 bool iommu_irq(uint32_t intid)
 {
-	if (!s.present || !intid || (intid != s.evtq_intid && intid != s.gerror_intid))
+	if (!iommu_st.present || !intid || (intid != iommu_st.evtq_intid && intid != iommu_st.gerror_intid))
 		return false;
 	iommu_poll();
 	return true;
@@ -281,12 +280,15 @@ bool iommu_irq(uint32_t intid)
 void iommu_domain_detach(struct domain *d)
 {
 	iommu_poll(); /* its last faults are still its own */
-	spin_lock(&lock);
+	spin_lock(&iommu_lock);
 	release(d);
-	uint64_t faults = d->id < DOMAIN_MAX ? s.faults[d->id] : 0;
+	for (unsigned i = 0; i < DT_DEV_MAX; i++)
+		if (iommu_st.assigned[i] == d->id)
+			iommu_st.assigned[i] = NO_OWNER; /* free for the next driver domain */
+	uint64_t faults = d->id < DOMAIN_MAX ? iommu_st.faults[d->id] : 0;
 	if (d->id < DOMAIN_MAX)
-		s.faults[d->id] = 0; /* the next domain with this ID starts clean */
-	spin_unlock(&lock);
+		iommu_st.faults[d->id] = 0; /* the next domain with this ID starts clean */
+	spin_unlock(&iommu_lock);
 	if (faults)
 		con_printf("d%u: %llu SMMU fault(s) reported\n", d->id, (unsigned long long)faults);
 }
@@ -294,6 +296,6 @@ void iommu_domain_detach(struct domain *d)
 uint64_t iommu_fault_count(domid_t id)
 {
 	if (id == DOMID_INVALID)
-		return s.faults_unowned;
-	return id < DOMAIN_MAX ? s.faults[id] : 0;
+		return iommu_st.faults_unowned;
+	return id < DOMAIN_MAX ? iommu_st.faults[id] : 0;
 }

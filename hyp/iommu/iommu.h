@@ -24,6 +24,19 @@ int iommu_domain_attach(struct domain *d, const void *fdt, const struct dt_devic
  * first. Before @d's p2m is destroyed. A domain with nothing attached is fine. */
 void iommu_domain_detach(struct domain *d);
 
+/* Runtime assignment (XEN_DOMCTL_assign_device with a DT path) of the host device at @path, as
+ * iommu_init's tree and device list name it: its streams go through @d's stage 2. -XEN_EINVAL when
+ * there is no such device, it is not behind the SMMU (the hypervisor's own, or nothing to confine
+ * it) or no SMMU is up; -XEN_EBUSY when Dom0, a live DomU or another assignment has it; the HAL's,
+ * with nothing left attached. A dead domain's devices (boot passthrough too) are free again. */
+int iommu_dt_assign(struct domain *d, const char *path);
+/* Takes it back from @d (left unassigned, as Xen's DT deassign): -XEN_EINVAL as above, -XEN_ESRCH
+ * when @d does not have it. */
+int iommu_dt_deassign(struct domain *d, const char *path);
+/* Who has host device @i of the list iommu_init was given now: a live dom0less claim or a runtime
+ * assignment; DOMID_INVALID for no one (Dom0's are DT_OWN_DOM0's, not counted here). */
+domid_t iommu_dt_owner(unsigned i);
+
 /* Reports every recorded fault on the console, counting it against the stream's owner. iommu_init
  * keeps the event queue's SPI (irq_own), whose handler calls iommu_irq: the same when @intid is the
  * SMMU's event or error SPI (true). Without that SPI a timer polls every 10 ms while a stream is

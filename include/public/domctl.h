@@ -17,6 +17,8 @@
 #define XEN_DOMCTL_setvcpucontext   12
 #define XEN_DOMCTL_iomem_permission 20
 #define XEN_DOMCTL_memory_mapping   39
+#define XEN_DOMCTL_assign_device    37
+#define XEN_DOMCTL_deassign_device  47
 
 /* xen_arch_domainconfig (arm): the vGIC's version (IN/OUT), TEE, SPIs, timer frequency (OUT). */
 #define XEN_DOMCTL_CONFIG_GIC_NATIVE 0
@@ -126,6 +128,26 @@ struct xen_domctl_memory_mapping {
 	uint32_t padding;
 };
 
+/* XEN_DOMCTL_assign_device / deassign_device: a host device tree node by its path (@size bytes at
+ * guest address @path, no terminating NUL needed); PCI devices are not supported on arm here. */
+#define XEN_DOMCTL_DEV_PCI 0
+#define XEN_DOMCTL_DEV_DT  1
+
+struct xen_domctl_assign_device {
+	uint32_t dev; /* XEN_DOMCTL_DEV_* */
+	uint32_t flags;
+	union {
+		struct {
+			uint32_t machine_sbdf;
+		} pci;
+		struct {
+			uint32_t size;
+			uint32_t pad;
+			uint64_t path;
+		} dt;
+	} u;
+};
+
 /* arm64 vcpu_guest_context: the registers a vCPU starts with (AArch64 names of Xen's unions). */
 #define VGCF_online (1u << 0)
 
@@ -165,6 +187,7 @@ struct xen_domctl {
 		struct xen_domctl_vcpucontext vcpucontext;
 		struct xen_domctl_iomem_permission iomem_permission;
 		struct xen_domctl_memory_mapping memory_mapping;
+		struct xen_domctl_assign_device assign_device;
 		uint8_t pad[128];
 	} u;
 };
@@ -183,5 +206,7 @@ _Static_assert(sizeof(struct vcpu_guest_context) == 352, "vcpu_guest_context lay
 _Static_assert(__builtin_offsetof(struct vcpu_guest_context, sctlr) == 320, "vcpu_guest_context.sctlr");
 _Static_assert(sizeof(struct xen_domctl_iomem_permission) == 24, "iomem_permission layout");
 _Static_assert(sizeof(struct xen_domctl_memory_mapping) == 32, "memory_mapping layout");
+_Static_assert(sizeof(struct xen_domctl_assign_device) == 24, "assign_device layout");
+_Static_assert(__builtin_offsetof(struct xen_domctl_assign_device, u.dt.path) == 16, "assign_device.u.dt.path");
 _Static_assert(sizeof(struct xen_domctl) == 144, "xen_domctl layout");
 _Static_assert(__builtin_offsetof(struct xen_domctl, u) == 16, "xen_domctl.u");

@@ -25,3 +25,4 @@
 #define XEN_EILSEQ    84
 #define XEN_ENODATA   61
 #define XEN_ETIMEDOUT 110
+#define XEN_ENOBUFS   105
