@@ -15,7 +15,9 @@
 #define GL_TOOLS_CONSOLE_GFN  (GL_TOOLS_MAGIC_GFN + 0)
 #define GL_TOOLS_XENSTORE_GFN (GL_TOOLS_MAGIC_GFN + 1)
 
-#define GL_TOOLS_MAX_IOMEM 4
+#define GL_TOOLS_MAX_IOMEM  4
+#define GL_TOOLS_MAX_DTDEV  2
+#define GL_TOOLS_DTDEV_PATH 128 /* bytes of a host tree path, with its NUL */
 
 /* A host MMIO (or device-RAM) range given to the domain: iomem_permission + memory_mapping of
  * @pages pages from host frame @base (an address, page-aligned) at guest frame @gfn. With a
@@ -41,6 +43,10 @@ struct gl_dom_cfg {
 	const char *bootargs; /* /chosen/bootargs; NULL: none */
 	struct gl_dom_iomem iomem[GL_TOOLS_MAX_IOMEM];
 	unsigned nr_iomem;
+	/* Host device tree nodes given to it (XEN_DOMCTL_assign_device, XEN_DOMCTL_DEV_DT) after its
+	 * iomem: their DMA (SMMU streams) goes through its stage 2, as xl's dtdev = [ ... ]. */
+	const char *dtdev[GL_TOOLS_MAX_DTDEV];
+	unsigned nr_dtdev;
 	bool paused; /* leave it paused (xl create -p): the caller introduces it first, then unpauses */
 };
 
@@ -52,7 +58,7 @@ int gl_tools_init(const void *fdt);
 /* Builds a domain from @cfg: createdomain (the hypervisor picks the domid), max_mem, RAM, the
  * console and xenstore pages at GL_TOOLS_*_GFN with their grant entries 0 and 1 seeded for Dom0
  * and unbound ports for Dom0, HVM params, the kernel and its device tree, vCPU 0's registers, the
- * iomem ranges; then unpauses it unless @cfg->paused. On failure nothing is left behind (the half
+ * iomem ranges, the DT devices; then unpauses it unless @cfg->paused. On failure nothing is left behind (the half
  * built domain is destroyed). 0 and *@out, or a negative Xen errno. */
 int gl_tools_create(const struct gl_dom_cfg *cfg, domid_t *out);
 

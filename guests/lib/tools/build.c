@@ -147,14 +147,36 @@ static int give_iomem(struct tools_state *s, const struct gl_dom_cfg *cfg, domid
 	return rc;
 }
 
+/* Each path copied into the argument area, where the hypervisor reads @size bytes of it. */
+static int give_dtdevs(struct tools_state *s, const struct gl_dom_cfg *cfg, domid_t dom)
+{
+	int rc = 0;
+
+	for (unsigned i = 0; i < cfg->nr_dtdev && !rc; i++) {
+		size_t n = 0;
+		while (cfg->dtdev[i][n])
+			n++;
+		struct xen_domctl *d = tools_domctl_init(s, XEN_DOMCTL_assign_device, dom);
+		memcpy(s->a.path, cfg->dtdev[i], n + 1);
+		d->u.assign_device.dev = XEN_DOMCTL_DEV_DT;
+		d->u.assign_device.u.dt.size = (uint32_t)n;
+		d->u.assign_device.u.dt.path = tools_gva(s, s->a.path);
+		rc = (int)tools_domctl(s);
+	}
+	return rc;
+}
+
 static bool cfg_ok(const struct gl_dom_cfg *cfg)
 {
 	if (!cfg->vcpus || cfg->vcpus > TOOLS_DT_MAX_VCPUS || !cfg->mem_mib || cfg->mem_mib > RAM_MAX_MIB)
 		return false;
 	if (cfg->gic_version != 0 && cfg->gic_version != 2 && cfg->gic_version != 3)
 		return false;
-	if (cfg->nr_iomem > GL_TOOLS_MAX_IOMEM)
+	if (cfg->nr_iomem > GL_TOOLS_MAX_IOMEM || cfg->nr_dtdev > GL_TOOLS_MAX_DTDEV)
 		return false;
+	for (unsigned i = 0; i < cfg->nr_dtdev; i++)
+		if (!cfg->dtdev[i] || cfg->dtdev[i][0] != '/' || !memchr(cfg->dtdev[i], 0, GL_TOOLS_DTDEV_PATH))
+			return false;
 	if (cfg->program ? !cfg->program[0] || !memchr(cfg->program, 0, SIM_IMAGE_NAME_MAX + 1)
 			 : !cfg->image || !cfg->image_size)
 		return false;
@@ -194,6 +216,8 @@ int gl_tools_create(const struct gl_dom_cfg *cfg, domid_t *out)
 		rc = tools_start_regs(s, dom, entry, dtb);
 	if (!rc && (step = "iomem"))
 		rc = give_iomem(s, cfg, dom);
+	if (!rc && (step = "assign_device"))
+		rc = give_dtdevs(s, cfg, dom);
 	if (!rc && !cfg->paused && (step = "unpause"))
 		rc = gl_tools_unpause(dom);
 	if (rc) {

@@ -33,6 +33,7 @@ struct tools_args {
 	uint64_t gfn[TOOLS_BATCH];
 	uint64_t idx[TOOLS_BATCH];
 	int32_t err[TOOLS_BATCH];
+	char path[GL_TOOLS_DTDEV_PATH]; /* assign_device's host tree path */
 };
 
 struct tools_state {

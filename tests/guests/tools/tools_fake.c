@@ -164,6 +164,16 @@ static long domctl(struct xen_domctl *op)
 		assert_true(d->nr_map < FAKE_IOMEM);
 		d->map[d->nr_map++] = op->u.memory_mapping;
 		return 0;
+	case XEN_DOMCTL_assign_device: {
+		/* The path as the hypervisor reads it: @size bytes, no NUL needed. */
+		const struct xen_domctl_assign_device *a = &op->u.assign_device;
+		assert_int_equal(a->dev, XEN_DOMCTL_DEV_DT);
+		assert_true(a->u.dt.size < 32);
+		return record("assign_device d%u %.*s", op->domain, (int)a->u.dt.size,
+			      (const char *)(uintptr_t)a->u.dt.path)
+			   ? fake.fail_rc
+			   : 0;
+	}
 	default: fail_msg("unexpected domctl %u", op->cmd); return -XEN_ENOSYS;
 	}
 }

@@ -305,6 +305,28 @@ static void test_tools_create_gives_iomem_and_describes_the_device(void **state)
 	assert_int_equal(fdt64_ld(&reg[1]), 16 * 4096);
 }
 
+static void test_tools_create_assigns_its_dt_devices_after_their_iomem_and_fails_with_them(void **state)
+{
+	(void)state;
+	struct gl_dom_cfg cfg = tiny();
+	cfg.nr_iomem = 1;
+	cfg.iomem[0] = (struct gl_dom_iomem){ .base = 0x10000000, .pages = 1, .gfn = 0x23000 };
+	cfg.nr_dtdev = 1;
+	cfg.dtdev[0] = "/nic@a003000";
+	domid_t dom = create(&cfg);
+	int at = fake_call_index("assign_device");
+	assert_true(at > fake_call_index("memory_mapping"));
+	assert_string_equal(fake.call[at], "assign_device d1 /nic@a003000");
+	assert_int_equal(dom, 1);
+	cfg.dtdev[0] = "nic"; /* not a path */
+	assert_int_equal(gl_tools_create(&cfg, &dom), -XEN_EINVAL);
+	cfg.dtdev[0] = "/nic@a003000";
+	fake.fail_call = "assign_device";
+	fake.fail_rc = -XEN_EBUSY;
+	assert_int_equal(gl_tools_create(&cfg, &dom), -XEN_EBUSY);
+	assert_true(fake_call_index("destroydomain d2") >= 0); /* the half-built one is gone */
+}
+
 /* Xen maps at most 64 frames per memory_mapping: a 150-page device goes in three calls. */
 static void test_tools_create_maps_a_large_device_64_frames_a_call(void **state)
 {
@@ -463,6 +485,7 @@ int main(void)
 		T(test_tools_create_rejects_configs_no_domain_could_boot),
 		T(test_tools_create_gives_iomem_and_describes_the_device),
 		T(test_tools_create_maps_a_large_device_64_frames_a_call),
+		T(test_tools_create_assigns_its_dt_devices_after_their_iomem_and_fails_with_them),
 		T(test_tools_create_loads_an_arm64_image_at_its_text_offset),
 		T(test_tools_destroy_asks_again_while_the_hypervisor_says_eagain),
 		T(test_tools_state_of_a_missing_domain_is_esrch),
