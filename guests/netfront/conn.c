@@ -93,7 +93,10 @@ void nf_conn_step(void)
 	follow_backend();
 	enum xenbus_state bs = nf.be_path[0] ? xenbus_read_state(nf.xs, nf.be_path) : XenbusStateUnknown;
 
-	if (nf.ring_up && bs != XenbusStateInitWait && bs != XenbusStateConnected)
+	/* A connected backend back in InitWait is a new one under the same id and path (a restarted
+	 * driver domain that got the old domid): its Closed came and went between two of our looks. */
+	if (nf.ring_up &&
+	    (nf.connected ? bs != XenbusStateConnected : bs != XenbusStateInitWait && bs != XenbusStateConnected))
 		teardown();
 	if (!nf.ring_up && bs == XenbusStateInitWait) {
 		int rc = setup_rings();

@@ -22,6 +22,7 @@
 #define ETH_DATA 0x88b5u /* local experimental: peers' frames and the wire's broadcasts */
 #define ETH_WIRE 0x88b6u /* our frames to the wire's far end */
 #define ACK_ONLY 0xffffffffu
+#define RESEND   0xfffffffeu /* "send again from my ack on": a gap after a new backend came */
 
 struct nf nf;
 
@@ -32,6 +33,10 @@ static struct {
 	unsigned frames, wire, broadcasts, size, hostile;
 	unsigned sent, got, acked, ack_sent, wire_sent, wire_got, bcast_got;
 	bool wire_waiting;
+	/* Across a backend restart: the connection we last caught up with, and whether (and for which
+	 * of our counts) the peer must be asked to send again what the dead backend lost. */
+	unsigned conn_seen, resent, resend_for;
+	bool resend_due;
 } t;
 
 void nf_fail(const char *what, long v)
@@ -115,15 +120,31 @@ static void received(const uint8_t *f, unsigned len)
 		return;
 	}
 	uint32_t ack = get32(f + 18);
+	if (ack > t.frames) {
+		nf_fail("the peer acknowledges frames never sent", ack);
+		return;
+	}
 	t.acked = ack > t.acked ? ack : t.acked;
+	if (seq == RESEND) {
+		/* Go back: what the peer has not got died with the old backend. */
+		t.resent += t.sent - t.acked;
+		t.sent = t.acked;
+		return;
+	}
 	if (seq == ACK_ONLY)
 		return;
-	bool ok = seq == t.got && len == size_of(seq);
+	bool restarted = nf.connections > 1;
+	bool ok = (seq == t.got || (restarted && seq < t.got)) && len == size_of(seq);
 	for (unsigned i = 22; ok && i < len; i++)
 		ok = f[i] == byte_of(t.peer, seq, i);
+	if (!ok && restarted && seq > t.got && seq < t.frames) {
+		/* Frames before it were lost with the old backend: ask for them, keep order. */
+		t.resend_due = t.resend_for != t.got;
+		return;
+	}
 	if (!ok)
 		nf_fail("a frame from the peer is missing, out of order or corrupt", seq);
-	t.got = seq + 1;
+	t.got = seq + 1 > t.got ? seq + 1 : t.got; /* a duplicate of a resend leaves it */
 }
 
 /* Responses of both rings: transmit slots freed, received frames checked and their pages posted
@@ -274,6 +295,21 @@ void guest_main(const void *fdt)
 			any = true;
 		if (any)
 			nf_conn_step();
+		if (nf.connected && t.conn_seen != nf.connections) {
+			/* A new backend: resend what the old one took and never acknowledged. */
+			if (t.conn_seen) {
+				t.resent += t.sent - t.acked;
+				t.sent = t.acked;
+				t.wire_sent -= t.wire_waiting;
+				t.wire_waiting = false;
+				t.resend_due = true, t.resend_for = ~0u, t.ack_sent = 0;
+				gl_printf("netfront: reconnected (connection %u), resending from frame %u\n",
+					  nf.connections, t.acked);
+			}
+			t.conn_seen = nf.connections;
+		}
+		if (nf.connected && t.resend_due && send(t.peer, ETH_DATA, RESEND, 64))
+			t.resend_due = false, t.resend_for = t.got, any = true;
 		if (nf.connected && t.hostile == 1) {
 			hostile(); /* before any frame of ours is in flight */
 			t.hostile = 2;
@@ -296,6 +332,9 @@ void guest_main(const void *fdt)
 	uint64_t ticks = gl_sysreg_read(GL_CNTVCT_EL0) - start;
 	gl_printf("netfront: %u frames of %u bytes each way in %llu ticks at %llu Hz\n", t.frames, t.size,
 		  (unsigned long long)ticks, (unsigned long long)gl_sysreg_read(GL_CNTFRQ_EL0));
+	if (nf.connections > 1)
+		gl_printf("netfront: %u connections, %u frames resent, %llu lost in flight\n", nf.connections, t.resent,
+			  (unsigned long long)nf.f.tx_lost);
 	if (!nf.failures)
 		gl_printf(
 		    "netfront: PASS: %u frames each way with the peer checked, %u echoes from the wire, %u broadcasts "

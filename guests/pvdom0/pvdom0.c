@@ -6,7 +6,8 @@
  * gone. Bootargs: pvdom0.fe=<domid> pvdom0.be=<domid> [pvdom0.dev=<vbd>]
  * [pvdom0.restart=<acknowledged writes> [pvdom0.restarts=<how many, each after as many more writes>]
  *  pvdom0.disk=<host address> pvdom0.disk_kib=<size>
- *  pvdom0.disk_gpa=<guest address>] [pvdom0.extra=<domid>: a bystander destroyed at the end]. */
+ *  pvdom0.disk_gpa=<guest address>] [pvdom0.extra=<domid>: a bystander destroyed at the end]
+ * [pvdom0.netbe=<domid> pvdom0.vifs=<fe>[,<fe>] [pvdom0.netrestart=<acknowledged block writes>]]. */
 #include <string.h>
 
 #include "core/format.h"
@@ -23,7 +24,7 @@ static struct {
 	struct xs_client *xs;
 	domid_t fe, be, extra;
 	unsigned dev;
-	uint64_t restart_at, restarts, restarted, disk, disk_kib, disk_gpa;
+	uint64_t restart_at, restarts, restarted, disk, disk_kib, disk_gpa, netrestart_at;
 	bool fe_gone, be_gone;
 	struct cons_back cons[3]; /* the frontend's, the driver domain's, the bystander's */
 	const void *fdt;
@@ -157,27 +158,36 @@ static void give_data_dir(void)
 		die("cannot give the frontend its data directory", rc);
 }
 
-/* Destroys the driver domain and starts a new one with the same disk. */
-static void restart_backend(uint64_t acked)
+/* Destroys driver domain @old, waits until it is gone and releases its corner of the store. With
+ * @serve, the store keeps being served meanwhile (the other domains' xenstore calls must not wait on
+ * a restart that is not theirs). */
+static void destroy_driver(domid_t old, bool serve)
 {
 	char dir[XENBUS_PATH];
-	domid_t old = d.be, nb;
-	struct gl_dom_pv pv;
-
-	cons_back_detach(&d.cons[CONS_BE]);
 	int rc = gl_tools_destroy(old);
 	if (rc)
 		die("destroydomain of the driver domain", rc);
 	/* Its teardown finishes when its vCPU next stops: only then are its device and id free. */
 	struct gl_dom_state st;
 	while (gl_tools_state(old, &st) != -XEN_ESRCH)
-		if (!cons_poll())
+		if (!cons_poll() && !(serve && xsd_poll()))
 			gl_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
-	gl_printf("pvdom0: destroyed driver domain d%u after %llu acknowledged writes\n", old,
-		  (unsigned long long)acked);
 	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u", old);
 	xs_rm(d.xs, XS_TX_NONE, dir);
 	xs_release(d.xs, old);
+}
+
+/* Destroys the driver domain and starts a new one with the same disk. */
+static void restart_backend(uint64_t acked)
+{
+	domid_t old = d.be, nb;
+	struct gl_dom_pv pv;
+
+	cons_back_detach(&d.cons[CONS_BE]);
+	destroy_driver(old, false);
+	gl_printf("pvdom0: destroyed driver domain d%u after %llu acknowledged writes\n", old,
+		  (unsigned long long)acked);
+	int rc;
 
 	const struct gl_dom_cfg cfg = {
 		.name = "blkback",
@@ -212,6 +222,85 @@ static void restart_backend(uint64_t acked)
 	d.restarted++;
 }
 
+/* The network driver domain restart (pvdom0.netrestart=<acknowledged block writes>): once the block
+ * frontend has reported that many writes, the network driver domain is destroyed under its
+ * frontends' traffic and a new one built with the toolstack library, given the NIC's registers
+ * (iomem, described in its /passthrough as the dom0less partial tree does) and the NIC's DMA
+ * (assign_device), then listed as the vifs' backend. The block workload's rate is measured before,
+ * across and after it: nothing outside the network may stall. */
+static struct {
+	bool done;
+	uint64_t t0, a0, t1, a1, t2, t_d, a_d, t3, a3; /* first report, restart start/end, first after, last */
+} nr;
+
+static void restart_net(void)
+{
+	domid_t old = net.be, nb;
+	struct gl_dom_pv pv;
+
+	destroy_driver(old, true);
+	gl_printf("pvdom0: destroyed network driver domain d%u\n", old);
+	static const char *const nic_path = "/nic@a100000";
+	const struct gl_dom_cfg cfg = {
+		.name = "netback",
+		.program = "netback",
+		.mem_mib = 8,
+		.vcpus = 1,
+		.iomem = { { .base = 0xa100000, .pages = 1, .gfn = 0x22000, .compatible = "halcyon,sim-nic" } },
+		.nr_iomem = 1,
+		.dtdev = { nic_path },
+		.nr_dtdev = 1,
+		.paused = true,
+	};
+	int rc = gl_tools_create(&cfg, &nb);
+	rc = rc ?: gl_tools_pv(nb, &pv);
+	rc = rc ?: xs_introduce(d.xs, nb, pv.store_gfn, pv.store_port);
+	if (rc)
+		die("cannot build the new network driver domain", rc);
+	net.be = nb;
+	for (unsigned i = 0; i < net.nfe; i++)
+		list_vif(net.fe[i]);
+	rc = gl_tools_unpause(nb);
+	if (rc)
+		die("unpause of the new network driver domain", rc);
+	gl_printf("pvdom0: new network driver domain d%u started with %s\n", nb, nic_path);
+}
+
+/* The block frontend reported @acked writes: the rates' marks, and the restart when due. */
+static void net_block_progress(uint64_t acked)
+{
+	uint64_t now = gl_sysreg_read(GL_CNTVCT_EL0);
+
+	if (!nr.t0)
+		nr.t0 = now, nr.a0 = acked;
+	if (nr.t2 && !nr.t_d && now > nr.t2)
+		nr.t_d = now, nr.a_d = acked;
+	nr.t3 = now, nr.a3 = acked;
+	if (!d.netrestart_at || nr.done || !net.be || acked < d.netrestart_at)
+		return;
+	nr.done = true;
+	nr.t1 = now, nr.a1 = acked;
+	restart_net();
+	nr.t2 = gl_sysreg_read(GL_CNTVCT_EL0);
+}
+
+static uint64_t per_s(uint64_t writes, uint64_t ticks)
+{
+	return ticks ? writes * gl_sysreg_read(GL_CNTFRQ_EL0) / ticks : 0;
+}
+
+static void net_block_report(void)
+{
+	if (!nr.done || !nr.t_d || nr.t1 <= nr.t0 || nr.t3 <= nr.t_d)
+		return;
+	uint64_t before = per_s(nr.a1 - nr.a0, nr.t1 - nr.t0), during = per_s(nr.a_d - nr.a1, nr.t_d - nr.t1),
+		 after = per_s(nr.a3 - nr.a_d, nr.t3 - nr.t_d);
+	gl_printf("pvdom0: block writes/s before %llu during %llu after %llu the network restart (during/before "
+		  "%llu%%, restart %llu ticks)\n",
+		  (unsigned long long)before, (unsigned long long)during, (unsigned long long)after,
+		  (unsigned long long)(before ? during * 100 / before : 0), (unsigned long long)(nr.t2 - nr.t1));
+}
+
 /* A domain is gone once it no longer exists; one that shut down is destroyed (reaped) first. */
 static bool gone(domid_t dom)
 {
@@ -237,6 +326,7 @@ void guest_main(const void *fdt)
 	d.extra = (domid_t)gl_bootarg_u64(fdt, "pvdom0.extra=", 0);
 	d.restart_at = gl_bootarg_u64(fdt, "pvdom0.restart=", 0);
 	d.restarts = gl_bootarg_u64(fdt, "pvdom0.restarts=", 1);
+	d.netrestart_at = gl_bootarg_u64(fdt, "pvdom0.netrestart=", 0);
 	d.disk = gl_bootarg_u64(fdt, "pvdom0.disk=", 0);
 	d.disk_kib = gl_bootarg_u64(fdt, "pvdom0.disk_kib=", 0);
 	d.disk_gpa = gl_bootarg_u64(fdt, "pvdom0.disk_gpa=", 0);
@@ -271,6 +361,8 @@ void guest_main(const void *fdt)
 			if (d.restart_at && d.restarted < d.restarts && token[0] == 'a' /* "acked", not "rel" */ &&
 			    !xenbus_read_u64(d.xs, data, "acked", &acked) && acked >= d.restart_at * (d.restarted + 1))
 				restart_backend(acked);
+			if (token[0] == 'a' && !xenbus_read_u64(d.xs, data, "acked", &acked))
+				net_block_progress(acked);
 		}
 		d.fe_gone = d.fe_gone || gone(d.fe);
 		d.be_gone = d.be_gone || gone(d.be);
@@ -281,6 +373,7 @@ void guest_main(const void *fdt)
 	}
 	for (unsigned i = 0; i < 3; i++)
 		cons_back_detach(&d.cons[i]);
+	net_block_report();
 	if (d.extra) {
 		rc = gl_tools_destroy(d.extra);
 		gl_printf("pvdom0: bystander d%u destroyed (%d)\n", d.extra, rc);
