@@ -103,7 +103,8 @@ static long call(unsigned d, unsigned vcpu, uint64_t op, uint64_t x0, uint64_t x
 	if (trace < 0)
 		trace = getenv("GE_TRACE") != NULL;
 	if (trace)
-		fprintf(stderr, "d%u v%u op %llu cmd %llu = %ld\n", d, vcpu, (unsigned long long)op, (unsigned long long)x0, rc);
+		fprintf(stderr, "d%u v%u op %llu cmd %llu = %ld\n", d, vcpu, (unsigned long long)op,
+			(unsigned long long)x0, rc);
 	CHECK(world_xen_errno(rc));
 	return rc;
 }
@@ -145,8 +146,9 @@ static void map(unsigned d, unsigned vcpu, const struct step *s)
 	/* Made: a frame of the granter's, now in the mapper's p2m where it asked. */
 	unsigned g = index_of(op.dom);
 	CHECK(g < WORLD_DOMS && nmaps < MAX_MAPS && (op.flags & ~GNTMAP_readonly) == GNTMAP_host_map);
-	struct map m = { d, op.handle, op.dom, op.ref, op.host_addr >> 12, pa_init(op.dev_bus_addr),
-			 op.flags & GNTMAP_readonly };
+	struct map m = {
+		d, op.handle, op.dom, op.ref, op.host_addr >> 12, pa_init(op.dev_bus_addr), op.flags & GNTMAP_readonly
+	};
 	CHECK(frame_owner(m.pa) == op.dom);
 	for (unsigned i = 0; i < nmaps; i++)
 		CHECK(maps[i].mapper != d || maps[i].handle != op.handle);
@@ -167,7 +169,8 @@ static void unmap(unsigned d, unsigned vcpu, const struct step *s)
 		if (!(s->flags & 2))
 			op.host_addr = maps[known].gfn << 12;
 	}
-	int st = gnttab(d, vcpu, GNTTABOP_unmap_grant_ref, &op, sizeof(op), offsetof(struct gnttab_unmap_grant_ref, status));
+	int st =
+	    gnttab(d, vcpu, GNTTABOP_unmap_grant_ref, &op, sizeof(op), offsetof(struct gnttab_unmap_grant_ref, status));
 	/* Which of the model's mappings went: only one the caller holds under that handle and address. */
 	unsigned gone = MAX_MAPS;
 	for (unsigned i = 0; i < nmaps; i++)
@@ -246,7 +249,9 @@ static void run_step(const struct step *s)
 		uint8_t op[24] = { 0 };
 		unsigned cmd = cmds[s->flags % 4];
 		if (cmd == GNTTABOP_setup_table) {
-			struct gnttab_setup_table t = { .dom = peer, .nr_frames = s->b % 8, .frame_list = WORLD_ARG_IPA + 0x800 };
+			struct gnttab_setup_table t = { .dom = peer,
+							.nr_frames = s->b % 8,
+							.frame_list = WORLD_ARG_IPA + 0x800 };
 			memcpy(op, &t, sizeof(t));
 		} else {
 			memcpy(op, cmd == GNTTABOP_set_version ? (const void *)&s->b : (const void *)&peer, 2);
@@ -257,7 +262,9 @@ static void run_step(const struct step *s)
 	}
 	case 6: {
 		/* Grant-table frame @a at a GFN near the table's (over RAM when b says so). */
-		struct xen_add_to_physmap x = { .domid = DOMID_SELF, .space = XENMAPSPACE_grant_table, .idx = s->a % 4 };
+		struct xen_add_to_physmap x = { .domid = DOMID_SELF,
+						.space = XENMAPSPACE_grant_table,
+						.idx = s->a % 4 };
 		x.gpfn = s->flags & 1 ? WORLD_RAM_GFN + s->b % WORLD_PAGES : WORLD_TABLE_GFN + s->b % 8;
 		memcpy(arg(d), &x, sizeof(x));
 		call(d, vcpu, __HYPERVISOR_memory_op, XENMEM_add_to_physmap, 0);
@@ -331,9 +338,11 @@ static void check_maps(void)
 			for (unsigned i = 0; i < nmaps; i++)
 				if (maps[i].granter == world[d].d.id && maps[i].ref == r)
 					rd = true, wr |= !maps[i].ro;
-			if (!scribbled[d][r] && (!!(e->flags & GTF_reading) != rd || !!(e->flags & GTF_writing) != wr)) {
+			if (!scribbled[d][r] &&
+			    (!!(e->flags & GTF_reading) != rd || !!(e->flags & GTF_writing) != wr)) {
 				if (trace > 0)
-					fprintf(stderr, "d%u ref %u flags %#x, mapped %d writable %d\n", d, r, e->flags, rd, wr);
+					fprintf(stderr, "d%u ref %u flags %#x, mapped %d writable %d\n", d, r, e->flags,
+						rd, wr);
 				abort();
 			}
 		}

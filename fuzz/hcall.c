@@ -45,8 +45,8 @@ struct call {
 
 static uint8_t before[WORLD_DOMS][WORLD_PAGES][PAGE_SIZE];
 static bool clean[WORLD_DOMS][WORLD_PAGES]; /* write-protected before the call: no copy taken */
-static bool owners_unchecked; /* the last call skipped world_check_ownership */
-static bool trace; /* HCALL_TRACE=1: each call and its result on stderr, for triage */
+static bool owners_unchecked;               /* the last call skipped world_check_ownership */
+static bool trace;                          /* HCALL_TRACE=1: each call and its result on stderr, for triage */
 
 static void *page(const struct world_dom *w, unsigned i) { return hal_pa_to_va(w->ram[i]); }
 

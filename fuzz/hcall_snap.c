@@ -61,9 +61,8 @@ void world_end(bool teardown)
 
 /* The sections hold ASan's poisoned redzones between globals: copied unchecked, by a loop the
  * compiler may vectorise but not turn into a call to memcpy, which the sanitizer would check. */
-__attribute__((no_sanitize("address", "undefined", "coverage"), no_builtin("memcpy"))) static void copy_words(void *dst,
-												    const void *src,
-												    size_t len)
+__attribute__((no_sanitize("address", "undefined", "coverage"), no_builtin("memcpy"))) static void
+copy_words(void *dst, const void *src, size_t len)
 {
 	uint64_t *restrict d = dst;
 	const uint64_t *restrict s = src;

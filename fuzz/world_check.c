@@ -16,9 +16,9 @@
 
 bool world_xen_errno(long rc)
 {
-	static const long known[] = { XEN_EPERM,  XEN_ENOENT,  XEN_ESRCH,   XEN_EINTR,    XEN_EIO,    XEN_ENXIO,
-				      XEN_E2BIG,  XEN_EBADF,   XEN_EAGAIN,  XEN_ENOMEM,   XEN_EACCES, XEN_EFAULT,
-				      XEN_EBUSY,  XEN_EEXIST,  XEN_ENODEV,  XEN_EINVAL,   XEN_ENOSPC, XEN_ERANGE,
+	static const long known[] = { XEN_EPERM,  XEN_ENOENT,  XEN_ESRCH,  XEN_EINTR,   XEN_EIO,      XEN_ENXIO,
+				      XEN_E2BIG,  XEN_EBADF,   XEN_EAGAIN, XEN_ENOMEM,  XEN_EACCES,   XEN_EFAULT,
+				      XEN_EBUSY,  XEN_EEXIST,  XEN_ENODEV, XEN_EINVAL,  XEN_ENOSPC,   XEN_ERANGE,
 				      XEN_ENOSYS, XEN_ENOTSUP, XEN_EILSEQ, XEN_ENODATA, XEN_ETIMEDOUT };
 	if (rc >= 0)
 		return true;
