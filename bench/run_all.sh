@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every benchmark of the tree, one after another, and one table of their figures and ratios:
 #   bench/run_all.sh [--quick] [--linux] [--only NAME[,NAME...]]
-# NAME: sim hvc irq evtchn gnttab mmu mm pvblock fuzz linux. --quick uses small counts (a smoke
+# NAME: sim hvc irq evtchn gnttab mmu mm pvblock pvnet fuzz linux. --quick uses small counts (a smoke
 # run of the runner, not figures to quote); --linux adds the Linux boot-time comparison (minutes).
 # Benchmarks are figures, never verdicts: a bench that cannot run gets "n/a" in the table and its
 # log's tail below it; the exit status is 0 unless the arguments are wrong. Logs stay in
@@ -123,6 +123,14 @@ if want pvblock; then
 	row pvblock "PV block 4 KiB requests, MB/s (reference: host memcpy)" "$pv" "$mc" "$(ratio "$pv" "$mc")"
 fi
 
+if want pvnet; then
+	brun pvnet //bench/pvnet:run $(pick "" 400)
+	cells "$out/pvnet.log" | while IFS=$'\t' read -r size virt host mc r; do
+		row pvnet "PV net $size-byte frames DomU to DomU, host frames/s (reference: memcpy; virtual $virt/s)" \
+			"$host" "$mc" "$r"
+	done
+fi
+
 # Fuzzing throughput: each harness's libFuzzer binary on a copy of its corpus for a few seconds,
 # and the hypercall harness under AFL++ (fuzz/run.sh); the issue's goals are the references.
 if want fuzz; then
@@ -159,7 +167,7 @@ done
 
 echo
 echo "Halcyon benchmarks ($(date -u '+%F %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)$([ $quick -eq 1 ] && echo ', --quick: smoke counts'))."
-echo "Reference: Xen 4.17 for QEMU -icount rows, host memcpy for PV block, the issue's goal for fuzzing."
+echo "Reference: Xen 4.17 for QEMU -icount rows, host memcpy for PV block and PV net, the issue's goal for fuzzing."
 echo
 printf '| %-8s | %-78s | %14s | %14s | %7s |\n' area figure Halcyon reference ratio
 printf '|%s|%s|%s|%s|%s|\n' ---------- "$(printf '%.0s-' {1..80})" ---------------: ---------------: --------:
