@@ -4,6 +4,7 @@
 
 #include "core/console.h"
 #include "dom/dom_create.h"
+#include "dom/dom_direct.h"
 #include "dom/dom_pv.h"
 #include "dom/vcpu.h"
 #include "core/irq.h"
@@ -227,16 +228,8 @@ static int map_mmio(struct domain *d, const struct dom_host *host, const struct 
 /* The addresses Xen's DomU memory map already uses: passthrough MMIO must not hide them. */
 static bool guest_map_clash(uint64_t ipa, uint64_t size)
 {
-	static const uint64_t used[][2] = {
-		{ GUEST_GICD_BASE, GUEST_GICR_BASE + DOMAIN_MAX_VCPUS * 0x20000ull },
-		{ GUEST_GNTTAB_BASE, GUEST_GNTTAB_BASE + GUEST_GNTTAB_SIZE },
-		{ GUEST_MAGIC_BASE, GUEST_MAGIC_BASE + GUEST_MAGIC_SIZE },
-		{ GUEST_RAM0_BASE, GUEST_RAM0_BASE + GUEST_RAM0_SIZE },
-	};
-	for (unsigned i = 0; i < sizeof(used) / sizeof(used[0]); i++)
-		if (ipa < used[i][1] && used[i][0] < ipa + size)
-			return true;
-	return false;
+	return dom_guest_map_hit(ipa, size) ||
+	       (ipa < GUEST_RAM0_BASE + GUEST_RAM0_SIZE && GUEST_RAM0_BASE < ipa + size);
 }
 
 /* A DomU's passthrough MMIO where its partial tree's xen,reg puts it (dt_pt_parse checked that each
@@ -334,9 +327,14 @@ int dom_build(const struct boot_domain *bd, domid_t id, const struct dom_host *h
 		con_printf("%s: cannot create domain %u (%d)\n", bd->name, id, rc);
 		return rc;
 	}
-	rc = bd->dom0 ? populate_dom0(d, ram, &g) : populate_domu(d, ram, &g);
+	d->direct_map = !bd->dom0 && bd->direct_map;
+	rc = bd->dom0        ? populate_dom0(d, ram, &g)
+	     : d->direct_map ? dom_direct_populate(d, ram, &g)
+			     : populate_domu(d, ram, &g);
 	if (!rc)
 		rc = dom_gic(d, plat, bd->dom0, nr_spis, &g);
+	if (!rc && pt)
+		rc = dom_direct_check_dma(d, host);
 	if (!rc)
 		rc = devices(d, host, bd->dom0, nr_spis);
 	/* A DomU's console and xenstore for Dom0 to serve, as Xen's toolstack would give it. */
@@ -356,8 +354,11 @@ int dom_build(const struct boot_domain *bd, domid_t id, const struct dom_host *h
 	vcpu_reset(d->vcpu[0], entry, dtb);
 	con_printf("Domain d%u (%s): %llu MiB in %u bank%s from %#llx%s, %u vCPU%s, entry %#llx, tree %#llx\n", d->id,
 		   d->name, (unsigned long long)(ram >> 20), g.banks, g.banks > 1 ? "s" : "",
-		   (unsigned long long)ipa_addr(g.bank[0].base), bd->dom0 ? " (1:1)" : "", d->nr_vcpus,
-		   d->nr_vcpus > 1 ? "s" : "", (unsigned long long)entry, (unsigned long long)dtb);
+		   (unsigned long long)ipa_addr(g.bank[0].base),
+		   bd->dom0        ? " (1:1)"
+		   : d->direct_map ? " (direct-map)"
+				   : "",
+		   d->nr_vcpus, d->nr_vcpus > 1 ? "s" : "", (unsigned long long)entry, (unsigned long long)dtb);
 	*out = d;
 	return 0;
 }

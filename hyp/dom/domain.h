@@ -58,6 +58,7 @@ struct vcpu {
 struct domain {
 	domid_t id;
 	bool privileged; /* Dom0: hardware and control domain */
+	bool direct_map; /* a dom0less DomU's RAM at IPA == PA (Dom0's always is: domain_direct_mapped) */
 	char name[DOMAIN_NAME_MAX];
 	enum domain_state state;
 	unsigned shutdown_reason;
@@ -99,6 +100,9 @@ struct domain {
 	bool reaped;       /* its teardown is decided: domain_get no longer hands it out */
 	bool reap_pending; /* torn down by the last domain_put */
 };
+
+/* RAM at IPA == PA: Dom0, or a DomU built with dom0less direct-map (XENFEAT_direct_mapped). */
+static inline bool domain_direct_mapped(const struct domain *d) { return d->privileged || d->direct_map; }
 
 /* Creates domain @id with @nr_vcpus offline vCPUs and an empty p2m. Returns 0, -XEN_EEXIST,
  * -XEN_EINVAL (bad id or vCPU count) or -XEN_ENOMEM. */

@@ -101,6 +101,7 @@ static int domu(const void *fdt, int node, struct boot_domain *bd, struct dt_err
 		return dt_fail(err, fdt, node, -XEN_EINVAL, "sched-weight must be 1..65535 and sched-cap 0..100");
 	bd->sched_weight = (uint32_t)weight;
 	bd->sched_cap = (uint32_t)cap;
+	bd->direct_map = dt_has(fdt, node, "direct-map");
 	for (unsigned i = 0; name && name[i] && i + 1 < BOOT_NAME_MAX; i++)
 		bd->name[i] = name[i];
 	if (dt_has(fdt, node, "bootargs") && (rc = dt_string(fdt, node, "bootargs", &bd->bootargs, err)))

@@ -25,6 +25,10 @@ struct boot_domain {
 	uint32_t sched_weight;
 	uint32_t sched_cap;
 	uint64_t vcpu_affinity;
+	/* Xen's dom0less `direct-map` (an empty property): the DomU's RAM at IPA == PA, so a device it
+	 * drives without an IOMMU DMAs to the right place. Xen asks for xen,static-mem with it; here the
+	 * frame allocator gives one contiguous run at build. */
+	bool direct_map;
 };
 
 struct boot_info {

@@ -89,6 +89,11 @@ int dt_pt_parse(const void *partial, uint64_t size, const void *host, struct dt_
 		rc = rc ?: dt_dev_claim(host, devs, path, domid, err);
 		if (rc)
 			return rc;
+		if (pt->ndev == DT_PT_MAX_DEVS)
+			return dt_fail(err, partial, node, -XEN_E2BIG, "more than %d passthrough devices",
+				       DT_PT_MAX_DEVS);
+		pt->dev[pt->ndev++] = (struct dt_pt_dev){ fdt_path_offset(host, path),
+							  dt_has(partial, node, "xen,force-assign-without-iommu") };
 		rc = xen_reg(partial, node, ac, sc, dt_dev_find(devs, fdt_path_offset(host, path)), pt, err);
 		if (rc)
 			return rc;

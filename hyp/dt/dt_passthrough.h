@@ -5,6 +5,7 @@
 #include "dt/dt_dev.h"
 
 #define DT_PT_MAX_REGS 8
+#define DT_PT_MAX_DEVS 8
 
 /* One xen,reg entry: host MMIO [pa, pa + size) seen by the guest at @ipa. */
 struct dt_pt_reg {
@@ -13,11 +14,20 @@ struct dt_pt_reg {
 	ipa_t ipa;
 };
 
+/* One host device the partial tree claims, and whether its node says Xen's
+ * xen,force-assign-without-iommu (the administrator accepts it with no IOMMU confining it). */
+struct dt_pt_dev {
+	int host_node;
+	bool force;
+};
+
 struct dt_passthrough {
 	const void *fdt; /* the partial tree, checked */
 	int node;        /* its /passthrough */
 	struct dt_pt_reg reg[DT_PT_MAX_REGS];
 	unsigned nreg;
+	struct dt_pt_dev dev[DT_PT_MAX_DEVS];
+	unsigned ndev;
 };
 
 /* Checks the partial tree at @partial (@size bytes), gives every host device a xen,path names to DomU

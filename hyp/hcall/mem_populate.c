@@ -25,7 +25,7 @@ static bool populate_one(struct domain *d, uint64_t gfn, unsigned order)
 
 	if ((gfn & (pages - 1)) || !range_ok(d, gfn, order))
 		return false;
-	if (d->privileged) {
+	if (domain_direct_mapped(d)) {
 		/* 1:1: only frames it still holds (decrease_reservation left them its own). */
 		for (uint64_t i = 0; i < pages; i++)
 			if (frame_owner(pa_add(pa, i << PAGE_SHIFT)) != d->id)
@@ -36,7 +36,7 @@ static bool populate_one(struct domain *d, uint64_t gfn, unsigned order)
 	/* Only into a hole: a grant mapped there meanwhile (the grant table's own lock) is not lost. */
 	if (!p2m_map_new(&d->p2m, ipa_init(gfn << PAGE_SHIFT), pa, pages << PAGE_SHIFT, P2M_RAM_RW))
 		return true;
-	if (!d->privileged)
+	if (!domain_direct_mapped(d))
 		frame_free(d->id, pa, order);
 	return false;
 }
@@ -54,7 +54,7 @@ static bool decrease_one(struct domain *d, uint64_t gfn, unsigned order)
 		if ((t != P2M_RAM_RW && t != P2M_RAM_RO) || frame_owner(pa) != d->id ||
 		    pa_addr(pa) == pa_addr(d->shared_info) || p2m_unmap(&d->p2m, ipa, PAGE_SIZE))
 			return false;
-		if (!d->privileged)
+		if (!domain_direct_mapped(d))
 			frame_release(d->id, pa);
 	}
 	return true;

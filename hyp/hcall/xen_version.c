@@ -33,9 +33,8 @@ static uint32_t features(const struct domain *d)
 		     1u << XENFEAT_memory_op_vnode_supported | 1u << XENFEAT_ARM_SMCCC_supported;
 
 	if (d->privileged)
-		f |= 1u << XENFEAT_dom0 | 1u << XENFEAT_direct_mapped;
-	else
-		f |= 1u << XENFEAT_not_direct_mapped;
+		f |= 1u << XENFEAT_dom0;
+	f |= domain_direct_mapped(d) ? 1u << XENFEAT_direct_mapped : 1u << XENFEAT_not_direct_mapped;
 	return f;
 }
 

@@ -208,11 +208,11 @@ int iommu_domain_attach(struct domain *d, const void *fdt, const struct dt_devic
 		for (unsigned j = 0; j < dev->nsid && !rc; j++) {
 			if (dev->sid[j].iommu != iommu_st.node || iommu_st.node < 0)
 				continue; /* behind an IOMMU the hypervisor does not drive */
-			if (iommu_st.failed && d->id == 0) {
-				/* The SMMU was left as reset (GBPA bypass): Dom0 is 1:1, so its devices' DMA
-				 * still lands where it means, as Xen's Dom0 without an IOMMU. */
-				con_printf("d0: %s: no SMMU: its DMA is untranslated (Dom0 is 1:1)\n",
-					   name ? name : "device");
+			if (iommu_st.failed && (d->id == 0 || d->direct_map)) {
+				/* The SMMU was left as reset (GBPA bypass): Dom0 and a direct-map DomU are 1:1,
+				 * so their devices' DMA still lands where it means, as Xen's without an IOMMU. */
+				con_printf("d%u: %s: no SMMU: its DMA is untranslated (%s)\n", d->id,
+					   name ? name : "device", d->id == 0 ? "Dom0 is 1:1" : "direct-map");
 				continue;
 			}
 			rc = iommu_st.failed ? -XEN_ENODEV

@@ -28,24 +28,7 @@ static const void *qemu_fdt; /* the host tree devs was scanned from */
 
 static void *qemu_host_from(const char *path, struct dom_host *h, const char *claim)
 {
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	static char raw[1 << 20];
-	size_t n = fread(raw, 1, sizeof(raw), f);
-	fclose(f);
-	assert_true(n > 0);
-	void *fdt = malloc(n + 4096);
-	assert_non_null(fdt);
-	assert_int_equal(fdt_open_into(raw, fdt, (int)n + 4096), 0);
-	struct dt_error err;
-	if (claim)
-		assert_int_equal(fdt_setprop(fdt, fdt_path_offset(fdt, claim), "xen,passthrough", NULL, 0), 0);
-	assert_int_equal(dt_platform_parse(fdt, &qemu, &err), 0);
-	assert_int_equal(dt_dev_scan(fdt, &qemu, &devs, &err), 0);
-	if (claim)
-		assert_int_equal(dt_dev_claim(fdt, &devs, claim, 1, &err), 0);
-	*h = (struct dom_host){ .plat = &qemu, .fdt = fdt, .devs = &devs };
-	return fdt;
+	return fake_qemu_host(path, claim, &qemu, &devs, h);
 }
 
 static void *qemu_host(struct dom_host *h, const char *claim) { return qemu_host_from(QEMU_SMMU_DTB, h, claim); }

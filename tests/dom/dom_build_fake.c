@@ -12,6 +12,7 @@
 #include <libfdt.h>
 
 #include "core/irq.h"
+#include "iommu/iommu.h"
 #include "dom/dom_build.h"
 #include "dom/vcpu.h"
 #include "mm/frame.h"
@@ -73,6 +74,17 @@ int frame_alloc(domid_t owner, unsigned order, paddr_t *pa)
 	return 0;
 }
 int frame_alloc_ram(domid_t owner, unsigned order, paddr_t *pa) { return frame_alloc(owner, order, pa); }
+struct fake_map frees[16];
+unsigned nfrees;
+int frame_free(domid_t owner, paddr_t pa, unsigned order)
+{
+	(void)owner;
+	assert_true(nfrees < sizeof(frees) / sizeof(frees[0]));
+	frees[nfrees++] = (struct fake_map){ .pa = pa_addr(pa), .size = 4096ull << order };
+	return 0;
+}
+bool fake_iommu;
+bool iommu_present(void) { return fake_iommu; }
 int p2m_map(struct p2m *p2m, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type type)
 {
 	(void)p2m;
@@ -170,7 +182,8 @@ int setup(void **state)
 	(void)state;
 	memset(ram, 0, sizeof(ram));
 	memset(&seen, 0, sizeof(seen));
-	vgic_inits = destroyed = next_frame = nmaps = nassigned = 0;
+	vgic_inits = destroyed = next_frame = nmaps = nassigned = nfrees = 0;
+	fake_iommu = false;
 	vgic_rc = 0;
 	pv_setups = 0;
 	pv_backend = DOMID_INVALID;
@@ -208,4 +221,27 @@ uint64_t domain_tot_pages(const struct domain *d)
 {
 	assert_ptr_equal(d, &dom);
 	return next_frame;
+}
+
+void *fake_qemu_host(const char *path, const char *claim, struct platform *plat, struct dt_devices *devs,
+		     struct dom_host *h)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	static char raw[1 << 20];
+	size_t n = fread(raw, 1, sizeof(raw), f);
+	fclose(f);
+	assert_true(n > 0);
+	void *fdt = malloc(n + 4096);
+	assert_non_null(fdt);
+	assert_int_equal(fdt_open_into(raw, fdt, (int)n + 4096), 0);
+	struct dt_error err;
+	if (claim)
+		assert_int_equal(fdt_setprop(fdt, fdt_path_offset(fdt, claim), "xen,passthrough", NULL, 0), 0);
+	assert_int_equal(dt_platform_parse(fdt, plat, &err), 0);
+	assert_int_equal(dt_dev_scan(fdt, plat, devs, &err), 0);
+	if (claim)
+		assert_int_equal(dt_dev_claim(fdt, devs, claim, 1, &err), 0);
+	*h = (struct dom_host){ .plat = plat, .fdt = fdt, .devs = devs };
+	return fdt;
 }

@@ -9,7 +9,7 @@
 #include "vgic/vgic.h"
 
 #define RAM_BASE  0x40000000ull
-#define RAM_SIZE  (8ull << 20)
+#define RAM_SIZE  (16ull << 20)
 #define KERNEL_PA 0x48000000ull /* the boot module, outside the guest's RAM */
 #define HYP_IMAGE 0x4f000000ull /* hal_mem_reserved's first region: Dom0's grant-table region */
 #define QEMU_GICD 0x08000000ull
@@ -40,6 +40,9 @@ extern unsigned nreserved;
 extern unsigned pv_setups; /* dom_pv_setup calls, the last one's backend, and what it returns */
 extern domid_t pv_backend;
 extern int pv_rc;
+extern bool fake_iommu;           /* iommu_present()'s answer */
+extern struct fake_map frees[16]; /* frame_free calls (pa, size) */
+extern unsigned nfrees;
 
 /* A QEMU-like host platform with a GIC of @version (no tree, no devices). */
 struct platform fake_host(unsigned version);
@@ -49,3 +52,7 @@ struct boot_domain boot_dom(bool dom0, unsigned vcpus);
 int setup(void **state);
 /* The tree dom_build handed vCPU 0 in x0, read back from the guest's RAM. */
 const void *guest_tree(void);
+/* A QEMU host tree read from @path (runfiles) into a malloc'd, growable copy, scanned into @plat and
+ * @devs; with @claim, that node marked xen,passthrough and claimed by DomU 1. @h describes it. */
+void *fake_qemu_host(const char *path, const char *claim, struct platform *plat, struct dt_devices *devs,
+		     struct dom_host *h);

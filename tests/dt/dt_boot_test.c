@@ -78,6 +78,21 @@ static void test_dt_boot_domu_reads_memory_cpus_module_and_bootargs(void **state
 	fx_free(fdt);
 }
 
+/* Xen's dom0less direct-map: an empty property on the xen,domain node; absent, the DomU is not. */
+static void test_dt_boot_domu_direct_map_property_is_read(void **state)
+{
+	(void)state;
+	struct boot_info bi;
+	struct dt_error err = { { 0 } };
+	void *fdt = with_domu();
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), 0);
+	assert_false(bi.dom[0].direct_map);
+	fx_bytes(fdt, "/chosen/domU1", "direct-map", "", 0);
+	assert_int_equal(dt_boot_parse(fdt, &bi, &err), 0);
+	assert_true(bi.dom[0].direct_map);
+	fx_free(fdt);
+}
+
 /* A DomU's multiboot,device-tree module is its dom0less passthrough tree; one per domain. */
 static void test_dt_boot_domu_device_tree_module_is_recorded_once(void **state)
 {
@@ -255,6 +270,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dt_boot_no_chosen_domains_boots_nothing),
 		cmocka_unit_test(test_dt_boot_domu_reads_memory_cpus_module_and_bootargs),
+		cmocka_unit_test(test_dt_boot_domu_direct_map_property_is_read),
 		cmocka_unit_test(test_dt_boot_domu_device_tree_module_is_recorded_once),
 		cmocka_unit_test(test_dt_boot_dom0_modules_directly_under_chosen),
 		cmocka_unit_test(test_dt_boot_domu_without_kernel_returns_enoent),

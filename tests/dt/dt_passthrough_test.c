@@ -49,6 +49,16 @@ static void test_dt_pt_claims_the_device_and_reads_xen_reg(void **state)
 	assert_int_equal(pa_addr(pt.reg[0].pa), 0x9030000);
 	assert_int_equal(pt.reg[0].size, 0x1000);
 	assert_int_equal(ipa_addr(pt.reg[0].ipa), 0x22000000);
+	/* The claimed device, and its xen,force-assign-without-iommu (dom_direct decides on it). */
+	assert_int_equal(pt.ndev, 1);
+	assert_int_equal(pt.dev[0].host_node, fx_node(h, "/pl061@9030000"));
+	assert_true(pt.dev[0].force);
+	fdt_delprop(p, fx_node(p, "/passthrough/gpio@22000000"), "xen,force-assign-without-iommu");
+	fx_bytes(h, "/pl061@9030000", "xen,passthrough", "", 0);
+	assert_int_equal(dt_dev_scan(h, &plat, &devs, &err), 0);
+	assert_int_equal(parse(p, h), 0);
+	assert_int_equal(pt.ndev, 1);
+	assert_false(pt.dev[0].force);
 	fx_free(p);
 	fx_free(h);
 }

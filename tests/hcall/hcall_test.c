@@ -293,24 +293,37 @@ static void test_xen_version_extraversion_is_nul_padded_to_16(void **state)
 	assert_int_equal(guest_mem[16], 'X'); /* not a byte past the field */
 }
 
-static void test_xen_version_features_for_domu_and_dom0(void **state)
+/* XENVER_get_features' submap 0, as the current domain asks for it. */
+static uint32_t features(void)
 {
-	(void)state;
 	struct xen_feature_info fi = { 0, 0 };
 	memcpy(guest_mem, &fi, sizeof(fi));
 	assert_int_equal(call(__HYPERVISOR_xen_version, XENVER_get_features, 0x1000, 0), 0);
 	memcpy(&fi, guest_mem, sizeof(fi));
-	assert_true(fi.submap & 1u << XENFEAT_auto_translated_physmap);
-	assert_true(fi.submap & 1u << XENFEAT_not_direct_mapped);
-	assert_false(fi.submap & 1u << XENFEAT_dom0);
+	return fi.submap;
+}
+
+static void test_xen_version_features_for_domu_and_dom0(void **state)
+{
+	(void)state;
+	uint32_t f = features();
+	assert_true(f & 1u << XENFEAT_auto_translated_physmap);
+	assert_true(f & 1u << XENFEAT_not_direct_mapped);
+	assert_false(f & 1u << XENFEAT_dom0);
 
 	dom.privileged = true;
-	fi = (struct xen_feature_info){ 0, 0 };
-	memcpy(guest_mem, &fi, sizeof(fi));
-	assert_int_equal(call(__HYPERVISOR_xen_version, XENVER_get_features, 0x1000, 0), 0);
-	memcpy(&fi, guest_mem, sizeof(fi));
-	assert_true(fi.submap & 1u << XENFEAT_dom0);
-	assert_true(fi.submap & 1u << XENFEAT_direct_mapped);
+	f = features();
+	assert_true(f & 1u << XENFEAT_dom0);
+	assert_true(f & 1u << XENFEAT_direct_mapped);
+
+	/* A dom0less direct-map DomU: 1:1 and told so, not Dom0. */
+	dom.privileged = false;
+	dom.direct_map = true;
+	f = features();
+	assert_true(f & 1u << XENFEAT_direct_mapped);
+	assert_false(f & 1u << XENFEAT_not_direct_mapped);
+	assert_false(f & 1u << XENFEAT_dom0);
+	dom.direct_map = false;
 }
 
 static void test_xen_version_hostile_arguments_get_xen_errnos(void **state)

@@ -71,6 +71,11 @@ static void test_iommu_probe_failure_frees_memory_refuses_domus_devices_and_leav
 	assert_int_equal(h.attaches, 0);
 	/* A domain without devices behind it still builds. */
 	assert_int_equal(iommu_domain_attach(&domu2, fdt, &devs), 0);
+	/* A direct-map DomU is 1:1 too: trusted with its device's untranslated DMA. */
+	domu1.direct_map = true;
+	assert_int_equal(iommu_domain_attach(&domu1, fdt, &devs), 0);
+	assert_non_null(strstr(fake_console, "no SMMU: its DMA is untranslated (direct-map)"));
+	domu1.direct_map = false;
 }
 
 static void test_iommu_init_without_memory_returns_enomem(void **state)
