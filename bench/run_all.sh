@@ -30,7 +30,7 @@ want() { [ -z "$only" ] && { [ "$1" != linux ] || [ $linux -eq 1 ]; } || [[ $onl
 pick() { [ $quick -eq 1 ] && echo "$2" || echo "$1"; }
 # row AREA FIGURE HALCYON [REFERENCE [RATIO]]: one line of the table.
 row() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "${3:--}" "${4:--}" "${5:--}" >>"$rows"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf (a / b < 0.01 ? "%.2e" : "%.2f"), a / b; else print "-" }'; }
 
 # run NAME CMD...: CMD's output into NAME.log, its errors into NAME.err, niced, in its own
 # process group so that a bench still running after $limit seconds is stopped whole (a hung
@@ -124,7 +124,7 @@ if want pvblock; then
 fi
 
 if want pvnet; then
-	brun pvnet //bench/pvnet:run $(pick "" 400)
+	brun pvnet //bench/pvnet:run $(pick "" 4000)
 	cells "$out/pvnet.log" | while IFS=$'\t' read -r size virt host mc r; do
 		row pvnet "PV net $size-byte frames DomU to DomU, host frames/s (reference: memcpy; virtual $virt/s)" \
 			"$host" "$mc" "$r"
@@ -136,7 +136,10 @@ fi
 if want fuzz; then
 	secs=$(pick 20 3)
 	run fuzz_build bazel build --noshow_progress //fuzz:all
-	bin=$(cd "$top" && bazel info bazel-bin 2>/dev/null)/fuzz
+	# Copies: another build in the same tree may replace bazel-bin's files while these run.
+	bin=$out/fuzz-bin
+	mkdir -p "$bin"
+	cp -f "$(cd "$top" && bazel info bazel-bin 2>/dev/null)"/fuzz/*.bin "$bin/"
 	for h in $(ls "$top/fuzz/corpus"); do
 		scratch=$(mktemp -d "$out/corpus-$h.XXXXXX")
 		run fuzz_$h "$bin/${h}_libfuzzer.bin" -max_total_time="$secs" -print_final_stats=1 \
