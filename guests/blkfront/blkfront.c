@@ -6,9 +6,12 @@
  * reads the whole area back: the disk must hold exactly the log's contents.
  * Bootargs: blkfront.dev=<vbd> (0), blkfront.writes=<n> (256), blkfront.blocks=<4 KiB blocks> (64),
  * blkfront.hostile=1: first puts malformed requests straight on the ring, each of which the backend
- * must answer with an error status without touching the disk. */
+ * must answer with an error status without touching the disk; blkfront.window=1: at the end, waits
+ * for a window of time in data/window-start and window-end (the toolstack's, physical counter ticks)
+ * and prints its write rate before, across and after it. */
 #include <string.h>
 
+#include "blkfront/blkrate.h"
 #include "core/format.h"
 #include "lib/blkfront.h"
 #include "lib/evtchn.h"
@@ -54,6 +57,8 @@ static struct {
 	bool in_flight[MAX_BLOCKS];
 	unsigned submitted, writes_submitted, acked, reads_checked, failures;
 	unsigned report; /* progress to report once the next requests are on their way */
+	struct blkrate rate;
+	uint64_t polled_at; /* when the responses being taken were looked for */
 } s;
 
 static uint64_t pattern(unsigned block, uint32_t gen, unsigned word)
@@ -100,6 +105,7 @@ static void done(void *arg, int16_t status)
 		fail(o->write ? "write not done" : "read not done", o->block, status);
 	else if (o->write) {
 		s.acked_gen[o->block] = o->gen;
+		blkrate_ack(&s.rate, s.polled_at);
 		if (++s.acked % REPORT_EVERY == 0)
 			s.report = s.acked;
 	} else if (!holds(o->page, o->block, s.acked_gen[o->block]))
@@ -263,6 +269,7 @@ static void turn(void)
 
 	push();
 	if (s.connected) {
+		s.polled_at = gl_sysreg_read(GL_CNTPCT_EL0);
 		done_now = blkfront_poll(&s.f, &s.ring);
 		if (done_now < 0) {
 			fail("the backend broke the ring", 0, -XEN_EIO);
@@ -341,6 +348,30 @@ static void hostile(uint64_t spare)
 	}
 }
 
+/* The write rate before, across and after the toolstack's window (the physical counter is the
+ * machine's, the same in every domain): from the first acknowledged write to the window's start,
+ * the window, and from its end to the last write. */
+static void report_rates(void)
+{
+	uint64_t start = 0, end = 0, hz = gl_sysreg_read(GL_CNTFRQ_EL0);
+
+	xs_watch(s.xs, "data/window-end", "wi");
+	while (xenbus_read_u64(s.xs, "data", "window-end", &end) && !s.failures)
+		turn();
+	if (xenbus_read_u64(s.xs, "data", "window-start", &start) || !s.rate.n || start < s.rate.at[0] ||
+	    end <= start) {
+		fail("no window within the writes", 0, (long)(end - start));
+		return;
+	}
+	uint64_t before = blkrate_per_s(&s.rate, s.rate.at[0], start, hz),
+		 during = blkrate_per_s(&s.rate, start, end, hz),
+		 after = blkrate_per_s(&s.rate, end, s.rate.at[s.rate.n - 1], hz);
+	gl_printf("blkfront: writes/s before %llu during %llu after %llu the window (during/before %llu%%, window "
+		  "%llu ticks)\n",
+		  (unsigned long long)before, (unsigned long long)during, (unsigned long long)after,
+		  (unsigned long long)(before ? during * 100 / before : 0), (unsigned long long)(end - start));
+}
+
 void guest_main(const void *fdt)
 {
 	uint64_t ram, ram_size;
@@ -402,6 +433,8 @@ void guest_main(const void *fdt)
 	}
 	while (s.f.inflight && !s.failures)
 		turn();
+	if (gl_bootarg_u64(fdt, "blkfront.window=", 0) && !s.failures)
+		report_rates();
 	xenbus_write_state(s.xs, s.path, XenbusStateClosed);
 	if (!s.failures)
 		gl_printf(

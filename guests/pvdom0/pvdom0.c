@@ -226,11 +226,12 @@ static void restart_backend(uint64_t acked)
  * frontend has reported that many writes, the network driver domain is destroyed under its
  * frontends' traffic and a new one built with the toolstack library, given the NIC's registers
  * (iomem, described in its /passthrough as the dom0less partial tree does) and the NIC's DMA
- * (assign_device), then listed as the vifs' backend. The block workload's rate is measured before,
- * across and after it: nothing outside the network may stall. */
+ * (assign_device), then listed as the vifs' backend. Nothing outside the network may stall: the
+ * restart's window, from the destroy to every vif Connected on the new backend, goes to the block
+ * frontend (data/window-start and window-end, physical counter ticks), which times its own writes. */
 static struct {
-	bool done;
-	uint64_t t0, a0, t1, a1, t2, t_d, a_d, t3, a3; /* first report, restart start/end, first after, last */
+	bool done, waiting;
+	uint64_t start;
 } nr;
 
 static void restart_net(void)
@@ -238,6 +239,7 @@ static void restart_net(void)
 	domid_t old = net.be, nb;
 	struct gl_dom_pv pv;
 
+	nr.start = gl_sysreg_read(GL_CNTPCT_EL0);
 	destroy_driver(old, true);
 	gl_printf("pvdom0: destroyed network driver domain d%u\n", old);
 	static const char *const nic_path = "/nic@a100000";
@@ -260,45 +262,48 @@ static void restart_net(void)
 	net.be = nb;
 	for (unsigned i = 0; i < net.nfe; i++)
 		list_vif(net.fe[i]);
+	char dir[XENBUS_PATH];
+	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/backend/vif", nb);
 	rc = gl_tools_unpause(nb);
+	rc = rc ?: xs_watch(d.xs, dir, "nv");
 	if (rc)
 		die("unpause of the new network driver domain", rc);
+	nr.waiting = true;
 	gl_printf("pvdom0: new network driver domain d%u started with %s\n", nb, nic_path);
 }
 
-/* The block frontend reported @acked writes: the rates' marks, and the restart when due. */
+/* The block frontend reported @acked writes: the restart when due. */
 static void net_block_progress(uint64_t acked)
 {
-	uint64_t now = gl_sysreg_read(GL_CNTVCT_EL0);
-
-	if (!nr.t0)
-		nr.t0 = now, nr.a0 = acked;
-	if (nr.t2 && !nr.t_d && now > nr.t2)
-		nr.t_d = now, nr.a_d = acked;
-	nr.t3 = now, nr.a3 = acked;
 	if (!d.netrestart_at || nr.done || !net.be || acked < d.netrestart_at)
 		return;
 	nr.done = true;
-	nr.t1 = now, nr.a1 = acked;
 	restart_net();
-	nr.t2 = gl_sysreg_read(GL_CNTVCT_EL0);
 }
 
-static uint64_t per_s(uint64_t writes, uint64_t ticks)
+/* The new backend's vifs changed: once every one is Connected the window closes. */
+static void net_restart_watch(void)
 {
-	return ticks ? writes * gl_sysreg_read(GL_CNTFRQ_EL0) / ticks : 0;
-}
+	char dir[XENBUS_PATH];
+	unsigned connected = 0;
 
-static void net_block_report(void)
-{
-	if (!nr.done || !nr.t_d || nr.t1 <= nr.t0 || nr.t3 <= nr.t_d)
+	for (unsigned i = 0; i < net.nfe; i++) {
+		fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/backend/vif/%u/0", net.be, net.fe[i]);
+		connected += xenbus_read_state(d.xs, dir) == XenbusStateConnected;
+	}
+	if (!nr.waiting || connected < net.nfe)
 		return;
-	uint64_t before = per_s(nr.a1 - nr.a0, nr.t1 - nr.t0), during = per_s(nr.a_d - nr.a1, nr.t_d - nr.t1),
-		 after = per_s(nr.a3 - nr.a_d, nr.t3 - nr.t_d);
-	gl_printf("pvdom0: block writes/s before %llu during %llu after %llu the network restart (during/before "
-		  "%llu%%, restart %llu ticks)\n",
-		  (unsigned long long)before, (unsigned long long)during, (unsigned long long)after,
-		  (unsigned long long)(before ? during * 100 / before : 0), (unsigned long long)(nr.t2 - nr.t1));
+	uint64_t end = gl_sysreg_read(GL_CNTPCT_EL0);
+	nr.waiting = false;
+	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/backend/vif", net.be);
+	xs_unwatch(d.xs, dir, "nv");
+	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/data", d.fe);
+	int rc = xenbus_write_u64(d.xs, dir, "window-start", nr.start);
+	rc = rc ?: xenbus_write_u64(d.xs, dir, "window-end", end);
+	if (rc)
+		die("cannot give the block frontend the restart's window", rc);
+	gl_printf("pvdom0: network restart: %llu ticks from the destroy to every vif connected\n",
+		  (unsigned long long)(end - nr.start));
 }
 
 /* A domain is gone once it no longer exists; one that shut down is destroyed (reaped) first. */
@@ -363,6 +368,8 @@ void guest_main(const void *fdt)
 				restart_backend(acked);
 			if (token[0] == 'a' && !xenbus_read_u64(d.xs, data, "acked", &acked))
 				net_block_progress(acked);
+			if (token[0] == 'n')
+				net_restart_watch();
 		}
 		d.fe_gone = d.fe_gone || gone(d.fe);
 		d.be_gone = d.be_gone || gone(d.be);
@@ -373,7 +380,6 @@ void guest_main(const void *fdt)
 	}
 	for (unsigned i = 0; i < 3; i++)
 		cons_back_detach(&d.cons[i]);
-	net_block_report();
 	if (d.extra) {
 		rc = gl_tools_destroy(d.extra);
 		gl_printf("pvdom0: bystander d%u destroyed (%d)\n", d.extra, rc);
