@@ -17,6 +17,8 @@
 #pragma clang section bss = "" data = ""
 #endif
 
+WORLD_UNTRACED_BEGIN
+
 static uint64_t heap_start, free_start;
 
 bool world_begin(const uint8_t *data, size_t size)
@@ -198,3 +200,5 @@ const void *world_snapshot_of(const void *va)
 	return NULL;
 }
 #endif
+
+WORLD_UNTRACED_END

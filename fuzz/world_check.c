@@ -2,9 +2,16 @@
 #include "world_check.h"
 
 #include "evtchn/evtchn_int.h"
+#include "hal/mmu.h"
 #include "hcall_world.h"
 #include "mm/frame.h"
+#include "mm/frame_table.h"
 #include "mm/p2m.h"
+#include "mm/p2m_desc.h"
+
+/* Everything here runs after every step: kept out of the engines' tracing, and reading the
+ * tables itself rather than through the core's traced, locked lookups. */
+WORLD_UNTRACED_BEGIN
 
 #ifdef WORLD_SNAPSHOT
 #pragma clang section bss = "" data = "" /* the checker's state is not the machine's */
@@ -13,6 +20,36 @@
 #ifndef XEN_EILSEQ
 #define XEN_EILSEQ 84 /* Xen's value: include/public/errno.h gains it with the foreign-mapping work */
 #endif
+
+enum p2m_type world_p2m_lookup(const struct p2m *p2m, uint64_t ipa, paddr_t *pa)
+{
+	if (!pa_addr(p2m->root) || ipa >> p2m->geo.ipa_bits)
+		return P2M_INVALID;
+	unsigned level = p2m->geo.start_level;
+	/* The root's pages are concatenated: its index runs past 512. */
+	uint64_t d = ((const uint64_t *)hal_pa_to_va(p2m->root))[ipa >> p2m_shift(level)];
+	while (pte_is_table(d, level)) {
+		level++;
+		d = ((const uint64_t *)hal_pa_to_va(pa_init(pte_oa(d))))[(ipa >> p2m_shift(level)) % P2M_PTES];
+	}
+	if (!pte_valid(d))
+		return P2M_INVALID;
+	*pa = pa_init(pte_oa(d) + (ipa & ((UINT64_C(1) << p2m_shift(level)) - 1)));
+	return pte_type(d);
+}
+
+domid_t world_frame_owner(paddr_t pa)
+{
+	uint64_t pfn = pa_pfn(pa);
+	for (unsigned i = 0; i < frame_st.banks; i++) {
+		const struct frame_bank *b = &frame_st.bank[i];
+		if (pfn - b->pfn < b->count) {
+			const struct frame *f = &frame_st.table[b->first + (pfn - b->pfn)];
+			return f->flags & FRAME_F_RESERVED ? DOMID_INVALID : f->owner;
+		}
+	}
+	return DOMID_INVALID;
+}
 
 bool world_xen_errno(long rc)
 {
@@ -36,10 +73,10 @@ void world_check_ownership(void)
 	for (unsigned d = 0; d < WORLD_DOMS; d++)
 		for (unsigned i = 0; i < WORLD_PAGES; i++) {
 			paddr_t pa;
-			enum p2m_type t = p2m_lookup(&world[d].d.p2m, ipa_init((WORLD_RAM_GFN + i) << 12), &pa, NULL);
+			enum p2m_type t = world_p2m_lookup(&world[d].d.p2m, (WORLD_RAM_GFN + i) << 12, &pa);
 			if (t != P2M_RAM_RW && t != P2M_RAM_RO)
 				continue;
-			domid_t owner = frame_owner(pa);
+			domid_t owner = world_frame_owner(pa);
 			CHECK(owner == world[d].d.id || owner == DOMID_XEN);
 			if (owner == DOMID_XEN)
 				xen[d][nxen[d]++] = pa_addr(pa);
@@ -53,7 +90,7 @@ void world_check_ownership(void)
 
 /* Read straight from the port tables, not through evtchn_status: this runs after every step, and
  * the core's own code would be traced by the engines (and take its locks) a hundred times a call. */
-WORLD_UNTRACED void world_check_ports(void)
+void world_check_ports(void)
 {
 	for (unsigned d = 0; d < WORLD_DOMS; d++) {
 		const struct evtchn_dom *e = world[d].d.evtchn;
@@ -69,3 +106,5 @@ WORLD_UNTRACED void world_check_ports(void)
 		}
 	}
 }
+
+WORLD_UNTRACED_END

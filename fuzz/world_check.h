@@ -5,7 +5,15 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "mm/p2m.h"
+
 #define CHECK(c) ((c) ? (void)0 : abort())
+
+/* What @p2m maps at @ipa and where (*@pa, set unless P2M_INVALID), read from its tables as the MMU
+ * would walk them; what frame_owner says of @pa, from the frame table. The checks' own readers:
+ * no lock, no tracing, and no trust in the core's lookups they check. */
+enum p2m_type world_p2m_lookup(const struct p2m *p2m, uint64_t ipa, paddr_t *pa);
+domid_t world_frame_owner(paddr_t pa);
 
 /* @rc is non-negative or one of Xen's errno values, negated. */
 bool world_xen_errno(long rc);
