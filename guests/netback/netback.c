@@ -1,9 +1,10 @@
-/* The network driver domain: owns the sim NIC its device tree passes through, and serves every vif
- * the toolstack lists under its backend/vif directory as Linux's xen-netback does (InitWait with
- * feature-rx-copy; on Initialised both rings mapped and the port bound; Connected), switching
- * frames between its frontends and the card with lib/netback's learning switch. Each vif's address
- * is the one the toolstack wrote in the backend's directory, never the frontend's claim. Shuts
- * down once every frontend it served has closed.
+/* The network driver domain: owns the card its device tree passes through (the sim NIC, or a
+ * virtio-mmio network device on QEMU: nic.h), and serves every vif the toolstack lists under its
+ * backend/vif directory as Linux's xen-netback does (InitWait with feature-rx-copy; on Initialised
+ * both rings mapped and the port bound; Connected), switching frames between its frontends and the
+ * card with lib/netback's learning switch. Each vif's address is the one the toolstack wrote in the
+ * backend's directory, never the frontend's claim. Shuts down once every frontend it served has
+ * closed.
  * Bootargs: netback.nic=0: no card (frontends only). */
 #include <string.h>
 

@@ -15,45 +15,10 @@ fail() {
 }
 . "$(dirname "$0")/block_check.sh"
 . "$(dirname "$0")/qemu_pv.sh"
-
-disk=7ff00000 partial_at=54000000
+. "$(dirname "$0")/qemu_ramdisk.sh"
 
 # The host's reserved RAM disk, and d1's partial tree naming it, loaded as its multiboot,device-tree.
-qemu_pv_hook() {
-	local dtb=$1 part=$2/blkback-partial.dtb rd=/reserved-memory/ramdisk@$disk
-	command -v dtc >/dev/null || fail "dtc not found (Debian package device-tree-compiler)"
-	dtc -q -I dts -O dtb -o "$part" - <<-DTS
-		/dts-v1/;
-		/ {
-			#address-cells = <2>;
-			#size-cells = <2>;
-			passthrough {
-				compatible = "simple-bus";
-				ranges;
-				#address-cells = <2>;
-				#size-cells = <2>;
-				ramdisk@20000000 {
-					compatible = "halcyon,ramdisk";
-					reg = <0x0 0x20000000 0x0 0x40000>;
-					xen,path = "$rd";
-					xen,reg = <0x0 0x$disk 0x0 0x40000 0x0 0x20000000>;
-				};
-			};
-		};
-	DTS
-	fdtput -c "$dtb" /reserved-memory
-	fdtput -t u "$dtb" /reserved-memory "#address-cells" 2
-	fdtput -t u "$dtb" /reserved-memory "#size-cells" 2
-	fdtput -t x "$dtb" /reserved-memory ranges
-	fdtput -c "$dtb" "$rd"
-	fdtput -t s "$dtb" "$rd" compatible "halcyon,ramdisk"
-	fdtput -t x "$dtb" "$rd" reg 0 "$disk" 0 100000
-	fdtput -t x "$dtb" "$rd" no-map
-	fdtput -c "$dtb" /chosen/domU2/module@$partial_at
-	fdtput -t s "$dtb" /chosen/domU2/module@$partial_at compatible "multiboot,device-tree" "multiboot,module"
-	fdtput -t x "$dtb" /chosen/domU2/module@$partial_at reg "$partial_at" "$(size "$part")"
-	loaders+=(-device "loader,file=$part,addr=0x$partial_at")
-}
+qemu_pv_hook() { qemu_ramdisk "$1" "$2" domU2 54000000; }
 
 # fdtput puts a new node before its siblings, so domU2 comes first in /chosen and is built as d1:
 # the driver domain is domU2 (with the partial tree), the frontend domU1 (d2), as pvdom0 expects.
