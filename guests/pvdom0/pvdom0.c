@@ -234,6 +234,8 @@ static struct {
 	uint64_t start;
 } nr;
 
+static bool gone(domid_t dom);
+
 static void restart_net(void)
 {
 	domid_t old = net.be, nb;
@@ -281,6 +283,21 @@ static void net_block_progress(uint64_t acked)
 	restart_net();
 }
 
+/* The window to the block frontend; an end of 0 says there is none. */
+static void give_window(uint64_t end)
+{
+	char dir[XENBUS_PATH];
+
+	nr.waiting = false;
+	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/backend/vif", net.be);
+	xs_unwatch(d.xs, dir, "nv");
+	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/data", d.fe);
+	int rc = xenbus_write_u64(d.xs, dir, "window-start", nr.start);
+	rc = rc ?: xenbus_write_u64(d.xs, dir, "window-end", end);
+	if (rc)
+		die("cannot give the block frontend the restart's window", rc);
+}
+
 /* The new backend's vifs changed: once every one is Connected the window closes. */
 static void net_restart_watch(void)
 {
@@ -294,16 +311,19 @@ static void net_restart_watch(void)
 	if (!nr.waiting || connected < net.nfe)
 		return;
 	uint64_t end = gl_sysreg_read(GL_CNTPCT_EL0);
-	nr.waiting = false;
-	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/backend/vif", net.be);
-	xs_unwatch(d.xs, dir, "nv");
-	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/data", d.fe);
-	int rc = xenbus_write_u64(d.xs, dir, "window-start", nr.start);
-	rc = rc ?: xenbus_write_u64(d.xs, dir, "window-end", end);
-	if (rc)
-		die("cannot give the block frontend the restart's window", rc);
+	give_window(end);
 	gl_printf("pvdom0: network restart: %llu ticks from the destroy to every vif connected\n",
 		  (unsigned long long)(end - nr.start));
+}
+
+/* Frontends that finished their exchange before the restart never connect again: no window. */
+static void net_restart_abandon(void)
+{
+	for (unsigned i = 0; i < net.nfe; i++)
+		if (!gone(net.fe[i]))
+			return;
+	give_window(0);
+	gl_printf("pvdom0: network restart: the vifs' frontends left before the new backend connected them\n");
 }
 
 /* A domain is gone once it no longer exists; one that shut down is destroyed (reaped) first. */
@@ -375,6 +395,8 @@ void guest_main(const void *fdt)
 		d.be_gone = d.be_gone || gone(d.be);
 		net.gone = net.gone || (net.be && gone(net.be) && (!net.nfe || gone(net.fe[0])) &&
 					(net.nfe < 2 || gone(net.fe[1])));
+		if (nr.waiting)
+			net_restart_abandon();
 		if (!any && !xsd_poll())
 			gl_evtchn_wait(0);
 	}
