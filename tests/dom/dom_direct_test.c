@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <libfdt.h>
 
+#include "dom/dom_direct.h"
 #include "dom_build_fake.h"
 #include "dt/dt_node.h"
 #include "public/errno.h"
@@ -94,6 +95,21 @@ static void test_dom_build_direct_map_without_a_contiguous_run_fails_with_enomem
 	assert_null(d);
 	assert_int_equal(destroyed, 1);
 	assert_non_null(strstr(fake_console, "direct-map: no contiguous run of 16 MiB free"));
+}
+
+/* Direct-mapped RAM may land anywhere the host has RAM, but never over the parts of Xen's DomU map
+ * that stay where they are: the vGIC, the grant-table region, the console and xenstore pages. */
+static void test_dom_guest_map_hit_names_the_fixed_guest_regions_only(void **state)
+{
+	(void)state;
+	assert_true(dom_guest_map_hit(GUEST_GICD_BASE, 0x1000));
+	assert_true(dom_guest_map_hit(GUEST_GICR_BASE + 0x1f000, 0x1000));
+	assert_true(dom_guest_map_hit(GUEST_GNTTAB_BASE - 0x1000, 0x2000));  /* its first page */
+	assert_true(dom_guest_map_hit(0x39000000, 0x1000));                  /* the console page */
+	assert_true(dom_guest_map_hit(0x30000000, 0x20000000));              /* a bank spanning both */
+	assert_false(dom_guest_map_hit(GUEST_GNTTAB_BASE - 0x1000, 0x1000)); /* just below it */
+	assert_false(dom_guest_map_hit(0x3a000000, 0x1000));                 /* just past the PV pages */
+	assert_false(dom_guest_map_hit(GUEST_RAM0_BASE, 16ull << 20));
 }
 
 /* QEMU's last virtio-mmio transport given to DomU 1 (its page-mates removed, so the page is its
@@ -224,6 +240,7 @@ int main(void)
 		cmocka_unit_test_setup(test_dom_build_direct_map_domu_ram_is_at_its_physical_address, setup),
 		cmocka_unit_test_setup(test_dom_build_plain_domu_ram_stays_at_guest_ram0, setup),
 		cmocka_unit_test_setup(test_dom_build_direct_map_without_a_contiguous_run_fails_with_enomem, setup),
+		cmocka_unit_test(test_dom_guest_map_hit_names_the_fixed_guest_regions_only),
 		cmocka_unit_test_setup(test_dom_build_untranslated_dma_device_needs_force_assign_and_direct_map, setup),
 		cmocka_unit_test_setup(test_dom_build_dma_device_behind_a_working_smmu_needs_neither, setup),
 		cmocka_unit_test_setup(test_dom_build_device_without_dma_passes_through_as_before, setup),
