@@ -48,11 +48,25 @@ struct call {
 };
 
 static uint8_t before[WORLD_DOMS][WORLD_PAGES][PAGE_SIZE];
+/* before[d][i] still holds that page as it is: taken before an earlier call, and nothing has
+ * changed the page since (a call of the domain itself, one that wrote it through a grant, or the
+ * harness's stores do). Copies are then taken only when a page has changed, not before every call. */
+static bool saved[WORLD_DOMS][WORLD_PAGES];
 static bool clean[WORLD_DOMS][WORLD_PAGES]; /* write-protected before the call: no copy taken */
 static bool owners_unchecked;               /* the last call skipped world_check_ownership */
 static bool trace;                          /* HCALL_TRACE=1: each call and its result on stderr, for triage */
 
 static void *page(const struct world_dom *w, unsigned i) { return hal_pa_to_va(w->ram[i]); }
+
+/* The harness stores into @p's page: whichever domain's RAM it is, its copy is stale. */
+static void forget(const void *p)
+{
+	uintptr_t pg = (uintptr_t)p & ~(uintptr_t)(PAGE_SIZE - 1);
+	for (unsigned d = 0; d < WORLD_DOMS; d++)
+		for (unsigned i = 0; i < WORLD_PAGES; i++)
+			if ((uintptr_t)page(&world[d], i) == pg)
+				saved[d][i] = false;
+}
 
 /* Pages of @w the caller may write through a grant: its writable grants to @caller, by frame. */
 static bool granted(struct world_dom *w, domid_t caller, unsigned i)
@@ -69,14 +83,16 @@ static bool granted(struct world_dom *w, domid_t caller, unsigned i)
 }
 
 /* Every other domain's RAM as it is before the call: copied, unless the snapshot's write
- * protection keeps the page as it was at the reset. */
+ * protection keeps the page as it was at the reset or the copy taken earlier still holds. */
 static void save_others(unsigned caller)
 {
 	for (unsigned d = 0; d < WORLD_DOMS; d++)
 		for (unsigned i = 0; d != caller && i < WORLD_PAGES; i++) {
 			clean[d][i] = world_page_clean(page(&world[d], i));
-			if (!clean[d][i])
+			if (!clean[d][i] && !saved[d][i]) {
 				memcpy(before[d][i], page(&world[d], i), PAGE_SIZE);
+				saved[d][i] = true;
+			}
 		}
 }
 
@@ -84,16 +100,24 @@ static void save_others(unsigned caller)
 static void check_isolation(unsigned caller)
 {
 	for (unsigned d = 0; d < WORLD_DOMS; d++) {
-		for (unsigned i = 0; d != caller && i < WORLD_PAGES; i++) {
+		for (unsigned i = 0; i < WORLD_PAGES; i++) {
 			const void *now = page(&world[d], i);
-			/* A page the domain gave up is not its RAM any more: anyone may have it now. */
-			if ((clean[d][i] && world_page_clean(now)) ||
-			    world_frame_owner(world[d].ram[i]) != world[d].d.id)
+			if (d == caller || (clean[d][i] && world_page_clean(now)))
 				continue;
-			if (memcmp(clean[d][i] ? world_snapshot_of(now) : before[d][i], now, PAGE_SIZE))
+			/* A page the domain gave up is not its RAM any more: anyone may have it now. */
+			if (world_frame_owner(world[d].ram[i]) != world[d].d.id) {
+				saved[d][i] = false;
+				continue;
+			}
+			if (memcmp(clean[d][i] ? world_snapshot_of(now) : before[d][i], now, PAGE_SIZE)) {
 				CHECK(granted(&world[d], world[caller].d.id, i));
+				saved[d][i] = false;
+			}
 		}
 	}
+	/* The caller's own RAM may have changed in its call. */
+	for (unsigned i = 0; i < WORLD_PAGES; i++)
+		saved[caller][i] = false;
 }
 
 static uint64_t le64(const uint8_t *p)
@@ -116,13 +140,17 @@ static void run_call(const struct call *c, const uint8_t *mem)
 		size_t off = x0 & 0xff8, n = c->memlen < PAGE_SIZE - off ? c->memlen : PAGE_SIZE - off;
 		uint8_t *p = world_guest_page(w, gfn << 12);
 		/* Through its p2m as the guest's store would go: nothing if it mapped something else there. */
-		if (p)
+		if (p) {
 			memcpy(p + off, mem, n);
+			forget(p);
+		}
 		return;
 	}
 	uint8_t *argp = world_guest_page(w, WORLD_ARG_IPA);
-	if (argp)
+	if (argp) {
 		memcpy(argp, mem, c->memlen);
+		forget(argp);
+	}
 	uint64_t x[5];
 	for (unsigned i = 0; i < 5; i++) {
 		x[i] = le64(c->x[i]);
@@ -165,6 +193,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool teardown = world_begin(data, size);
 
 	owners_unchecked = true;
+	memset(saved, 0, sizeof(saved));
 	for (unsigned n = 0; n < 32 && size >= sizeof(struct call); n++) {
 		struct call c;
 		memcpy(&c, data, sizeof(c));

@@ -81,9 +81,15 @@ def _engine_binary_impl(ctx):
     own = [f for f in ctx.files.srcs if f.extension == "c"]
     lib = [f for f in srcs if f not in own]
     cmd = ["set -e", "t=$(mktemp -d)", "trap 'rm -rf $t' EXIT", "F=\"%s\"" % " ".join(flags)]
+    env = engine["env"]
+    extra = []
+    if ctx.file.afl_denylist and ctx.attr.engine == "afl":
+        # Functions and files AFL++ leaves uninstrumented (its pass ignores no_sanitize("coverage")).
+        env += " AFL_LLVM_DENYLIST=$PWD/" + ctx.file.afl_denylist.path
+        extra.append(ctx.file.afl_denylist)
     for i, f in enumerate(lib):
         cmd.append("{env} {cc} $F -c {src} -o $t/{i}_{base}.o".format(
-            env = engine["env"],
+            env = env,
             cc = engine["cc"],
             src = f.path,
             i = i,
@@ -92,14 +98,14 @@ def _engine_binary_impl(ctx):
     cmd.append("ar rcs $t/deps.a $t/*.o" if lib else "ar rcs $t/deps.a")
     cmd.append("{env} {cc} $F {own} $t/deps.a -o {out} {engine} {link}".format(
         engine = engine["link"],
-        env = engine["env"],
+        env = env,
         cc = engine["cc"],
         own = " ".join([f.path for f in own]),
         out = ctx.outputs.out.path,
         link = " ".join(linkopts),
     ))
     ctx.actions.run_shell(
-        inputs = depset(srcs + [f for f in ctx.files.srcs if f.extension != "c"], transitive = [comp.headers]),
+        inputs = depset(srcs + extra + [f for f in ctx.files.srcs if f.extension != "c"], transitive = [comp.headers]),
         outputs = [ctx.outputs.out],
         command = "\n".join(cmd),
         mnemonic = "FuzzLink",
@@ -116,15 +122,17 @@ fuzz_engine_binary = rule(
         "engine": attr.string(values = _ENGINES.keys(), mandatory = True),
         "copts": attr.string_list(),
         "linkopts": attr.string_list(),
+        "afl_denylist": attr.label(allow_single_file = True),
         "out": attr.output(mandatory = True),
     },
     executable = False,
 )
 
-def fuzz_harness(name, srcs, deps = [], copts = [], engine_copts = [], linkopts = [], **kwargs):
+def fuzz_harness(name, srcs, deps = [], copts = [], engine_copts = [], linkopts = [], afl_denylist = None, **kwargs):
     """A harness (srcs define LLVMFuzzerTestOneInput) built plain, for libFuzzer and for AFL++.
 
     engine_copts: extra flags for the clang-built engine binaries only (every file they compile).
+    afl_denylist: an AFL_LLVM_DENYLIST file ("src: NAME" / "fun: NAME" lines) for the AFL++ build.
     """
     hal_cc_library(
         name = name + "_lib",
@@ -148,6 +156,7 @@ def fuzz_harness(name, srcs, deps = [], copts = [], engine_copts = [], linkopts 
             engine = engine,
             copts = copts + engine_copts,
             linkopts = linkopts,
+            afl_denylist = afl_denylist,
             out = name + "_" + engine + ".bin",
             **kwargs
         )

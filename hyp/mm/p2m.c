@@ -40,7 +40,9 @@ void p2m_free_tree(struct p2m *p2m, paddr_t table, unsigned level)
 	uint32_t left = level < 3 ? *frame_owner_word(table) : 0;
 
 	for (unsigned i = 0; left && i < P2M_PTES; i++) {
-		left -= t[i] != 0;
+		if (!t[i])
+			continue;
+		left--;
 		if (pte_is_table(t[i], level))
 			p2m_free_tree(p2m, pa_init(pte_oa(t[i])), level + 1);
 	}
@@ -88,7 +90,10 @@ static void put_foreign(paddr_t table, unsigned level, uint32_t used)
 	const uint64_t *t = p2m_table_va(pa_addr(table));
 
 	for (unsigned i = 0; used && i < P2M_PTES; i++) {
-		used -= t[i] != 0;
+		/* Empty entries are most of a table (all but a few of a root page): passed over first. */
+		if (!t[i])
+			continue;
+		used--;
 		if (pte_is_table(t[i], level))
 			put_foreign(pa_init(pte_oa(t[i])), level + 1, *frame_owner_word(pa_init(pte_oa(t[i]))));
 		else if (pte_valid(t[i]) && pte_is_foreign(t[i]))
@@ -109,7 +114,7 @@ void p2m_destroy(struct p2m *p2m)
 	for (unsigned page = 0; page < p2m->geo.root_pages; page++) {
 		const uint64_t *t = p2m_table_va(pa_addr(p2m->root) + page * PAGE_SIZE);
 		for (unsigned i = 0; i < P2M_PTES; i++)
-			if (pte_is_table(t[i], level))
+			if (t[i] && pte_is_table(t[i], level))
 				p2m_free_tree(p2m, pa_init(pte_oa(t[i])), level + 1);
 	}
 	int rc = frame_free(DOMID_XEN, p2m->root, log2_pages(p2m->geo.root_pages));
