@@ -54,19 +54,14 @@ static uint8_t before[WORLD_DOMS][WORLD_PAGES][PAGE_SIZE];
 static bool saved[WORLD_DOMS][WORLD_PAGES];
 static bool clean[WORLD_DOMS][WORLD_PAGES]; /* write-protected before the call: no copy taken */
 static bool owners_unchecked;               /* the last call skipped world_check_ownership */
-/* The harness stored into a frame that is not the caller's own RAM (a p2m table or the heap, were
- * the core to map one): a change no lock's ticket shows, so both checks run after this call. */
-static bool unlocked_store;
-static bool trace; /* HCALL_TRACE=1: each call and its result on stderr, for triage */
+static bool trace;                          /* HCALL_TRACE=1: each call and its result on stderr, for triage */
 
 static void *page(const struct world_dom *w, unsigned i) { return hal_pa_to_va(w->ram[i]); }
 
 /* The harness stores into @p's page: whichever domain's RAM it is, its copy is stale. */
-static void forget(const struct world_dom *w, const void *p)
+static void forget(const void *p)
 {
 	uintptr_t pg = (uintptr_t)p & ~(uintptr_t)(PAGE_SIZE - 1);
-	if (world_frame_owner(hal_va_to_pa((const void *)pg)) != w->d.id)
-		unlocked_store = true;
 	for (unsigned d = 0; d < WORLD_DOMS; d++)
 		for (unsigned i = 0; i < WORLD_PAGES; i++)
 			if ((uintptr_t)page(&world[d], i) == pg)
@@ -147,14 +142,14 @@ static void run_call(const struct call *c, const uint8_t *mem)
 		/* Through its p2m as the guest's store would go: nothing if it mapped something else there. */
 		if (p) {
 			memcpy(p + off, mem, n);
-			forget(w, p);
+			forget(p);
 		}
 		return;
 	}
 	uint8_t *argp = world_guest_page(w, WORLD_ARG_IPA);
 	if (argp) {
 		memcpy(argp, mem, c->memlen);
-		forget(w, argp);
+		forget(argp);
 	}
 	uint64_t x[5];
 	for (unsigned i = 0; i < 5; i++) {
@@ -167,7 +162,6 @@ static void run_call(const struct call *c, const uint8_t *mem)
 
 	save_others(caller);
 	uint64_t op = c->op < NR_OPS ? ops[c->op] : (le64(c->x[4]) & 0xff);
-	uint64_t mm = world_tickets_mm(), ev = world_tickets_evtchn();
 	long rc = world_hypercall(w, v->id, op, x);
 	if (trace)
 		fprintf(stderr, "d%u v%u hypercall %llu (%#llx, %#llx, %#llx) = %ld\n", w->d.id, v->id,
@@ -176,21 +170,14 @@ static void run_call(const struct call *c, const uint8_t *mem)
 	CHECK(world_xen_errno(rc));
 
 	check_isolation(caller);
-	/* Ports and frames change under their locks only: after a call that took none of them (most
-	 * calls with a bad argument) the state the last check passed is still there. */
-	if (unlocked_store || world_tickets_evtchn() != ev)
-		world_check_ports();
-	if (!unlocked_store && world_tickets_mm() == mm)
-		return;
+	world_check_ports();
 	/* The walk of every RAM window costs a fifth of the harness's time: skipped after the calls
 	 * that reach neither a p2m nor the frame allocator, and done at the end of an input that
 	 * skipped it last. */
 	owners_unchecked = op == __HYPERVISOR_xen_version || op == __HYPERVISOR_console_io ||
 			   op == __HYPERVISOR_sched_op || op == __HYPERVISOR_event_channel_op;
-	if (!owners_unchecked || unlocked_store)
+	if (!owners_unchecked)
 		world_check_ownership();
-	owners_unchecked = owners_unchecked && !unlocked_store;
-	unlocked_store = false;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -203,19 +190,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static bool reset_checked;
 	bool teardown = world_begin(data, size);
 
-	/* The machine as each input finds it passes every check: once (the same snapshot every time),
-	 * or every time it is rebuilt. Later checks run only when a call may have changed something. */
-	if (!reset_checked) {
-		world_check_ports();
-		world_check_ownership();
-	}
-#ifdef WORLD_SNAPSHOT
-	reset_checked = true;
-#endif
-	owners_unchecked = unlocked_store = false;
+	owners_unchecked = true;
 	memset(saved, 0, sizeof(saved));
 	for (unsigned n = 0; n < 32 && size >= sizeof(struct call); n++) {
 		struct call c;
@@ -226,9 +203,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		run_call(&c, data);
 		data += c.memlen, size -= c.memlen;
 	}
-	if (unlocked_store)
-		world_check_ports();
-	if (owners_unchecked || unlocked_store)
+	if (owners_unchecked)
 		world_check_ownership();
 	world_end(teardown);
 	return 0;

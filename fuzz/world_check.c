@@ -51,23 +51,6 @@ domid_t world_frame_owner(paddr_t pa)
 	return DOMID_INVALID;
 }
 
-uint64_t world_tickets_mm(void)
-{
-	uint64_t n = __atomic_load_n(&frame_st.lock.next, __ATOMIC_RELAXED);
-	for (unsigned d = 0; d < WORLD_DOMS; d++)
-		n += __atomic_load_n(&world[d].d.p2m.lock.next, __ATOMIC_RELAXED);
-	return n;
-}
-
-uint64_t world_tickets_evtchn(void)
-{
-	uint64_t n = __atomic_load_n(&evtchn_link_lock.next, __ATOMIC_RELAXED);
-	for (unsigned d = 0; d < WORLD_DOMS; d++)
-		if (world[d].d.evtchn)
-			n += __atomic_load_n(&world[d].d.evtchn->lock.next, __ATOMIC_RELAXED);
-	return n;
-}
-
 bool world_xen_errno(long rc)
 {
 	static const long known[] = { XEN_EPERM,  XEN_ENOENT,  XEN_ESRCH,  XEN_EINTR,   XEN_EIO,      XEN_ENXIO,

@@ -15,13 +15,6 @@
 enum p2m_type world_p2m_lookup(const struct p2m *p2m, uint64_t ipa, paddr_t *pa);
 domid_t world_frame_owner(paddr_t pa);
 
-/* How many times the locks behind frame ownership and the p2ms (the frame table's, each domain's
- * p2m's) or behind the port tables (the link lock, each domain's) have been taken: ticket locks
- * count every acquisition. The core changes those only under them, so while a sum stands still the
- * state it covers is as it was, and a check of it need not run again. */
-uint64_t world_tickets_mm(void);
-uint64_t world_tickets_evtchn(void);
-
 /* @rc is non-negative or one of Xen's errno values, negated. */
 bool world_xen_errno(long rc);
 
