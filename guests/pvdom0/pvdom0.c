@@ -231,10 +231,38 @@ static void restart_backend(uint64_t acked)
  * frontend (data/window-start and window-end, physical counter ticks), which times its own writes. */
 static struct {
 	bool done, waiting;
+	bool fe_left[2]; /* shut down or gone since the restart began (a domctl on each @releaseDomain) */
 	uint64_t start;
 } nr;
 
-static bool gone(domid_t dom);
+/* Which vifs' frontends have shut down or gone: at the restart, then at each @releaseDomain. */
+static void net_restart_released(void)
+{
+	struct gl_dom_state st;
+
+	for (unsigned i = 0; i < net.nfe; i++) {
+		int rc = gl_tools_state(net.fe[i], &st);
+		nr.fe_left[i] = nr.fe_left[i] || rc == -XEN_ESRCH || (!rc && (st.shutdown || st.dying));
+	}
+}
+
+/* The vifs' watches while the window is open: the new backend's vif directory and each frontend's
+ * vif. */
+static void watch_vifs(bool on)
+{
+	char dir[XENBUS_PATH];
+	int (*op)(struct xs_client *, const char *, const char *) = on ? xs_watch : xs_unwatch;
+	int rc;
+
+	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/backend/vif", net.be);
+	rc = op(d.xs, dir, "nv");
+	for (unsigned i = 0; i < net.nfe; i++) {
+		fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/device/vif/0", net.fe[i]);
+		rc = rc ?: op(d.xs, dir, "nv");
+	}
+	if (rc && on)
+		die("cannot watch the vifs", rc);
+}
 
 static void restart_net(void)
 {
@@ -264,13 +292,12 @@ static void restart_net(void)
 	net.be = nb;
 	for (unsigned i = 0; i < net.nfe; i++)
 		list_vif(net.fe[i]);
-	char dir[XENBUS_PATH];
-	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/backend/vif", nb);
 	rc = gl_tools_unpause(nb);
-	rc = rc ?: xs_watch(d.xs, dir, "nv");
 	if (rc)
 		die("unpause of the new network driver domain", rc);
 	nr.waiting = true;
+	net_restart_released();
+	watch_vifs(true);
 	gl_printf("pvdom0: new network driver domain d%u started with %s\n", nb, nic_path);
 }
 
@@ -289,8 +316,7 @@ static void give_window(uint64_t end)
 	char dir[XENBUS_PATH];
 
 	nr.waiting = false;
-	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/backend/vif", net.be);
-	xs_unwatch(d.xs, dir, "nv");
+	watch_vifs(false);
 	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/data", d.fe);
 	int rc = xenbus_write_u64(d.xs, dir, "window-start", nr.start);
 	rc = rc ?: xenbus_write_u64(d.xs, dir, "window-end", end);
@@ -298,32 +324,34 @@ static void give_window(uint64_t end)
 		die("cannot give the block frontend the restart's window", rc);
 }
 
-/* The new backend's vifs changed: once every one is Connected the window closes. */
+/* A vif changed: once every frontend still there is Connected to the new backend the window
+ * closes. Frontends that all left (shut down, or Closing/Closed: they finished their exchange before
+ * or during the restart) never connect again: no window then. */
 static void net_restart_watch(void)
 {
 	char dir[XENBUS_PATH];
-	unsigned connected = 0;
+	unsigned connected = 0, left = 0;
 
 	for (unsigned i = 0; i < net.nfe; i++) {
+		fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/device/vif/0", net.fe[i]);
+		enum xenbus_state fs = xenbus_read_state(d.xs, dir);
 		fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/backend/vif/%u/0", net.be, net.fe[i]);
-		connected += xenbus_read_state(d.xs, dir) == XenbusStateConnected;
+		if (nr.fe_left[i] || fs == XenbusStateUnknown || fs == XenbusStateClosing || fs == XenbusStateClosed)
+			left++;
+		else
+			connected += xenbus_read_state(d.xs, dir) == XenbusStateConnected;
 	}
-	if (!nr.waiting || connected < net.nfe)
+	if (!nr.waiting || connected + left < net.nfe)
 		return;
+	if (!connected) {
+		give_window(0);
+		gl_printf("pvdom0: network restart: the vifs' frontends left before the new backend connected them\n");
+		return;
+	}
 	uint64_t end = gl_sysreg_read(GL_CNTPCT_EL0);
 	give_window(end);
 	gl_printf("pvdom0: network restart: %llu ticks from the destroy to every vif connected\n",
 		  (unsigned long long)(end - nr.start));
-}
-
-/* Frontends that finished their exchange before the restart never connect again: no window. */
-static void net_restart_abandon(void)
-{
-	for (unsigned i = 0; i < net.nfe; i++)
-		if (!gone(net.fe[i]))
-			return;
-	give_window(0);
-	gl_printf("pvdom0: network restart: the vifs' frontends left before the new backend connected them\n");
 }
 
 /* A domain is gone once it no longer exists; one that shut down is destroyed (reaped) first. */
@@ -388,15 +416,15 @@ void guest_main(const void *fdt)
 				restart_backend(acked);
 			if (token[0] == 'a' && !xenbus_read_u64(d.xs, data, "acked", &acked))
 				net_block_progress(acked);
-			if (token[0] == 'n')
+			if (nr.waiting && token[0] == 'r')
+				net_restart_released();
+			if (nr.waiting && (token[0] == 'n' || token[0] == 'r'))
 				net_restart_watch();
 		}
 		d.fe_gone = d.fe_gone || gone(d.fe);
 		d.be_gone = d.be_gone || gone(d.be);
 		net.gone = net.gone || (net.be && gone(net.be) && (!net.nfe || gone(net.fe[0])) &&
 					(net.nfe < 2 || gone(net.fe[1])));
-		if (nr.waiting)
-			net_restart_abandon();
 		if (!any && !xsd_poll())
 			gl_evtchn_wait(0);
 	}
