@@ -40,12 +40,17 @@ export AFL_SUPPRESS_AFL_RUN=1
 pids=()
 for ((i = 0; i < jobs; i++)); do
 	if [ "$i" -eq 0 ]; then role=(-M main -c 0); name=main; else role=(-S "sec$i"); name=sec$i; fi
-	afl-fuzz -V "$secs" -m none -i "$top/fuzz/corpus/$h" -o "$out" "${dict[@]}" "${role[@]}" -- "$bin" \
-		>"$out/$name.log" 2>&1 &
+	# Each node in its own process group: afl-fuzz -V exits leaving its persistent target
+	# stopped and unwaited, which the group kill below reaps.
+	setsid afl-fuzz -V "$secs" -m none -i "$top/fuzz/corpus/$h" -o "$out" "${dict[@]}" "${role[@]}" \
+		-- "$bin" >"$out/$name.log" 2>&1 &
 	pids+=($!)
 done
+reap() { for p in "${pids[@]}"; do kill -KILL -- "-$p" 2>/dev/null || true; done; }
+trap 'reap; exit 130' INT TERM
 status=0
 for p in "${pids[@]}"; do wait "$p" || status=$?; done
+reap
 
 field() { sed -n "s/^$2 *: *//p" "$1" | head -1; }
 total_eps=0 crashes=0 hangs=0 edges=0 corpus=0
