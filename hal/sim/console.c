@@ -95,9 +95,19 @@ int hal_platform_init(struct platform *plat)
 	const struct sim_device *d = sim_bus_find(plat->uart.regs.base);
 	if (!d || d->opaque != &uart || pa_addr(d->base) != pa_addr(plat->uart.regs.base))
 		return -XEN_ENODEV;
-	/* Polled: keep the UART's interrupts off, and enable it only if the firmware did not. */
+	/* Polled: keep the UART's interrupts off. Turn the transmit FIFO on as hal/real does, with the
+	 * UART disabled and idle while LCR_H changes. */
 	reg_write(PL011_IMSC, 0);
 	uint32_t cr = reg_read(PL011_CR);
+	uint32_t lcr = reg_read(PL011_LCR_H);
+	if (!(lcr & PL011_LCR_H_FEN)) {
+		while (reg_read(PL011_FR) & PL011_FR_BUSY)
+			hal_cpu_relax();
+		reg_write(PL011_CR, cr & ~PL011_CR_UARTEN);
+		reg_write(PL011_LCR_H, lcr | PL011_LCR_H_FEN);
+		cr &= ~PL011_CR_UARTEN;
+	}
+	/* Otherwise UARTCR is written only if it must be: a write mid-character is undefined. */
 	if ((cr & (PL011_CR_UARTEN | PL011_CR_TXE)) != (PL011_CR_UARTEN | PL011_CR_TXE))
 		reg_write(PL011_CR, cr | PL011_CR_UARTEN | PL011_CR_TXE);
 	driver_up = true;
