@@ -78,13 +78,16 @@ static void follow_backend(void)
 	if (!memcmp(path, nf.be_path, strlen(path) + 1) && id == nf.be)
 		return;
 	teardown();
+	/* The backend's state node only, as Linux's xenbus watches the other end: a watch on its whole
+	 * domain would wake us (and cost three reads) for every key it writes for any of its vifs. The
+	 * node's watch still fires when the backend's directory goes with its domain. */
 	if (nf.be_path[0]) {
-		fmt_snprintf(key, sizeof(key), "/local/domain/%u", nf.be);
+		fmt_snprintf(key, sizeof(key), "%s/state", nf.be_path);
 		xs_unwatch(nf.xs, key, "bs");
 	}
 	memcpy(nf.be_path, path, sizeof(path));
 	nf.be = (domid_t)id;
-	fmt_snprintf(key, sizeof(key), "/local/domain/%u", nf.be);
+	fmt_snprintf(key, sizeof(key), "%s/state", nf.be_path);
 	xs_watch(nf.xs, key, "bs");
 }
 

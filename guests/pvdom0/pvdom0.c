@@ -167,11 +167,13 @@ static void destroy_driver(domid_t old, bool serve)
 	int rc = gl_tools_destroy(old);
 	if (rc)
 		die("destroydomain of the driver domain", rc);
-	/* Its teardown finishes when its vCPU next stops: only then are its device and id free. */
+	/* Its teardown finishes when its vCPU next stops: only then are its device and id free. The
+	 * hypervisor says so with VIRQ_DOM_EXC, so Dom0 sleeps meanwhile instead of polling and leaves
+	 * its pCPU to the domains still working. */
 	struct gl_dom_state st;
 	while (gl_tools_state(old, &st) != -XEN_ESRCH)
 		if (!cons_poll() && !(serve && xsd_poll()))
-			gl_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
+			gl_evtchn_wait(1);
 	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u", old);
 	xs_rm(d.xs, XS_TX_NONE, dir);
 	xs_release(d.xs, old);
@@ -301,10 +303,27 @@ static void restart_net(void)
 	gl_printf("pvdom0: new network driver domain d%u started with %s\n", nb, nic_path);
 }
 
-/* The block frontend reported @acked writes: the restart when due. */
+/* Every vif Connected at both ends: the exchange the restart is to interrupt is under way. */
+static bool vifs_connected(void)
+{
+	char dir[XENBUS_PATH];
+
+	for (unsigned i = 0; i < net.nfe; i++) {
+		fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/device/vif/0", net.fe[i]);
+		if (xenbus_read_state(d.xs, dir) != XenbusStateConnected)
+			return false;
+		fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/backend/vif/%u/0", net.be, net.fe[i]);
+		if (xenbus_read_state(d.xs, dir) != XenbusStateConnected)
+			return false;
+	}
+	return true;
+}
+
+/* The block frontend reported @acked writes: the restart when due, and not before the vifs are up
+ * (a restart during the first connection is another scenario: it would only test that). */
 static void net_block_progress(uint64_t acked)
 {
-	if (!d.netrestart_at || nr.done || !net.be || acked < d.netrestart_at)
+	if (!d.netrestart_at || nr.done || !net.be || acked < d.netrestart_at || !vifs_connected())
 		return;
 	nr.done = true;
 	restart_net();
@@ -404,6 +423,10 @@ void guest_main(const void *fdt)
 
 	char data[XENBUS_PATH];
 	fmt_snprintf(data, sizeof(data), "/local/domain/%u/data", d.fe);
+	/* Whether a domain shut down or went is asked of the hypervisor only when @releaseDomain says
+	 * something changed (it also fires once as the watch is set): a getdomaininfo per domain on
+	 * every turn would make Dom0 busiest exactly when the others need the CPUs. */
+	bool released = true;
 	while (!(d.fe_gone && d.be_gone && (net.gone || !net.be))) {
 		char path[XENBUS_PATH], token[8];
 		xsd_poll();
@@ -411,6 +434,7 @@ void guest_main(const void *fdt)
 		while (xs_next_event(d.xs, path, sizeof(path), token, sizeof(token), false)) {
 			uint64_t acked;
 			any = true;
+			released |= token[0] == 'r';
 			if (d.restart_at && d.restarted < d.restarts && token[0] == 'a' /* "acked", not "rel" */ &&
 			    !xenbus_read_u64(d.xs, data, "acked", &acked) && acked >= d.restart_at * (d.restarted + 1))
 				restart_backend(acked);
@@ -421,10 +445,13 @@ void guest_main(const void *fdt)
 			if (nr.waiting && (token[0] == 'n' || token[0] == 'r'))
 				net_restart_watch();
 		}
-		d.fe_gone = d.fe_gone || gone(d.fe);
-		d.be_gone = d.be_gone || gone(d.be);
-		net.gone = net.gone || (net.be && gone(net.be) && (!net.nfe || gone(net.fe[0])) &&
-					(net.nfe < 2 || gone(net.fe[1])));
+		if (released) {
+			released = false;
+			d.fe_gone = d.fe_gone || gone(d.fe);
+			d.be_gone = d.be_gone || gone(d.be);
+			net.gone = net.gone || (net.be && gone(net.be) && (!net.nfe || gone(net.fe[0])) &&
+						(net.nfe < 2 || gone(net.fe[1])));
+		}
 		if (!any && !xsd_poll())
 			gl_evtchn_wait(0);
 	}

@@ -25,6 +25,7 @@ struct xs_client {
 	uint32_t req_id;
 	uint32_t have; /* bytes of the incoming message in msg so far */
 	bool broken;
+	bool unsent; /* the rings moved since the daemon was last notified */
 	/* Watch events that arrived while a reply was awaited: {u16 length, "path\0token\0"}... */
 	uint32_t evq_len, ev_dropped;
 	uint8_t evq[XS_EVQ_SIZE];

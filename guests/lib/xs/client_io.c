@@ -17,6 +17,16 @@ void xs_client_idle(struct xs_client *c)
 		gl_evtchn_wait(1);
 }
 
+/* Bytes into the request ring. The daemon is told once the whole message is there (xs_request),
+ * or before waiting for room, when it must drain the ring first: one event per request, not one
+ * per piece. */
+static void notify_written(struct xs_client *c)
+{
+	if (c->unsent)
+		gl_evtchn_notify(c->port);
+	c->unsent = false;
+}
+
 static int put(struct xs_client *c, const void *data, size_t len)
 {
 	const uint8_t *p = data;
@@ -24,25 +34,27 @@ static int put(struct xs_client *c, const void *data, size_t len)
 		int n = c->local ? (int)c->local->input(p, len) : ring_bytes_write(&c->req, p, len);
 		if (n < 0)
 			return n;
-		if (n > 0 && !c->local)
-			gl_evtchn_notify(c->port);
+		c->unsent |= n > 0 && !c->local;
 		p += n, len -= (size_t)n;
 		if (len && n == 0) {
 			if (++idle == WAIT_MAX)
 				return -XEN_EIO;
+			notify_written(c);
 			xs_client_idle(c);
 		}
 	}
 	return 0;
 }
 
+/* Bytes out of the response ring. The room they leave is announced when the pump stops, before
+ * the client can wait: the daemon may hold more for us, and it must hear of the room once, not
+ * once per header and once per payload. */
 static int get(struct xs_client *c, void *buf, size_t len)
 {
 	if (c->local)
 		return (int)c->local->output(buf, len);
 	int n = ring_bytes_read(&c->rsp, buf, len);
-	if (n > 0)
-		gl_evtchn_notify(c->port); /* room in the rsp ring: the daemon may have more */
+	c->unsent |= n > 0;
 	return n;
 }
 
@@ -95,6 +107,8 @@ bool xs_client_pump(struct xs_client *c, bool *got_event)
 		int rc = c->broken ? -1 : take_message(c, &h);
 		if (rc < 0)
 			c->broken = true;
+		if (rc <= 0 || h.type != XS_WATCH_EVENT)
+			notify_written(c);
 		if (rc <= 0)
 			return false;
 		if (h.type != XS_WATCH_EVENT)
@@ -120,6 +134,7 @@ int xs_request(struct xs_client *c, uint32_t type, xs_tx_t tx, const void *const
 		rc = put(c, parts[i], lens[i]);
 	if (rc)
 		return c->broken = true, rc;
+	notify_written(c);
 	for (unsigned idle = 0; !xs_client_pump(c, NULL); idle++) {
 		if (c->broken || idle == WAIT_MAX)
 			return c->broken = true, -XEN_EIO;

@@ -114,7 +114,8 @@ static int release(struct xsd *x, domid_t id)
 	return 0;
 }
 
-/* Domains that are gone or dying, as Xen's daemon judges them: getdomaininfo finds another. */
+/* Domains that are gone or dying, as Xen's daemon judges them (getdomaininfo finds another), or
+ * newly shut down. */
 static unsigned check_domains(void)
 {
 	unsigned released = 0;
@@ -124,7 +125,17 @@ static unsigned check_domains(void)
 		if (!c->used || c->id == 0)
 			continue;
 		long rc = dominfo(c->id, &info);
-		if ((rc == 0 && info.domain == c->id && !(info.flags & XEN_DOMINF_dying)) || (rc && rc != -XEN_ESRCH))
+		if (rc == 0 && info.domain == c->id && !(info.flags & XEN_DOMINF_dying)) {
+			/* Shut down, not yet destroyed: Xen's daemon fires @releaseDomain then too, so the
+			 * toolstack learns it without polling every domain. */
+			if ((info.flags & XEN_DOMINF_shutdown) && !c->shutdown) {
+				c->shutdown = true;
+				xsd_watch_fire(&d, "@releaseDomain", false);
+				released++;
+			}
+			continue;
+		}
+		if (rc && rc != -XEN_ESRCH)
 			continue;
 		gl_printf("xsd: d%u is gone: released\n", c->id);
 		release(&d, c->id);

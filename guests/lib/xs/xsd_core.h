@@ -31,6 +31,7 @@ struct xsd_conn {
 	uint64_t ring;
 	uint32_t port;
 	uint32_t handle;
+	bool shutdown; /* its shutdown was announced with @releaseDomain */
 	/* A request being assembled, and the bytes waiting to go out (a circular queue). */
 	uint32_t in_len;
 	uint8_t in[XSD_MSG_MAX];
