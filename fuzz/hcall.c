@@ -68,17 +68,27 @@ static void forget(const void *p)
 				saved[d][i] = false;
 }
 
-/* Pages of @w the caller may write through a grant: its writable grants to @caller, by frame. */
+/* Pages of @w the caller may write through a grant: a writable mapping of it the caller holds
+ * (pinned while the grant allowed it; the granter may have rewritten the entry since), or a
+ * writable grant to @caller now (a grant copy). A grant names a GFN, and the page may sit at
+ * another GFN than it started at (add_to_physmap moves pages): the frame is resolved through the
+ * granter's p2m, as a map does, and compared by PA. */
 static bool granted(struct world_dom *w, domid_t caller, unsigned i)
 {
 	paddr_t pa;
+	if (world_grant_pinned_rw(w->d.id, caller, w->ram[i]))
+		return true;
 	if (world_p2m_lookup(&w->d.p2m, WORLD_TABLE_GFN << 12, &pa) == P2M_INVALID)
 		return false;
 	const struct grant_entry_v1 *e = hal_pa_to_va(pa);
-	for (unsigned r = 0; e && r < PAGE_SIZE / sizeof(*e); r++)
+	for (unsigned r = 0; e && r < PAGE_SIZE / sizeof(*e); r++) {
+		paddr_t frame;
 		if ((e[r].flags & GTF_type_mask) == GTF_permit_access && e[r].domid == caller &&
-		    !(e[r].flags & GTF_readonly) && e[r].frame == WORLD_RAM_GFN + i)
+		    !(e[r].flags & GTF_readonly) &&
+		    world_p2m_lookup(&w->d.p2m, (uint64_t)e[r].frame << 12, &frame) != P2M_INVALID &&
+		    pa_addr(frame) == pa_addr(w->ram[i]))
 			return true;
+	}
 	return false;
 }
 

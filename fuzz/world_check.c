@@ -2,6 +2,7 @@
 #include "world_check.h"
 
 #include "evtchn/evtchn_int.h"
+#include "gnttab/gnttab_int.h"
 #include "hal/mmu.h"
 #include "hcall_world.h"
 #include "mm/frame.h"
@@ -20,6 +21,22 @@ WORLD_UNTRACED_BEGIN
 #ifndef XEN_EILSEQ
 #define XEN_EILSEQ 84 /* Xen's value: include/public/errno.h gains it with the foreign-mapping work */
 #endif
+
+bool world_grant_pinned_rw(domid_t granter, domid_t who, paddr_t pa)
+{
+	struct gnttab *gt = gnttab_lock_live(granter, 0);
+	bool found = false;
+
+	if (!gt)
+		return false;
+	for (unsigned f = 0; f < gt->nr_frames && !found; f++)
+		for (unsigned i = 0; gt->active[f] && i < GNTTAB_PER_FRAME && !found; i++) {
+			const struct gnttab_active *a = &gt->active[f][i];
+			found = a->wr && a->domid == who && pa_addr(a->pa) == pa_addr(pa);
+		}
+	gnttab_unlock(gt);
+	return found;
+}
 
 enum p2m_type world_p2m_lookup(const struct p2m *p2m, uint64_t ipa, paddr_t *pa)
 {

@@ -15,6 +15,11 @@
 enum p2m_type world_p2m_lookup(const struct p2m *p2m, uint64_t ipa, paddr_t *pa);
 domid_t world_frame_owner(paddr_t pa);
 
+/* @granter's grant table holds a writable pin for @who on frame @pa: a mapping the hypervisor made
+ * while the grant allowed it, which stays writable whatever the granter writes in the entry
+ * afterwards (as in Xen). Takes the table's lock: for the rare path only. */
+bool world_grant_pinned_rw(domid_t granter, domid_t who, paddr_t pa);
+
 /* @rc is non-negative or one of Xen's errno values, negated. */
 bool world_xen_errno(long rc);
 
