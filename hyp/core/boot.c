@@ -249,6 +249,11 @@ HAL_NORETURN void hyp_start(paddr_t fdt_pa)
 	    sched_set_timing(slice_us * 1000, period_us * 1000))
 		con_printf("sched_slice_us=%llu sched_period_us=%llu: not 10 <= slice <= period; using the defaults\n",
 			   (unsigned long long)slice_us, (unsigned long long)period_us);
+	uint64_t ratelimit_us = sched_ratelimit_ns / 1000;
+	bootargs_uint(plat.bootargs, "sched_ratelimit_us", &ratelimit_us);
+	if (ratelimit_us > UINT64_MAX / 1000 || sched_set_ratelimit(ratelimit_us * 1000))
+		con_printf("sched_ratelimit_us=%llu: more than the slice; using %llu\n",
+			   (unsigned long long)ratelimit_us, (unsigned long long)(sched_ratelimit_ns / 1000));
 	con_printf("Scheduler: %s, slice %llu us, period %llu us\n",
 		   null_sched ? "null (1:1)" : "credit (weighted fair share)",
 		   (unsigned long long)(sched_slice_ns / 1000), (unsigned long long)(sched_period_ns / 1000));

@@ -49,9 +49,10 @@ static void unlink(struct swtimer *t)
 		spin_lock(&q->lock);
 		if (t->cpu == cpu) {
 			struct swtimer **pp = &q->head;
-			while (*pp != t)
+			while (*pp && *pp != t)
 				pp = &(*pp)->next;
-			*pp = t->next;
+			if (*pp) /* not there if the queues were reset (tests) */
+				*pp = t->next;
 			__atomic_store_n(&t->cpu, -1, __ATOMIC_RELEASE);
 			/* Another pCPU's hardware timer may still fire for it: that expiry just finds nothing. */
 			spin_unlock(&q->lock);

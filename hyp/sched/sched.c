@@ -1,6 +1,7 @@
 #include "sched/sched.h"
 
 #include "core/panic.h"
+#include "core/swtimer.h"
 #include "hal/cpu.h"
 #include "hal/platform.h"
 #include "hal/timer.h"
@@ -18,6 +19,21 @@ static struct runq runqs[PLAT_MAX_CPUS];
 static enum sched_kind kind = SCHED_CREDIT;
 static unsigned pcpus = 1;
 uint64_t sched_slice_ns = SCHED_SLICE_DEFAULT_NS, sched_period_ns = SCHED_PERIOD_DEFAULT_NS;
+uint64_t sched_ratelimit_ns = SCHED_RATELIMIT_DEFAULT_NS;
+/* Per pCPU: fires when the running vCPU's rate limit is over, so that a woken vCPU it held off
+ * gets the pCPU then and not at the next slice. */
+static struct swtimer recheck[PLAT_MAX_CPUS];
+
+/* Its interrupt is the point: the vCPU exits and the exit looks at the queue again. */
+static void recheck_fire(void *data) { (void)data; }
+
+int sched_set_ratelimit(uint64_t ns)
+{
+	if (ns > sched_slice_ns)
+		return -XEN_EINVAL;
+	sched_ratelimit_ns = ns;
+	return 0;
+}
 
 int sched_set_timing(uint64_t slice_ns, uint64_t period_ns)
 {
@@ -25,6 +41,8 @@ int sched_set_timing(uint64_t slice_ns, uint64_t period_ns)
 		return -XEN_EINVAL;
 	sched_slice_ns = slice_ns;
 	sched_period_ns = period_ns;
+	if (sched_ratelimit_ns > slice_ns)
+		sched_ratelimit_ns = slice_ns;
 	return 0;
 }
 
@@ -34,6 +52,7 @@ void sched_init(enum sched_kind k, unsigned npcpus)
 	pcpus = npcpus && npcpus <= PLAT_MAX_CPUS ? npcpus : 1;
 	sched_slice_ns = SCHED_SLICE_DEFAULT_NS;
 	sched_period_ns = SCHED_PERIOD_DEFAULT_NS;
+	sched_ratelimit_ns = SCHED_RATELIMIT_DEFAULT_NS;
 	__builtin_memset(runqs, 0, sizeof(runqs));
 	credit_reset();
 	null_reset();
@@ -205,10 +224,23 @@ struct vcpu *sched_pick(unsigned pcpu)
 bool sched_should_preempt(struct vcpu *v, unsigned pcpu)
 {
 	/* The queue check first: on a pCPU of its own a vCPU is never preempted, and the counter is
-	 * not even read. A vCPU woken with credit (its interrupt arrived) does not wait for the slice. */
-	return __atomic_load_n(&runqs[pcpu].head, __ATOMIC_RELAXED) &&
-	       (__atomic_load_n(&runqs[pcpu].boosted, __ATOMIC_RELAXED) ||
-		sched_now() - v->sched.picked_at >= sched_slice_ns);
+	 * not even read. A vCPU woken with credit (its interrupt arrived) does not wait for the slice,
+	 * only for the running one's rate limit; the recheck timer ends that wait. */
+	if (!__atomic_load_n(&runqs[pcpu].head, __ATOMIC_RELAXED))
+		return false;
+	uint64_t ran = sched_now() - v->sched.picked_at;
+	if (ran >= sched_slice_ns)
+		return true;
+	if (!__atomic_load_n(&runqs[pcpu].boosted, __ATOMIC_RELAXED))
+		return false;
+	if (ran >= sched_ratelimit_ns)
+		return true;
+	if (!recheck[pcpu].fn)
+		swtimer_init(&recheck[pcpu], recheck_fire, NULL);
+	uint64_t f = hal_counter_freq(), left = sched_ratelimit_ns - ran;
+	swtimer_set(&recheck[pcpu], hal_counter_now() + left / 1000000000ull * f +
+					(left % 1000000000ull * f + 999999999ull) / 1000000000ull);
+	return false;
 }
 
 void sched_put(struct vcpu *v)

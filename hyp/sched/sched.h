@@ -6,8 +6,9 @@
 
 enum sched_kind { SCHED_CREDIT, SCHED_NULL };
 
-#define SCHED_PERIOD_DEFAULT_NS 30000000ull /* credit is handed out per period */
-#define SCHED_SLICE_DEFAULT_NS  10000000ull /* how long a vCPU runs while others wait */
+#define SCHED_PERIOD_DEFAULT_NS    30000000ull /* credit is handed out per period */
+#define SCHED_SLICE_DEFAULT_NS     10000000ull /* how long a vCPU runs while others wait */
+#define SCHED_RATELIMIT_DEFAULT_NS 30000ull    /* Xen: 1 ms beside 30 ms slices; see sched_ratelimit_ns */
 
 /* Resets the scheduler; timing back to the defaults. */
 void sched_init(enum sched_kind kind, unsigned npcpus);
@@ -16,6 +17,13 @@ void sched_init(enum sched_kind kind, unsigned npcpus);
  * and at most the period. -XEN_EINVAL otherwise, leaving the timing as it was. */
 int sched_set_timing(uint64_t slice_ns, uint64_t period_ns);
 extern uint64_t sched_slice_ns, sched_period_ns;
+
+/* How long a vCPU runs before a woken one may take its pCPU (`sched_ratelimit_us=`, Xen's option):
+ * without it a vCPU that wakes often (a busy store client) preempts a compute-bound one at every
+ * wake-up. At most the slice: -XEN_EINVAL otherwise. A waker held off runs when the limit is
+ * over (a timer looks again then), not a slice later. */
+int sched_set_ratelimit(uint64_t ns);
+extern uint64_t sched_ratelimit_ns;
 enum sched_kind sched_kind(void);
 
 /* The pCPUs it runs vCPUs on (those online at boot). */
@@ -37,7 +45,8 @@ int sched_add(struct vcpu *v, unsigned hint);
  * asked to stop, or whose domain is shutting down, are retired here instead of returned. */
 struct vcpu *sched_pick(unsigned pcpu);
 
-/* True once @v (running on @pcpu) has used its slice while another vCPU waits there. */
+/* True once @v (running on @pcpu) has used its slice while another vCPU waits there, or its rate
+ * limit while a woken one does (before that, a timer is set for when it is over). */
 bool sched_should_preempt(struct vcpu *v, unsigned pcpu);
 
 /* Gives @v (just run) back, charging what it ran; retires it as sched_pick would. A vCPU that

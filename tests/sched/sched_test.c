@@ -17,10 +17,13 @@ static uint64_t clock_ns;
 static struct domain dom;
 static struct vcpu vc[4];
 static unsigned retired, kicks, last_kick;
+static uint64_t timer_armed_at;
 
 uint64_t hal_counter_now(void) { return clock_ns; }
 uint64_t hal_counter_freq(void) { return 1000000000ull; }
 void hal_cpu_relax(void) {}
+unsigned hal_cpu_id(void) { return 0; }
+void hal_timer_arm(uint64_t deadline) { timer_armed_at = deadline; }
 void hal_cpu_kick(unsigned cpu)
 {
 	kicks++;
@@ -351,6 +354,42 @@ static void test_sched_woken_vcpu_with_credit_preempts_before_the_slice_ends(voi
 	assert_false(sched_should_preempt(&vc[0], 0));
 }
 
+/* Xen's sched_ratelimit_us: a woken vCPU takes the pCPU only once the running one has had the
+ * limit, and a timer is set for that moment so it does not wait for the next slice. */
+static void test_sched_ratelimit_holds_a_woken_vcpu_off_then_a_timer_looks_again(void **state)
+{
+	(void)state;
+	setup_vcpus(SCHED_CREDIT, 1);
+	assert_int_equal(sched_set_ratelimit(100000), 0);
+	sched_add(&vc[0], 0);
+	sched_add(&vc[1], 0);
+	struct vcpu *v = sched_pick(0);
+	sched_block(v);
+	sched_put(v);
+	struct vcpu *r = sched_pick(0);
+	assert_ptr_equal(r, &vc[1]);
+	uint64_t picked = clock_ns;
+	clock_ns += 40000;
+	timer_armed_at = 0;
+	assert_int_equal(sched_wake(&vc[0]), 0);
+	assert_false(sched_should_preempt(r, 0)); /* 40 us of its 100 */
+	assert_int_equal(timer_armed_at, picked + 100000);
+	clock_ns = picked + 100000; /* the timer's interrupt: the exit looks again */
+	assert_true(sched_should_preempt(r, 0));
+	sched_put(r);
+	assert_ptr_equal(sched_pick(0), &vc[0]);
+}
+
+static void test_sched_ratelimit_beyond_the_slice_is_refused(void **state)
+{
+	(void)state;
+	setup_vcpus(SCHED_CREDIT, 1);
+	uint64_t before = sched_ratelimit_ns;
+	assert_int_equal(sched_set_ratelimit(sched_slice_ns + 1), -XEN_EINVAL);
+	assert_int_equal(sched_ratelimit_ns, before);
+	assert_int_equal(sched_set_ratelimit(sched_slice_ns), 0);
+}
+
 static void test_sched_woken_vcpu_without_credit_waits_its_turn(void **state)
 {
 	(void)state;
@@ -437,6 +476,8 @@ int main(void)
 		cmocka_unit_test(test_sched_woken_vcpu_moves_within_its_new_affinity),
 		cmocka_unit_test(test_sched_null_sleeping_vcpu_keeps_its_pcpu),
 		cmocka_unit_test(test_sched_woken_vcpu_with_credit_preempts_before_the_slice_ends),
+		cmocka_unit_test(test_sched_ratelimit_holds_a_woken_vcpu_off_then_a_timer_looks_again),
+		cmocka_unit_test(test_sched_ratelimit_beyond_the_slice_is_refused),
 		cmocka_unit_test(test_sched_woken_vcpu_without_credit_waits_its_turn),
 		cmocka_unit_test(test_sched_woken_vcpu_goes_to_an_idle_pcpu_not_behind_a_busy_one),
 		cmocka_unit_test(test_sched_preempted_vcpu_left_waiting_kicks_an_idle_pcpu),
