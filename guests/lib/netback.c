@@ -35,10 +35,24 @@ int netback_vif_connect(struct netback *nb, struct netback_vif *v, unsigned port
 	return 0;
 }
 
+int netback_vif_reserve(struct netback *nb, unsigned port, const uint8_t mac[ETH_ALEN])
+{
+	if (port == NETBACK_UPLINK)
+		return -XEN_EINVAL;
+	return netsw_port_reserve(&nb->sw, port, mac);
+}
+
+/* Off the switch, its address kept reserved: the vif is still listed and may reconnect. */
+static void port_off(struct netback *nb, struct netback_vif *v)
+{
+	netsw_port_down(&nb->sw, v->port);
+	netsw_port_reserve(&nb->sw, v->port, v->mac);
+}
+
 void netback_vif_disconnect(struct netback *nb, struct netback_vif *v)
 {
 	if (v->port < NETSW_PORTS && nb->vif[v->port] == v) {
-		netsw_port_down(&nb->sw, v->port);
+		port_off(nb, v);
 		nb->vif[v->port] = NULL;
 	}
 	v->connected = false;
@@ -48,7 +62,7 @@ void netback_vif_disconnect(struct netback *nb, struct netback_vif *v)
 void netback_vif_break(struct netback *nb, struct netback_vif *v)
 {
 	v->broken = true;
-	netsw_port_down(&nb->sw, v->port);
+	port_off(nb, v);
 }
 
 int netback_tx_check(const struct netif_tx_request *req, unsigned n, unsigned len[])

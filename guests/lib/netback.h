@@ -66,12 +66,17 @@ struct netback {
 /* @uplink: the device exists (its port floods and learns like any other). */
 void netback_init(struct netback *nb, const struct netback_io *io, bool uplink);
 
+/* A vif the toolstack listed on switch port @port with address @mac, before its frontend connects:
+ * the address is kept for it (netsw_port_reserve). -XEN_EINVAL for the uplink or a bad address,
+ * -XEN_EEXIST when another vif has it. */
+int netback_vif_reserve(struct netback *nb, unsigned port, const uint8_t mac[ETH_ALEN]);
 /* The frontend of domain @dom with address @mac has rings at @tx_sring and @rx_sring (mapped):
  * @v serves them on switch port @port (1..NETSW_PORTS-1). -XEN_EINVAL for a bad port, ring or mac,
  * -XEN_EBUSY when the port is taken, -XEN_EEXIST when another frontend has the address. */
 int netback_vif_connect(struct netback *nb, struct netback_vif *v, unsigned port, domid_t dom,
 			const uint8_t mac[ETH_ALEN], uint64_t tx_sring, uint64_t rx_sring);
-/* Its frontend went away: the port goes down; @v's rings are not touched again. */
+/* Its frontend went away: the port goes down (its address stays reserved); @v's rings are not
+ * touched again. */
 void netback_vif_disconnect(struct netback *nb, struct netback_vif *v);
 
 /* One round: up to NETBACK_BUDGET transmit slots of every connected frontend taken, checked,

@@ -59,21 +59,32 @@ static void learn(struct netsw *s, unsigned port, const uint8_t *mac, bool pin)
 	e->seen = s->clock;
 }
 
+static int pin(struct netsw *s, unsigned port, const uint8_t *mac)
+{
+	struct netsw_entry *e = find(s, mac);
+	if (e && e->pinned && e->port != port)
+		return -XEN_EEXIST;
+	if (e)
+		e->used = false; /* learned elsewhere before the owner came: the owner wins */
+	s->clock++;
+	learn(s, port, mac, true);
+	return netsw_lookup(s, mac) == (int)port ? 0 : -XEN_ENOSPC;
+}
+
+int netsw_port_reserve(struct netsw *s, unsigned port, const uint8_t *mac)
+{
+	if (port >= NETSW_PORTS || !mac || netsw_multicast(mac))
+		return -XEN_EINVAL;
+	return pin(s, port, mac);
+}
+
 int netsw_port_up(struct netsw *s, unsigned port, const uint8_t *mac)
 {
 	if (port >= NETSW_PORTS || (mac && netsw_multicast(mac)))
 		return -XEN_EINVAL;
-	if (mac) {
-		struct netsw_entry *e = find(s, mac);
-		if (e && e->pinned && e->port != port)
-			return -XEN_EEXIST;
-		if (e)
-			e->used = false; /* learned elsewhere before the owner came: the owner wins */
-		s->clock++;
-		learn(s, port, mac, true);
-		if (netsw_lookup(s, mac) != (int)port)
-			return -XEN_ENOSPC;
-	}
+	int rc = mac ? pin(s, port, mac) : 0;
+	if (rc)
+		return rc;
 	s->up |= 1u << port;
 	if (!mac)
 		s->open |= 1u << port;
@@ -106,7 +117,7 @@ uint32_t netsw_route(struct netsw *s, unsigned in_port, const uint8_t hdr[ETH_HL
 	if (!e)
 		return s->up & s->open & ~(1u << in_port);
 	e->seen = s->clock;
-	return e->port == in_port ? 0 : 1u << e->port;
+	return e->port == in_port ? 0 : (1u << e->port) & s->up;
 }
 
 static unsigned hex(char c)

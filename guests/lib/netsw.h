@@ -30,6 +30,11 @@ void netsw_init(struct netsw *s);
  * port sending from it cannot draw its traffic away; without, the port is open (an uplink). -XEN_EINVAL for a port out
  * of range, or a multicast @mac; -XEN_EEXIST when @mac is pinned to another port. */
 int netsw_port_up(struct netsw *s, unsigned port, const uint8_t *mac);
+/* @mac belongs to @port, which is not up (a vif listed by the toolstack whose frontend has not
+ * connected yet, or is reconnecting): no other port may take the address, and frames for it go
+ * nowhere instead of out of the open ports as an unknown address would, so traffic between two
+ * frontends never leaves on the uplink while one of them is away. Errors as netsw_port_up. */
+int netsw_port_reserve(struct netsw *s, unsigned port, const uint8_t *mac);
 /* The port is gone: nothing goes to it and every address learned or pinned on it is forgotten. */
 void netsw_port_down(struct netsw *s, unsigned port);
 

@@ -147,6 +147,13 @@ static void add_vif(domid_t fe, unsigned handle)
 		v->used = false;
 		return;
 	}
+	/* The toolstack's address for the vif is its own on the switch from now on, connected or not. */
+	char mac_s[32];
+	uint8_t mac[ETH_ALEN];
+	fmt_snprintf(key, sizeof(key), "%s/" NETIF_KEY_MAC, v->path);
+	if (xs_read(b.xs, XS_TX_NONE, key, mac_s, sizeof(mac_s)) < 0 || !netsw_mac_parse(mac_s, mac) ||
+	    netback_vif_reserve(&b.nb, (unsigned)(v - b.vif) + 1, mac))
+		gl_printf("netback: %s: no address of its own to reserve\n", v->path);
 	xenbus_write_u64(b.xs, v->path, NETIF_KEY_FEATURE_RX_COPY, 1);
 	xenbus_write_state(b.xs, v->path, XenbusStateInitWait);
 	fmt_snprintf(dir, sizeof(dir), "/local/domain/%u/device", fe);

@@ -100,6 +100,21 @@ static void test_netsw_port_down_forgets_its_addresses_and_gets_nothing(void **s
 	assert_int_equal(route(2, bcast, mac2), 0); /* a port that is down sends nothing */
 }
 
+static void test_netsw_reserved_address_of_a_port_not_up_never_leaves_on_the_uplink(void **state)
+{
+	(void)state;
+	const uint8_t mac4[6] = { 0x00, 0x16, 0x3e, 0, 0, 4 };
+	assert_int_equal(netsw_port_reserve(&sw, 4, mac4), 0);
+	assert_int_equal(route(1, mac4, mac1), 0); /* not up: dropped, not flooded to port 0 */
+	assert_int_equal(route(0, mac4, outside), 0);
+	assert_int_equal(route(2, mac4, mac4), 0); /* nor taken by another port sending from it */
+	assert_int_equal(netsw_lookup(&sw, mac4), 4);
+	assert_int_equal(netsw_port_reserve(&sw, 5, mac4), -XEN_EEXIST);
+	assert_int_equal(netsw_port_reserve(&sw, 5, mcast), -XEN_EINVAL);
+	assert_int_equal(netsw_port_up(&sw, 4, mac4), 0);
+	assert_int_equal(route(1, mac4, mac1), 1u << 4);
+}
+
 static void test_netsw_full_table_replaces_the_stalest_learned_entry(void **state)
 {
 	(void)state;
@@ -150,6 +165,7 @@ int main(void)
 		cmocka_unit_test_setup(test_netsw_pinned_address_is_not_learned_on_another_port, setup),
 		cmocka_unit_test_setup(test_netsw_owner_coming_up_takes_its_address_back, setup),
 		cmocka_unit_test_setup(test_netsw_port_down_forgets_its_addresses_and_gets_nothing, setup),
+		cmocka_unit_test_setup(test_netsw_reserved_address_of_a_port_not_up_never_leaves_on_the_uplink, setup),
 		cmocka_unit_test_setup(test_netsw_full_table_replaces_the_stalest_learned_entry, setup),
 		cmocka_unit_test_setup(test_netsw_bad_ports_and_addresses_are_refused, setup),
 		cmocka_unit_test(test_netsw_mac_parse_takes_only_the_xenstore_form),
