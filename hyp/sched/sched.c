@@ -221,13 +221,10 @@ struct vcpu *sched_pick(unsigned pcpu)
 	return v;
 }
 
-bool sched_should_preempt(struct vcpu *v, unsigned pcpu)
+/* The rest of sched_should_preempt, out of line: the IRQ exit of a vCPU alone on its pCPU (every
+ * timer and SGI delivery) pays for the queue check only. */
+static __attribute__((noinline)) bool preempt_queued(struct vcpu *v, unsigned pcpu)
 {
-	/* The queue check first: on a pCPU of its own a vCPU is never preempted, and the counter is
-	 * not even read. A vCPU woken with credit (its interrupt arrived) does not wait for the slice,
-	 * only for the running one's rate limit; the recheck timer ends that wait. */
-	if (!__atomic_load_n(&runqs[pcpu].head, __ATOMIC_RELAXED))
-		return false;
 	uint64_t ran = sched_now() - v->sched.picked_at;
 	if (ran >= sched_slice_ns)
 		return true;
@@ -241,6 +238,14 @@ bool sched_should_preempt(struct vcpu *v, unsigned pcpu)
 	swtimer_set(&recheck[pcpu], hal_counter_now() + left / 1000000000ull * f +
 					(left % 1000000000ull * f + 999999999ull) / 1000000000ull);
 	return false;
+}
+
+bool sched_should_preempt(struct vcpu *v, unsigned pcpu)
+{
+	/* The queue check first: on a pCPU of its own a vCPU is never preempted, and the counter is
+	 * not even read. A vCPU woken with credit (its interrupt arrived) does not wait for the slice,
+	 * only for the running one's rate limit; the recheck timer ends that wait. */
+	return __atomic_load_n(&runqs[pcpu].head, __ATOMIC_RELAXED) && preempt_queued(v, pcpu);
 }
 
 void sched_put(struct vcpu *v)
