@@ -83,21 +83,20 @@ int p2m_init(struct p2m *p2m, domid_t owner, uint16_t vmid)
 
 static bool pte_is_foreign(uint64_t d) { return pte_type(d) == P2M_FOREIGN_RW || pte_type(d) == P2M_FOREIGN_RO; }
 
-/* Puts the frame reference of every foreign page under @table (entries at @level), of which @used
- * are in use (P2M_PTES for a root page, which keeps no count). */
-static void put_foreign(paddr_t table, unsigned level, uint32_t used)
+/* Puts the frame reference of every foreign page under the @n entries at @t (at @level), of which
+ * @used are in use: the walk ends with the last one, so a mostly empty root costs little. */
+static void put_foreign(const uint64_t *t, unsigned n, unsigned level, uint32_t used)
 {
-	const uint64_t *t = p2m_table_va(pa_addr(table));
-
-	for (unsigned i = 0; used && i < P2M_PTES; i++) {
-		/* Empty entries are most of a table (all but a few of a root page): passed over first. */
+	for (unsigned i = 0; used && i < n; i++) {
 		if (!t[i])
 			continue;
 		used--;
-		if (pte_is_table(t[i], level))
-			put_foreign(pa_init(pte_oa(t[i])), level + 1, *frame_owner_word(pa_init(pte_oa(t[i]))));
-		else if (pte_valid(t[i]) && pte_is_foreign(t[i]))
+		if (pte_is_table(t[i], level)) {
+			paddr_t next = pa_init(pte_oa(t[i]));
+			put_foreign(p2m_table_va(pa_addr(next)), P2M_PTES, level + 1, *frame_owner_word(next));
+		} else if (pte_valid(t[i]) && pte_is_foreign(t[i])) {
 			frame_put(pa_init(pte_oa(t[i])));
+		}
 	}
 }
 
@@ -108,20 +107,22 @@ void p2m_destroy(struct p2m *p2m)
 	spin_lock(&p2m->lock);
 	/* Nothing runs on this VMID any more; flushed first, the tables can go. */
 	hal_s2_flush_vmid(p2m->vmid);
-	unsigned level = p2m->geo.start_level;
-	for (unsigned page = 0; page < p2m->geo.root_pages; page++)
-		put_foreign(pa_add(p2m->root, page * PAGE_SIZE), level, P2M_PTES);
-	for (unsigned page = 0; page < p2m->geo.root_pages; page++) {
-		const uint64_t *t = p2m_table_va(pa_addr(p2m->root) + page * PAGE_SIZE);
-		for (unsigned i = 0; i < P2M_PTES; i++)
-			if (t[i] && pte_is_table(t[i], level))
-				p2m_free_tree(p2m, pa_init(pte_oa(t[i])), level + 1);
+	unsigned level = p2m->geo.start_level, n = P2M_PTES * p2m->geo.root_pages;
+	const uint64_t *root = p2m_table_va(pa_addr(p2m->root));
+	put_foreign(root, n, level, p2m->root_used);
+	for (unsigned i = 0, left = p2m->root_used; left && i < n; i++) {
+		if (!root[i])
+			continue;
+		left--;
+		if (pte_is_table(root[i], level))
+			p2m_free_tree(p2m, pa_init(pte_oa(root[i])), level + 1);
 	}
 	int rc = frame_free(DOMID_XEN, p2m->root, log2_pages(p2m->geo.root_pages));
 	ASSERT(rc == 0);
 	p2m->table_frames -= p2m->geo.root_pages;
 	ASSERT(p2m->table_frames == 0);
 	p2m->root = pa_init(0);
+	p2m->root_used = 0;
 	spin_unlock(&p2m->lock);
 }
 

@@ -29,6 +29,7 @@ struct p2m {
 	paddr_t root;
 	struct hal_s2_geometry geo;
 	uint64_t table_frames; /* frames used for tables (owned by DOMID_XEN, accounted here) */
+	uint32_t root_used;    /* the root's entries in use, over all its pages: teardown stops there */
 	/* The last table edited at each level and where its count of entries in use is kept (a
 	 * function of the table's PA alone, so never stale): a page's edit would otherwise spend more
 	 * finding the counts in the frame table than editing. */

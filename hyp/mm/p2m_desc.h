@@ -75,7 +75,7 @@ struct p2m_edit {
 	 * unlinked from the tree owe it before their frames may be reused: both wait for one flush. */
 	unsigned nflush, nfree;
 	unsigned deferred; /* leaves of the table being edited that are broken, waiting to be made */
-	uint32_t *count;   /* its entries in use (p2m_table_count); NULL for the root, never freed */
+	uint32_t *count;   /* its entries in use (p2m_table_count; the root's p2m->root_used) */
 	bool flush_all;
 	uint64_t flush[P2M_FLUSH_BATCH];
 	paddr_t free[P2M_FREE_BATCH];

@@ -35,8 +35,7 @@ static void flush_later(struct p2m_edit *ed, uint64_t ipa)
 /* Every write to an entry of the table being edited comes here, so its count stays exact. */
 static void entry_write(struct p2m_edit *ed, uint64_t *e, uint64_t d)
 {
-	if (ed->count)
-		*ed->count = *ed->count + (d != 0) - (*e != 0);
+	*ed->count = *ed->count + (d != 0) - (*e != 0);
 	pte_write(e, d);
 }
 
@@ -210,7 +209,7 @@ static void edit_entry(struct p2m_edit *ed, uint64_t *e, unsigned level, uint64_
 }
 
 /* Edits [ipa, end) within table @t (entry index: the IPA's bits at @level, masked by @mask), whose
- * entries in use are *@count (NULL: the root). */
+ * entries in use are *@count. */
 static void edit_table(struct p2m_edit *ed, uint64_t *t, uint32_t *count, unsigned level, uint64_t ipa, uint64_t end,
 		       uint64_t mask)
 {
@@ -254,7 +253,7 @@ void p2m_edit_range(struct p2m_edit *ed, uint64_t ipa, uint64_t end)
 {
 	struct p2m *p2m = ed->p2m;
 
-	edit_table(ed, p2m_table_va(pa_addr(p2m->root)), NULL, p2m->geo.start_level, ipa, end,
+	edit_table(ed, p2m_table_va(pa_addr(p2m->root)), &p2m->root_used, p2m->geo.start_level, ipa, end,
 		   (uint64_t)P2M_PTES * p2m->geo.root_pages - 1);
 	settle_flushes(ed);
 	hal_s2_publish();

@@ -173,6 +173,31 @@ static void test_p2m_count_replacing_mappings_keeps_the_count(void **state)
 	assert_int_equal(table_at(ipa, 2), 0);
 }
 
+/* The root keeps one count over its concatenated pages, so teardown's walk ends at its last entry in
+ * use: entries on the second root page count, and a foreign page there still has its reference put. */
+static void test_p2m_count_root_counts_entries_on_every_root_page(void **state)
+{
+	(void)state;
+	uint64_t hi = (UINT64_C(512) << 30) + 3 * G1; /* on root page 1 */
+	paddr_t f;
+
+	assert_int_equal(p2m.root_used, 0);
+	assert_int_equal(map(0, 0x1000000, K4, P2M_RAM_RW), 0);
+	assert_int_equal(map(hi, 2 * G1, G1, P2M_RAM_RW), 0); /* a block in the root itself */
+	assert_int_equal(frame_alloc(2, 0, &f), 0);
+	assert_int_equal(frame_get(f), 0);
+	assert_int_equal(map(hi + 2 * G1 + 5 * K4, pa_addr(f), K4, P2M_FOREIGN_RW), 0);
+	assert_int_equal(p2m.root_used, 3);
+	census_ok();
+	assert_int_equal(unmap(hi, G1), 0);
+	assert_int_equal(p2m.root_used, 2);
+	census_ok();
+	/* The foreign page is behind the first entry in use, on the other root page. */
+	p2m_destroy(&p2m);
+	assert_int_equal(frame_refs(f), 0);
+	assert_int_equal(frame_free(2, f, 0), 0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_prestate_setup_teardown(f, s2_setup, s2_teardown, &p2m)
@@ -182,6 +207,7 @@ int main(void)
 		T(test_p2m_count_split_block_counts_512_less_what_was_unmapped),
 		T(test_p2m_count_split_gib_block_counts_every_level),
 		T(test_p2m_count_replacing_mappings_keeps_the_count),
+		T(test_p2m_count_root_counts_entries_on_every_root_page),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -127,7 +127,16 @@ bool s2_census(const struct p2m *p2m, struct s2_census *c, char *why, size_t why
 
 	*c = (struct s2_census){ 0 };
 	/* The root pages hold 512 entries each, concatenated: walk them as one table. */
-	return walk_table(&w, pa_addr(p2m->root), p2m->geo.start_level, 0, 512 * p2m->geo.root_pages);
+	unsigned n = 512 * p2m->geo.root_pages, used = 0;
+	if (!walk_table(&w, pa_addr(p2m->root), p2m->geo.start_level, 0, n))
+		return false;
+	for (unsigned i = 0; i < n; i++)
+		used += ((const uint64_t *)fake_ram(pa_addr(p2m->root)))[i] != 0;
+	if (used != p2m->root_used) {
+		snprintf(why, whylen, "root: %u entries in use, the p2m counts %u", used, p2m->root_used);
+		return false;
+	}
+	return true;
 }
 
 bool s2_probe(unsigned cpu, uint64_t ipa, unsigned type, struct mmu_result *res)
