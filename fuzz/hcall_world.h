@@ -56,8 +56,8 @@ long world_hypercall(struct world_dom *w, unsigned vcpu, uint64_t op, const uint
 /* Around each input (hcall_snap.c): world_begin makes the machine (built, or reset to the snapshot
  * in engine builds) and says whether the input ends with a teardown and leak check, which
  * world_end does: always in the plain build; in engine builds (the rebuild being the harness's
- * cost) only for inputs whose first byte is 0x80-0x87, a choice the input makes, so a finding
- * replays the same way with the plain binary. */
+ * cost) for one input in 32, chosen by a hash of the input, so a finding replays with the plain
+ * binary, which always tears down. */
 bool world_begin(const uint8_t *data, size_t size);
 void world_end(bool teardown);
 
