@@ -112,10 +112,10 @@ static uint8_t state[RAM_PAGES];
 static uint16_t heat[RAM_PAGES];
 static uint32_t dirty[RAM_PAGES], hot[HOT_MAX];
 static unsigned ndirty, nhot, resets;
-static bool flooded;
 static struct sigaction chained;
 
-/* Every page writable and marked written; world_restore copies all of RAM back. */
+/* Every page writable and marked written (ndirty stays at FLOOD_PAGES: no page faults again);
+ * world_restore copies all of RAM back. */
 static void flood(void)
 {
 	if (mprotect(ram, WORLD_RAM_SIZE, PROT_READ | PROT_WRITE))
@@ -123,7 +123,6 @@ static void flood(void)
 	for (uint32_t p = 0; p < RAM_PAGES; p++)
 		if (state[p] == PAGE_CLEAN)
 			state[p] = PAGE_DIRTY;
-	flooded = true;
 }
 
 /* A write to protected RAM: note the page and let the write through; any other fault is the
@@ -193,7 +192,8 @@ static void promote(void)
 	}
 }
 
-/* After a flood: all of RAM back, every page but the hot ones protected again. */
+/* After a flood: all of RAM back (the hot pages with it), every page but the hot ones protected
+ * again. */
 static void unflood(void)
 {
 	memcpy(ram, ram_copy, WORLD_RAM_SIZE);
@@ -207,15 +207,11 @@ static void unflood(void)
 	for (unsigned i = 0; i < nhot; i++)
 		if (mprotect(ram + (size_t)hot[i] * PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE))
 			abort();
-	flooded = false;
 }
 
-void world_restore(void)
+/* Only the pages written since the snapshot back, each protected again. */
+static void pages_back(void)
 {
-	if (flooded) {
-		unflood();
-		ndirty = 0;
-	}
 	for (unsigned i = 0; i < nhot; i++)
 		page_back(hot[i]);
 	for (unsigned i = 0; i < ndirty; i++) {
@@ -226,6 +222,14 @@ void world_restore(void)
 		if (mprotect(ram + (size_t)p * PAGE_SIZE, PAGE_SIZE, PROT_READ))
 			abort();
 	}
+}
+
+void world_restore(void)
+{
+	if (ndirty >= FLOOD_PAGES)
+		unflood();
+	else
+		pages_back();
 	ndirty = 0;
 	if (++resets % HOT_WINDOW == 0)
 		promote();
